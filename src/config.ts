@@ -1,0 +1,120 @@
+// Every knob, read once from the environment and validated with zod. Each has a default and a doc
+// line (mirrored in .env.example). A malformed value fails start-up with ONE line naming the variable.
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { message: "expected true or false" })
+  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+const int = (min: number, max: number) =>
+  z.coerce.number({ message: "expected a whole number" }).int("expected a whole number").min(min).max(max);
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url("expected a URL")
+    .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), `expected a ${protocols.join(" or ")} URL`);
+
+const schema = z.object({
+  /** Environment name; `production` turns off introspection and dev conveniences unless overridden. */
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** HTTP port. 0 picks a free port. */
+  PORT: int(0, 65535).default(4000),
+  /** Address to bind. */
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** PostgreSQL URL. Unset: embedded PGlite in DATA_DIR. */
+  DATABASE_URL: url(["postgres", "postgresql"]).optional(),
+  /** Pool size for DATABASE_URL (the embedded database always uses exactly one connection). */
+  DATABASE_POOL_MAX: int(1, 200).default(10),
+  /** Redis URL. Unset: an in-process cache (single instance only). */
+  REDIS_URL: url(["redis", "rediss"]).optional(),
+  /** Where the embedded database keeps its files. */
+  DATA_DIR: z.string().min(1).default(".data/pglite"),
+  /** Log level for the JSON logs. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Admin account created by the seed. Unset on the embedded default: a password is generated and printed once. */
+  ADMIN_EMAIL: z.string().email("expected an email address").default("admin@authgraph.local"),
+  ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(256).optional(),
+  /** Apply pending migrations and seed at start-up. */
+  MIGRATE_ON_START: bool.default(true),
+
+  /** Sessions: idle TTL, absolute lifetime, and how often use may extend a session (seconds). */
+  SESSION_IDLE_TTL_SECONDS: int(60, 365 * 86400).default(7 * 86400),
+  SESSION_ABSOLUTE_TTL_SECONDS: int(60, 3 * 365 * 86400).default(30 * 86400),
+  SESSION_REFRESH_INTERVAL_SECONDS: int(1, 86400).default(3600),
+  /** Revoked/expired sessions are kept this long before the cleanup deletes them (seconds). */
+  SESSION_RETENTION_SECONDS: int(0, 365 * 86400).default(7 * 86400),
+  /** Cleanup: rows per DELETE batch and interval of the in-process job (0 = off). */
+  SESSION_CLEANUP_BATCH_SIZE: int(1, 100_000).default(1000),
+  SESSION_CLEANUP_INTERVAL_SECONDS: int(0, 7 * 86400).default(3600),
+  /** Allow self-service sign-up. */
+  SIGNUP_ENABLED: bool.default(true),
+  /** Trust X-Forwarded-For for the client IP (only behind a proxy you control). */
+  TRUST_PROXY: bool.default(false),
+
+  /** Passwords: argon2id cost (OWASP defaults) and length bounds. */
+  ARGON2_MEMORY_KIB: int(1024, 4 * 1024 * 1024).default(19456),
+  ARGON2_TIME_COST: int(1, 20).default(2),
+  ARGON2_PARALLELISM: int(1, 16).default(1),
+  PASSWORD_MIN_LENGTH: int(8, 128).default(12),
+  PASSWORD_MAX_LENGTH: int(16, 4096).default(256),
+
+  /** Brute force: failures per account / per IP in the window, window length, lockout. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(10),
+  LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(100),
+  LOGIN_WINDOW_SECONDS: int(1, 86400).default(900),
+  LOCKOUT_AFTER_FAILURES: int(1, 1000).default(5),
+  LOCKOUT_SECONDS: int(1, 30 * 86400).default(900),
+
+  /** Cache TTLs per kind (seconds) and the per-call time box / breaker (milliseconds). */
+  CACHE_USER_TTL_SECONDS: int(1, 86400).default(300),
+  CACHE_PERMS_TTL_SECONDS: int(1, 86400).default(3600),
+  CACHE_TIMEOUT_MS: int(1, 10_000).default(50),
+  CACHE_BREAKER_FAILURES: int(1, 1000).default(5),
+  CACHE_BREAKER_COOLDOWN_MS: int(100, 600_000).default(5000),
+
+  /** Audit: retention, purge batch, purge interval (0 = off), IP pseudonymisation after N days (0 = never). */
+  AUDIT_RETENTION_DAYS: int(1, 36500).default(365),
+  AUDIT_PURGE_BATCH_SIZE: int(1, 100_000).default(1000),
+  AUDIT_PURGE_INTERVAL_SECONDS: int(0, 7 * 86400).default(86400),
+  AUDIT_IP_PSEUDONYMISE_DAYS: int(0, 36500).default(0),
+  /** Key for keyed IP digests in the audit chain. Unset: derived per database at first use. */
+  AUDIT_IP_KEY: z.string().min(16).optional(),
+  AUDIT_METADATA_MAX_BYTES: int(64, 1_000_000).default(4096),
+
+  /** GraphQL protection. */
+  GRAPHQL_MAX_DEPTH: int(1, 100).default(10),
+  GRAPHQL_MAX_COMPLEXITY: int(1, 1_000_000).default(5000),
+  GRAPHQL_MAX_ALIASES: int(1, 1000).default(30),
+  GRAPHQL_MAX_TOKENS: int(10, 1_000_000).default(5000),
+  GRAPHQL_MAX_PAGE_SIZE: int(1, 1000).default(100),
+  GRAPHQL_MAX_BATCH: int(0, 100).default(10),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  REQUEST_BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
+  /** Bearer token for /metrics. Unset: /metrics answers only on loopback. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** In-flight requests get this long to finish on SIGTERM (ms). */
+  SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/** Parses `env` (default process.env). Throws ConfigError with one line per bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset: `FOO=` in a .env file should mean "use the default".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => {
+    const name = String(i.path[0] ?? "config");
+    const raw = cleaned[name];
+    const shown = name.includes("PASSWORD") || name.includes("TOKEN") || name.includes("KEY") ? "" : ` (got ${JSON.stringify(raw)})`;
+    return `invalid ${name}: ${i.message}${shown}`;
+  });
+  throw new ConfigError(lines.join("\n"));
+}
+
+/** Config for tests and tools: defaults plus overrides, no process.env. */
+export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
+  return loadConfig({ NODE_ENV: "test", ...overrides });
+}
