@@ -64,6 +64,8 @@ const schema = z.object({
   LOCKOUT_AFTER_FAILURES: int(1, 1000).default(5),
   LOCKOUT_SECONDS: int(1, 30 * 86400).default(900),
 
+  /** Optional sub-namespace: keys become `auth:<ns>:...` (several deployments, or test isolation, on one Redis). */
+  CACHE_NAMESPACE: z.string().regex(/^[a-z0-9_-]{1,32}$/, "expected 1-32 of a-z 0-9 _ -").optional(),
   /** Cache TTLs per kind (seconds) and the per-call time box / breaker (milliseconds). */
   CACHE_USER_TTL_SECONDS: int(1, 86400).default(300),
   CACHE_PERMS_TTL_SECONDS: int(1, 86400).default(3600),

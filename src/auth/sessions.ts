@@ -1,0 +1,209 @@
+// The session lifecycle: validate (per request), create, extend, refresh, revoke, clean up.
+// Postgres is the record; the cache holds fragments (session-store.ts) that every revoke removes
+// BEFORE returning, so no instance sharing the cache accepts a revoked token afterwards.
+import type { App } from "../app.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { Loaders } from "../loaders.js";
+import { keys } from "../cache/keys.js";
+import { invalidate } from "../cache/invalidation.js";
+import { NotFoundError } from "../errors.js";
+import { record } from "./audit.js";
+import { auditOptions } from "./audit-options.js";
+import { formatToken, generateSecret, hashSecret, parseToken, secretMatches } from "./tokens.js";
+import { getSessionFragment, writeFragment, SESSION_SELECT } from "./session-store.js";
+import type { LoadedFragment, SessionFragment } from "./session-store.js";
+import type { RequestMeta, SessionRecord, Viewer } from "./types.js";
+
+export { bearerToken } from "./tokens.js";
+
+type Tx = Prisma.TransactionClient;
+
+function publicSession(s: SessionFragment["session"]): SessionRecord {
+  const { tokenHash: _omit, ...rest } = s;
+  return rest;
+}
+
+export function isActive(session: SessionRecord, now: Date): boolean {
+  return session.revokedAt === null && session.expiresAt > now && session.absoluteExpiresAt > now;
+}
+
+/** The viewer for a bearer token, or null for anything malformed, unknown, expired, revoked or disabled. */
+export async function resolveViewer(app: App, _loaders: Loaders, token: string | null): Promise<Viewer | null> {
+  const parsed = parseToken(token);
+  if (!parsed) return null;
+  const loaded = await getSessionFragment(app, parsed.sessionId);
+  if (!loaded || !secretMatches(parsed.secret, loaded.fragment.session.tokenHash)) return null;
+  const { fragment } = loaded;
+  const now = app.clock.now();
+  if (!isActive(fragment.session, now) || fragment.user.status !== "ACTIVE") return null;
+  const session = await maybeExtend(app, loaded, now);
+  return { session: publicSession(session), user: fragment.user };
+}
+
+/**
+ * Sliding expiry on use, written at most once per refresh interval: the conditional UPDATE matches
+ * only the lastSeenAt we read, so concurrent requests (even on other instances) write once.
+ */
+async function maybeExtend(app: App, { fragment, cachedRaw }: LoadedFragment, now: Date): Promise<SessionFragment["session"]> {
+  const { session } = fragment;
+  const intervalMs = app.config.SESSION_REFRESH_INTERVAL_SECONDS * 1000;
+  if (now.getTime() - session.lastSeenAt.getTime() < intervalMs) return session;
+  const expiresAt = slidingExpiry(app, now, session.absoluteExpiresAt);
+  const { count } = await app.db.prisma.session.updateMany({
+    where: { id: session.id, lastSeenAt: session.lastSeenAt, revokedAt: null },
+    data: { lastSeenAt: now, expiresAt },
+  });
+  const extended = { ...session, lastSeenAt: now, expiresAt };
+  // A DB-loaded fragment was just written back, so compare against that; a cached one against its raw.
+  const expected = cachedRaw ?? JSON.stringify(fragment);
+  if (count === 1) await writeFragment(app, { session: extended, user: fragment.user }, expected);
+  return extended;
+}
+
+export function slidingExpiry(app: App, now: Date, absoluteExpiresAt: Date): Date {
+  const idle = now.getTime() + app.config.SESSION_IDLE_TTL_SECONDS * 1000;
+  return new Date(Math.min(idle, absoluteExpiresAt.getTime()));
+}
+
+export interface NewSession {
+  token: string;
+  session: SessionRecord;
+}
+
+/** Create a session row inside `tx` (the caller's transaction also records the audit event). */
+export async function createSessionInTx(app: App, tx: Tx, userId: string, request: RequestMeta): Promise<NewSession & { tokenHash: string }> {
+  const now = app.clock.now();
+  const secret = generateSecret();
+  const tokenHash = hashSecret(secret);
+  const absoluteExpiresAt = new Date(now.getTime() + app.config.SESSION_ABSOLUTE_TTL_SECONDS * 1000);
+  const row = await tx.session.create({
+    data: {
+      userId,
+      tokenHash,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: slidingExpiry(app, now, absoluteExpiresAt),
+      absoluteExpiresAt,
+      ip: request.ip,
+      userAgent: request.userAgent,
+    },
+    select: SESSION_SELECT,
+  });
+  return { token: formatToken(row.id, secret), session: publicSession(row), tokenHash };
+}
+
+/** Explicit refresh: extend the idle expiry now (capped by the absolute lifetime). */
+export async function refreshSession(app: App, viewer: Viewer, request: RequestMeta): Promise<SessionRecord> {
+  const now = app.clock.now();
+  const expiresAt = slidingExpiry(app, now, viewer.session.absoluteExpiresAt);
+  const row = await app.db.prisma.$transaction(async (tx) => {
+    const updated = await tx.session.update({
+      where: { id: viewer.session.id },
+      data: { lastSeenAt: now, expiresAt },
+      select: SESSION_SELECT,
+    });
+    await record(
+      tx,
+      { type: "SESSION_REFRESHED", actorUserId: viewer.user.id, subjectUserId: viewer.user.id, sessionId: viewer.session.id, metadata: { expiresAt: expiresAt.toISOString() } },
+      request,
+      auditOptions(app),
+      now,
+    );
+    return updated;
+  });
+  // Overwrite unconditionally-by-key is unsafe (a concurrent revoke); drop the entry and let the next
+  // request load the refreshed row.
+  await invalidate(app, { keys: [keys.session(row.id)] });
+  return publicSession(row);
+}
+
+export type RevokeReason = "signed_out" | "revoked" | "revoked_all" | "password_changed" | "user_disabled" | "user_locked";
+
+/**
+ * Revoke sessions in Postgres, then drop their cache entries and broadcast the invalidation, all
+ * before returning. `audit` runs in the same transaction as the update.
+ */
+export async function revokeSessions(
+  app: App,
+  where: Prisma.SessionWhereInput,
+  reason: RevokeReason,
+  audit: (tx: Tx, revokedIds: string[]) => Promise<void>,
+  existingTx?: Tx,
+): Promise<string[]> {
+  const now = app.clock.now();
+  const run = async (tx: Tx): Promise<string[]> => {
+    // Lock the rows so two concurrent revokes agree on which one did it.
+    const targets = await tx.session.findMany({ where: { ...where, revokedAt: null }, select: { id: true } });
+    const ids = targets.map((t) => t.id);
+    if (ids.length > 0) {
+      await tx.session.updateMany({ where: { id: { in: ids }, revokedAt: null }, data: { revokedAt: now, revokedReason: reason } });
+    }
+    await audit(tx, ids);
+    return ids;
+  };
+  const ids = existingTx ? await run(existingTx) : await app.db.prisma.$transaction(run);
+  if (!existingTx) await invalidate(app, { tombstones: ids.map((id) => keys.session(id)) });
+  return ids;
+}
+
+export async function revokeSessionById(app: App, viewer: Viewer, sessionId: string, request: RequestMeta): Promise<SessionRecord> {
+  const existing = await app.db.prisma.session.findUnique({ where: { id: sessionId }, select: { userId: true } });
+  if (!existing) throw new NotFoundError("Session");
+  await revokeSessions(app, { id: sessionId }, viewer.session.id === sessionId ? "signed_out" : "revoked", async (tx, ids) => {
+    await record(
+      tx,
+      { type: "SESSION_REVOKED", actorUserId: viewer.user.id, subjectUserId: existing.userId, sessionId, metadata: { alreadyRevoked: ids.length === 0 } },
+      request,
+      auditOptions(app),
+      app.clock.now(),
+    );
+  });
+  const row = await app.db.prisma.session.findUniqueOrThrow({ where: { id: sessionId }, select: SESSION_SELECT });
+  return publicSession(row);
+}
+
+export async function signOut(app: App, viewer: Viewer, request: RequestMeta): Promise<void> {
+  await revokeSessions(app, { id: viewer.session.id }, "signed_out", async (tx) => {
+    await record(tx, { type: "SIGNED_OUT", actorUserId: viewer.user.id, subjectUserId: viewer.user.id, sessionId: viewer.session.id }, request, auditOptions(app), app.clock.now());
+  });
+}
+
+export async function revokeAllSessions(app: App, viewer: Viewer, userId: string, keepCurrent: boolean, request: RequestMeta): Promise<number> {
+  const exists = await app.db.prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
+  if (!exists) throw new NotFoundError("User");
+  const keep = keepCurrent && viewer.user.id === userId ? viewer.session.id : null;
+  const ids = await revokeSessions(app, { userId, ...(keep ? { id: { not: keep } } : {}) }, "revoked_all", async (tx, revoked) => {
+    await record(
+      tx,
+      { type: "ALL_SESSIONS_REVOKED", actorUserId: viewer.user.id, subjectUserId: userId, sessionId: viewer.session.id, metadata: { count: revoked.length, keptCurrent: keep !== null } },
+      request,
+      auditOptions(app),
+      app.clock.now(),
+    );
+  });
+  return ids.length;
+}
+
+/**
+ * Delete sessions that expired (or were revoked) more than SESSION_RETENTION_SECONDS ago, in
+ * bounded batches: each batch is its own short transaction, so no long lock is ever held.
+ */
+export async function cleanupExpiredSessions(app: App, actor: { userId: string | null; request: RequestMeta | null }): Promise<number> {
+  const cutoff = new Date(app.clock.now().getTime() - app.config.SESSION_RETENTION_SECONDS * 1000);
+  const batch = app.config.SESSION_CLEANUP_BATCH_SIZE;
+  let total = 0;
+  for (;;) {
+    const deleted = await app.db.prisma.$executeRaw`
+      DELETE FROM sessions WHERE id IN (
+        SELECT id FROM sessions
+        WHERE expires_at < ${cutoff} OR absolute_expires_at < ${cutoff} OR revoked_at < ${cutoff}
+        LIMIT ${batch}
+        FOR UPDATE SKIP LOCKED)`;
+    total += deleted;
+    if (deleted < batch) break;
+  }
+  await app.db.prisma.$transaction(async (tx) => {
+    await record(tx, { type: "SESSIONS_CLEANED", actorUserId: actor.userId, metadata: { deleted: total, cutoff: cutoff.toISOString() } }, actor.request, auditOptions(app), app.clock.now());
+  });
+  return total;
+}

@@ -1,0 +1,30 @@
+// Entry point of the cache layer: Redis when REDIS_URL is set, else the in-process cache.
+import type { Config } from "../config.js";
+import { createMemoryCache } from "./memory.js";
+import { createRedisCache } from "./redis.js";
+import type { Cache, CacheLogger } from "./types.js";
+
+export type CacheConfig = Pick<
+  Config,
+  "REDIS_URL" | "CACHE_TIMEOUT_MS" | "CACHE_BREAKER_FAILURES" | "CACHE_BREAKER_COOLDOWN_MS"
+>;
+
+/** Never throws for an unreachable Redis: it returns a DEGRADED cache that recovers on its own. */
+export async function createCache(config: CacheConfig, log?: CacheLogger): Promise<Cache> {
+  if (!config.REDIS_URL) return createMemoryCache();
+  return createRedisCache(config.REDIS_URL, {
+    timeoutMs: config.CACHE_TIMEOUT_MS,
+    breakerFailures: config.CACHE_BREAKER_FAILURES,
+    breakerCooldownMs: config.CACHE_BREAKER_COOLDOWN_MS,
+    ...(log ? { log } : {}),
+  });
+}
+
+export type { Cache, CacheEntry, CacheLogger, CacheStatus, PingResult } from "./types.js";
+export { keys, channels, KEY_PREFIX } from "./keys.js";
+export { createMemoryCache } from "./memory.js";
+export { createRedisCache } from "./redis.js";
+export type { RedisCacheOptions } from "./redis.js";
+export { createFragmentLoader, reviveDates } from "./fragments.js";
+export { CacheStats, defaultCacheStats } from "./stats.js";
+export { invalidate, canTrustCache, onInvalidation, TOMBSTONE, TOMBSTONE_TTL_MS } from "./invalidation.js";

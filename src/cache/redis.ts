@@ -1,0 +1,300 @@
+// Redis-backed cache. Every call is time-boxed and goes through a circuit breaker, and every
+// failure degrades to a miss or a no-op: Postgres is the record, so an unhealthy Redis must cost
+// latency of at most one time box, never an error.
+import { Redis } from "ioredis";
+import type { RedisOptions } from "ioredis";
+import { createGuard } from "./guard.js";
+import type { Outcome } from "./guard.js";
+import { KEY_PREFIX } from "./keys.js";
+import { createPendingDeletes } from "./pending-deletes.js";
+import { createSubscriber } from "./subscriber.js";
+import { errorMessage, timeBox } from "./time-box.js";
+import type { Cache, CacheEntry, CacheLogger, CacheStatus, PingResult } from "./types.js";
+
+export interface RedisCacheOptions {
+  /** Upper bound for any single cache call (CACHE_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Consecutive failures that open the circuit (CACHE_BREAKER_FAILURES). */
+  breakerFailures: number;
+  /** How long the circuit stays open before a probe (CACHE_BREAKER_COOLDOWN_MS). */
+  breakerCooldownMs: number;
+  /** Cap of the reconnect backoff; default min(cool-down, 5 s) so recovery is noticed within a cool-down. */
+  reconnectMaxDelayMs?: number;
+  /** How long createRedisCache waits for the first connection before returning a degraded cache. */
+  startupWaitMs?: number;
+  /** CLIENT SETNAME, to find our connections in CLIENT LIST. */
+  connectionName?: string;
+  /** Bound on remembered unconfirmed deletes (see pending-deletes.ts). */
+  maxPendingDeletes?: number;
+  log?: CacheLogger;
+}
+
+// GET and conditional SET in one atomic step (Lua sees a missing key as false).
+const COMPARE_AND_SET = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == 'absent' then
+  if current ~= false then return 0 end
+elseif current ~= ARGV[2] then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+return 1`;
+
+const px = (ttlMs: number): number => Math.max(1, Math.round(ttlMs));
+const seconds = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`;
+
+/** Capped exponential backoff with jitter, forever: the cache must come back on its own. */
+function backoff(maxDelayMs: number, onDelay?: (ms: number) => void): (times: number) => number {
+  return (times) => {
+    const base = Math.min(maxDelayMs, 50 * 2 ** Math.min(times, 16));
+    const delay = Math.round(base * (0.8 + Math.random() * 0.2));
+    onDelay?.(delay);
+    return delay;
+  };
+}
+
+export async function createRedisCache(url: string, options: RedisCacheOptions): Promise<Cache> {
+  const { timeoutMs, log } = options;
+  const name = options.connectionName ?? "authgraph";
+  const maxDelay = options.reconnectMaxDelayMs ?? Math.min(options.breakerCooldownMs, 5000);
+  // Subscribing and closing are off the request path and may take longer than a cache read.
+  const controlTimeoutMs = Math.max(timeoutMs, 1000);
+  let nextRetryAt = 0;
+  let lastError: string | undefined;
+  let outage = false;
+  let closed = false;
+
+  const common: RedisOptions = {
+    enableOfflineQueue: false, // fail fast while disconnected instead of queueing behind the outage
+    maxRetriesPerRequest: 1,
+    connectTimeout: Math.max(1000, Math.min(options.breakerCooldownMs, 10_000)),
+  };
+  const client = new Redis(url, {
+    ...common,
+    connectionName: name,
+    keyPrefix: KEY_PREFIX,
+    commandTimeout: timeoutMs,
+    // Pending replies with no data for this long mean a half-dead socket (no FIN): reconnect.
+    socketTimeout: Math.max(1000, timeoutMs * 20),
+    // A command we already gave up on must not be replayed minutes later (e.g. a stale SET).
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: backoff(maxDelay, (ms) => {
+      nextRetryAt = Date.now() + ms;
+    }),
+  });
+  const subscriber = createSubscriber(
+    url,
+    { ...common, connectionName: `${name}:sub`, commandTimeout: controlTimeoutMs, autoResubscribe: false, retryStrategy: backoff(maxDelay) },
+    controlTimeoutMs,
+    log,
+  );
+  const pending = createPendingDeletes(options.maxPendingDeletes ?? 10_000, log);
+
+  const guard = createGuard({
+    timeoutMs,
+    failures: options.breakerFailures,
+    cooldownMs: options.breakerCooldownMs,
+    ...(log ? { log } : {}),
+    probe: () => cache.ping(),
+    onRecover: () => void replayDeletes(),
+  });
+  guard.isolate(); // until the first 'ready'
+
+  const call = async <T>(op: () => Promise<T>): Promise<Outcome<T>> => {
+    if (closed) return { ok: false, error: new Error("cache closed"), shortCircuited: true };
+    const outcome = await guard.run(op);
+    if (outcome.ok && pending.size > 0) void replayDeletes();
+    return outcome;
+  };
+
+  const replayDeletes = (): Promise<void> =>
+    pending.flush(async (batch) => (await guard.run(() => client.del(...batch))).ok);
+
+  // Recovery events and successful calls trigger replays, but callers that distrust a degraded
+  // cache stop calling it, and a lone timeout never opens the circuit: so also retry on a timer.
+  let replayTimer: NodeJS.Timeout | undefined;
+  const scheduleReplay = (): void => {
+    if (replayTimer || closed) return;
+    replayTimer = setTimeout(() => {
+      replayTimer = undefined;
+      void replayDeletes().finally(() => {
+        if (pending.size > 0) scheduleReplay();
+      });
+    }, Math.min(options.breakerCooldownMs, 1000));
+    replayTimer.unref();
+  };
+
+  client.on("ready", () => {
+    lastError = undefined;
+    if (outage) log?.info({}, "Redis connection restored");
+    outage = false;
+    guard.release();
+  });
+  const lost = (why: string): void => {
+    if (closed) return;
+    guard.isolate();
+    if (!outage) log?.warn({ err: lastError ?? why }, "Redis unavailable; serving from Postgres until it returns");
+    outage = true;
+  };
+  client.on("close", () => lost("connection closed"));
+  client.on("end", () => lost("connection ended"));
+  client.on("error", (error: Error) => {
+    lastError = error.message;
+    if (client.status !== "ready") lost(error.message);
+  });
+
+  const cache: Cache = {
+    kind: "redis",
+    redis: client,
+
+    async get(key) {
+      if (pending.has(key)) return null;
+      const r = await call(() => client.get(key));
+      return r.ok ? r.value : null;
+    },
+
+    async mget(keyList) {
+      if (keyList.length === 0) return [];
+      const r = await call(() => client.mget(...keyList));
+      if (!r.ok) return keyList.map(() => null);
+      return keyList.map((k, i) => (pending.has(k) ? null : (r.value[i] ?? null)));
+    },
+
+    async set(key, value, ttlMs) {
+      if (ttlMs <= 0) return true;
+      return (await call(() => client.set(key, value, "PX", px(ttlMs)))).ok;
+    },
+
+    async setMany(entries: readonly CacheEntry[]) {
+      const live = entries.filter((e) => e.ttlMs > 0);
+      if (live.length === 0) return true;
+      const r = await call(async () => {
+        const pipeline = client.pipeline();
+        for (const e of live) {
+          if (e.onlyIfAbsent) pipeline.set(e.key, e.value, "PX", px(e.ttlMs), "NX");
+          else pipeline.set(e.key, e.value, "PX", px(e.ttlMs));
+        }
+        const replies = await pipeline.exec();
+        // exec() resolves even when single commands fail (OOM, ...): let the breaker see those.
+        const failed = replies?.find(([err]) => err);
+        if (!replies || failed) throw failed?.[0] ?? new Error("pipeline aborted");
+      });
+      return r.ok;
+    },
+
+    async compareAndSet(key, expected, value, ttlMs) {
+      if (ttlMs <= 0 || pending.has(key)) return false;
+      const r = await call(() =>
+        client.eval(COMPARE_AND_SET, 1, key, expected === null ? "absent" : "equals", expected ?? "", value, px(ttlMs)),
+      );
+      return r.ok && r.value === 1;
+    },
+
+    async del(keyList) {
+      if (keyList.length === 0) return true;
+      const r = await call(() => client.del(...keyList));
+      if (r.ok) {
+        pending.confirm(keyList);
+      } else {
+        pending.add(keyList);
+        scheduleReplay();
+      }
+      return r.ok;
+    },
+
+    async incr(key, ttlMs) {
+      const r = await call(async () => {
+        if (ttlMs === undefined || ttlMs <= 0) return client.incr(key);
+        const replies = await client.multi().incr(key).pexpire(key, px(ttlMs)).exec();
+        const first = replies?.[0];
+        if (!first || first[0]) throw first?.[0] ?? new Error("MULTI aborted");
+        return Number(first[1]);
+      });
+      return r.ok ? r.value : null;
+    },
+
+    async publish(channel, message) {
+      // keyPrefix does not apply to channels: prefix by hand.
+      await call(() => client.publish(KEY_PREFIX + channel, message));
+    },
+
+    async subscribe(channel, onMessage, opts) {
+      return subscriber.subscribe(KEY_PREFIX + channel, { onMessage, onResubscribe: opts?.onResubscribe });
+    },
+
+    async *scan(pattern) {
+      // keyPrefix does not apply to SCAN's MATCH, and replies carry the prefix: handle both by hand.
+      const match = KEY_PREFIX + pattern;
+      let cursor = "0";
+      do {
+        const at = cursor;
+        const r = await call(() => client.scan(at, "MATCH", match, "COUNT", 250));
+        if (!r.ok) return;
+        const [next, found] = r.value;
+        for (const k of found) if (k.startsWith(KEY_PREFIX)) yield k.slice(KEY_PREFIX.length);
+        cursor = next;
+      } while (cursor !== "0");
+    },
+
+    status(): CacheStatus {
+      if (closed) return { status: "DOWN", message: "cache closed", breaker: "open" };
+      const breaker = guard.state();
+      const extra = pending.size > 0 ? { unconfirmedDeletes: pending.size } : {};
+      const degraded = (message: string): CacheStatus => ({ status: "DEGRADED", message, breaker, ...extra });
+      if (guard.isolated) {
+        const wait = nextRetryAt - Date.now();
+        const when = client.status === "reconnecting" && wait > 0 ? `retrying in ${seconds(wait)}` : "reconnecting";
+        return degraded(`Redis unreachable: ${lastError ?? "connection closed"}; ${when}`);
+      }
+      if (breaker !== "closed") {
+        const { failure, retryInMs } = guard.openReason();
+        const when = breaker === "open" && retryInMs > 0 ? `retrying in ${seconds(retryInMs)}` : "probing";
+        return degraded(`Redis not responding: ${failure}; ${when}`);
+      }
+      if (pending.size > 0) return degraded(`${pending.size} cache deletes awaiting confirmation`);
+      const pubsub = subscriber.problem();
+      if (pubsub) return degraded(pubsub);
+      return { status: "OK", breaker };
+    },
+
+    async ping(): Promise<PingResult> {
+      const started = performance.now();
+      const r = await call(() => client.ping());
+      const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+      if (r.ok) return { ok: true, latencyMs };
+      const message = r.shortCircuited ? cache.status().message : errorMessage(r.error);
+      return { ok: false, latencyMs, message: message ?? errorMessage(r.error) };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      guard.dispose();
+      clearTimeout(replayTimer);
+      await Promise.allSettled([
+        subscriber.close(),
+        timeBox(client.quit(), controlTimeoutMs)
+          .catch(() => undefined)
+          .then(() => client.disconnect()),
+      ]);
+    },
+  };
+
+  await firstConnection(client, options.startupWaitMs ?? 1000);
+  return cache;
+}
+
+/** Resolves on the first 'ready', the first failed attempt, or after `ms`: start-up never blocks on Redis. */
+function firstConnection(client: Redis, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      client.off("ready", done);
+      client.off("close", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    client.once("ready", done);
+    client.once("close", done);
+  });
+}

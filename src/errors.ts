@@ -1,0 +1,135 @@
+// One registry of expected-error codes. Domain code throws these; the schema exposes them as typed
+// union members (mutations) or as GraphQL errors with `extensions.code` (queries). Anything else is
+// an internal error and is masked before it reaches a client.
+
+export const ErrorCode = {
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  VALIDATION_FAILED: "VALIDATION_FAILED",
+  INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
+  RATE_LIMITED: "RATE_LIMITED",
+  ACCOUNT_LOCKED: "ACCOUNT_LOCKED",
+  SIGN_UP_DISABLED: "SIGN_UP_DISABLED",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  LAST_ADMIN: "LAST_ADMIN",
+  ROLE_IN_USE: "ROLE_IN_USE",
+  INVALID_ID: "INVALID_ID",
+  INVALID_CURSOR: "INVALID_CURSOR",
+  PAGE_SIZE_EXCEEDED: "PAGE_SIZE_EXCEEDED",
+  QUERY_TOO_COMPLEX: "QUERY_TOO_COMPLEX",
+  QUERY_TOO_DEEP: "QUERY_TOO_DEEP",
+  TOO_MANY_ALIASES: "TOO_MANY_ALIASES",
+  TOO_MANY_TOKENS: "TOO_MANY_TOKENS",
+  BATCH_TOO_LARGE: "BATCH_TOO_LARGE",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  CSRF_REJECTED: "CSRF_REJECTED",
+  INTROSPECTION_DISABLED: "INTROSPECTION_DISABLED",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base of every expected error. `message` is safe to show to a client. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor(message = "Sign in first.") {
+    super(ErrorCode.UNAUTHENTICATED, message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = "You are not allowed to do this.") {
+    super(ErrorCode.FORBIDDEN, message);
+  }
+}
+
+export interface FieldError {
+  /** Dotted path of the offending input field, e.g. `input.email`. */
+  path: string;
+  message: string;
+}
+
+export class ValidationError extends AppError {
+  constructor(
+    readonly fieldErrors: FieldError[],
+    message = fieldErrors.map((e) => `${e.path}: ${e.message}`).join("; ") || "Invalid input.",
+  ) {
+    super(ErrorCode.VALIDATION_FAILED, message);
+  }
+}
+
+export class InvalidCredentialsError extends AppError {
+  constructor() {
+    super(ErrorCode.INVALID_CREDENTIALS, "Invalid email or password.");
+  }
+}
+
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(ErrorCode.RATE_LIMITED, `Too many attempts. Try again in ${retryAfterSeconds} s.`);
+  }
+}
+
+export class AccountLockedError extends AppError {
+  constructor(readonly lockedUntil: Date) {
+    super(ErrorCode.ACCOUNT_LOCKED, "This account is temporarily locked.");
+  }
+}
+
+export class SignUpDisabledError extends AppError {
+  constructor() {
+    super(ErrorCode.SIGN_UP_DISABLED, "Sign-up is disabled on this server.");
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super(ErrorCode.NOT_FOUND, `${what} not found.`);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super(ErrorCode.CONFLICT, message);
+  }
+}
+
+export class LastAdminError extends AppError {
+  constructor() {
+    super(ErrorCode.LAST_ADMIN, "The last active admin cannot be demoted, disabled or deleted.");
+  }
+}
+
+export class RoleInUseError extends AppError {
+  constructor(readonly holderCount: number) {
+    super(ErrorCode.ROLE_IN_USE, `The role is still granted to ${holderCount} user(s); pass force: true to delete it anyway.`);
+  }
+}
+
+export class InvalidIdError extends AppError {
+  constructor(message = "Malformed ID.") {
+    super(ErrorCode.INVALID_ID, message);
+  }
+}
+
+export class InvalidCursorError extends AppError {
+  constructor() {
+    super(ErrorCode.INVALID_CURSOR, "Malformed pagination cursor.");
+  }
+}
+
+export class PageSizeError extends AppError {
+  constructor(readonly max: number) {
+    super(ErrorCode.PAGE_SIZE_EXCEEDED, `Page size must be between 0 and ${max}.`);
+  }
+}

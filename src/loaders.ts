@@ -1,0 +1,39 @@
+// DataLoaders created per request. Users and effective permissions go through the fragment cache:
+// one MGET per batch, one query for the misses, one pipeline writing them back.
+import DataLoader from "dataloader";
+import type { App } from "./app.js";
+import { createFragmentLoader } from "./cache/fragments.js";
+import { keys } from "./cache/keys.js";
+import { canTrustCache } from "./cache/invalidation.js";
+import { loadEffectivePermissionsCached } from "./auth/permissions-cache.js";
+import { findUsersByIds, reviveUser } from "./auth/users.js";
+import type { UserRecord } from "./auth/types.js";
+
+export interface Loaders {
+  users: DataLoader<string, UserRecord | null>;
+  /** Effective permission keys per user id. */
+  permissions: DataLoader<string, ReadonlySet<string>>;
+}
+
+export function createLoaders(app: App): Loaders {
+  const loadUsers = createFragmentLoader<UserRecord>({
+    cache: app.cache,
+    kind: "user",
+    key: keys.user,
+    ttlMs: () => app.config.CACHE_USER_TTL_SECONDS * 1000,
+    load: (ids) => findUsersByIds(app.db.prisma, ids),
+    revive: reviveUser,
+  });
+  return {
+    users: new DataLoader(async (ids) => (canTrustCache(app) ? loadUsers(ids) : directUsers(app, ids))),
+    permissions: new DataLoader(async (ids) => {
+      const map = await loadEffectivePermissionsCached(app, ids);
+      return ids.map((id) => new Set(map.get(id) ?? []));
+    }),
+  };
+}
+
+async function directUsers(app: App, ids: readonly string[]): Promise<(UserRecord | null)[]> {
+  const map = await findUsersByIds(app.db.prisma, ids);
+  return ids.map((id) => map.get(id) ?? null);
+}

@@ -1,0 +1,85 @@
+// `npm start`: config -> db (migrate + seed) -> cache -> yoga -> listen; graceful shutdown on SIGTERM.
+import { createServer } from "node:http";
+import type { Socket } from "node:net";
+import { ConfigError, loadConfig } from "./config.js";
+import type { Config } from "./config.js";
+import { createLogger } from "./log.js";
+import { closeApp, createApp } from "./bootstrap.js";
+import { createGateway } from "./yoga.js";
+import { startJobs } from "./jobs/schedule.js";
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`authgraph: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const log = createLogger(config);
+
+async function start(): Promise<void> {
+  const { app, seeded } = await createApp(config, { log });
+  if (seeded?.generatedPassword) {
+    // Printed once, on the run that created the account; it is not stored anywhere in clear.
+    console.log(`\n  Admin account created: ${seeded.adminEmail}\n  Password (shown once): ${seeded.generatedPassword}\n`);
+  }
+  const cacheState = app.cache.status();
+  if (cacheState.status !== "OK") log.warn(`Redis unreachable at start (${cacheState.message ?? "unknown"}); serving from PostgreSQL (DEGRADED) and retrying`);
+  startJobs(app);
+
+  const yoga = createGateway(app);
+  const sockets = new Set<Socket>();
+  let inFlight = 0;
+  const server = createServer((req, res) => {
+    inFlight++;
+    res.on("close", () => inFlight--);
+    // Node's body-size guard runs before Yoga parses anything.
+    const length = Number(req.headers["content-length"] ?? 0);
+    if (length > config.REQUEST_BODY_LIMIT_BYTES) {
+      res.writeHead(413, { "content-type": "application/json" });
+      res.end(JSON.stringify({ errors: [{ message: "Request body too large.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] }));
+      req.resume();
+      return;
+    }
+    void yoga.handleNodeRequestAndResponse(req, res, { req });
+  });
+  server.requestTimeout = 30_000;
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  log.info({ port, host: config.HOST, database: app.db.embedded ? "embedded" : app.db.target, cache: app.cache.kind }, "authgraph listening");
+  console.log(`authgraph ${app.version} ready: GraphiQL at http://${config.HOST}:${port}/graphql`);
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, inFlight }, "shutting down: draining in-flight requests");
+    server.close();
+    server.closeIdleConnections();
+    const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
+    while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    for (const s of sockets) s.destroy();
+    await closeApp(app);
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+start().catch((error: unknown) => {
+  // One clear line for the expected failures (unreachable database, locked data dir); detail in the log.
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`authgraph: cannot start: ${message.split("\n")[0]}`);
+  log.debug({ err: error }, "start-up failure");
+  process.exit(1);
+});

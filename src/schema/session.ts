@@ -1,0 +1,231 @@
+// Session type, the viewer, and the session lifecycle mutations (sign in/up, refresh, sign out,
+// revoke, change password, cleanup). Resolvers only translate; the work is in src/auth.
+import { isActive } from "../auth/sessions.js";
+import * as sessions from "../auth/sessions.js";
+import * as credentials from "../auth/credentials.js";
+import type { SignInResult } from "../auth/credentials.js";
+import type { SessionRecord, UserRecord, Viewer } from "../auth/types.js";
+import {
+  AccountLockedError,
+  ConflictError,
+  InvalidCredentialsError,
+  NotFoundError,
+  RateLimitedError,
+  SignUpDisabledError,
+  UnauthenticatedError,
+  ValidationError,
+} from "../errors.js";
+import { builder } from "./builder.js";
+import { COMMON_ERRORS } from "./errors.js";
+import { decodeIdOf } from "./global-id.js";
+import { UserRef } from "./user.js";
+
+export const SessionRef = builder.prismaNode("Session", {
+  id: { field: "id" },
+  select: { id: true, userId: true },
+  // A member reads their own sessions; anyone else needs sessions:read.
+  authScopes: (s) => ({ self: s.userId, permission: "sessions:read", $granted: "owner" }),
+  fields: (t) => ({
+    user: t.relation("user"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    lastSeenAt: t.expose("lastSeenAt", { type: "DateTime" }),
+    expiresAt: t.expose("expiresAt", { type: "DateTime" }),
+    revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true }),
+    ip: t.exposeString("ip", { nullable: true }),
+    userAgent: t.exposeString("userAgent", { nullable: true }),
+    current: t.boolean({ description: "True for the session making this request.", resolve: (s, _a, ctx) => ctx.viewer?.session.id === s.id }),
+    active: t.boolean({
+      select: { revokedAt: true, expiresAt: true, absoluteExpiresAt: true },
+      resolve: (s, _a, ctx) => isActive(s as unknown as SessionRecord, ctx.app.clock.now()),
+    }),
+  }),
+});
+
+const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
+  description: "The caller: the session the bearer token belongs to, and its user.",
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    // Plain records from the session cache: a cached viewer costs no SQL.
+    session: t.field({ type: SessionRef, resolve: (v) => v.session as never }),
+    user: t.field({ type: UserRef, resolve: (v) => v.user as never }),
+  }),
+});
+
+builder.queryField("viewer", (t) =>
+  t.field({
+    type: ViewerRef,
+    nullable: true,
+    authScopes: { public: true },
+    description: "The current session and user; null when the request is anonymous.",
+    resolve: (_r, _a, ctx) => ctx.viewer,
+  }),
+);
+
+builder.queryField("session", (t) =>
+  t.prismaField({
+    type: "Session",
+    nullable: true,
+    authScopes: { authenticated: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _r, args, ctx) => ctx.app.db.prisma.session.findUnique({ ...query, where: { id: decodeIdOf("Session", String(args.id)) } }),
+  }),
+);
+
+const SignInSuccess = builder.objectRef<SignInResult>("SignInSuccess").implement({
+  authScopes: { public: true },
+  fields: (t) => ({
+    token: t.exposeString("token", { description: "Send as `Authorization: Bearer <token>`. Shown once; store it securely." }),
+    session: t.field({ type: SessionRef, grantScopes: ["owner"], resolve: (r) => r.session as never }),
+    user: t.field({ type: UserRef, grantScopes: ["owner"], resolve: (r) => r.user as never }),
+  }),
+});
+
+const SignInInput = builder.inputType("SignInInput", {
+  fields: (t) => ({ email: t.string(), password: t.string() }),
+});
+const SignUpInput = builder.inputType("SignUpInput", {
+  fields: (t) => ({ email: t.string(), password: t.string(), name: t.string({ required: false }) }),
+});
+const ChangePasswordInput = builder.inputType("ChangePasswordInput", {
+  fields: (t) => ({ currentPassword: t.string(), newPassword: t.string() }),
+});
+
+builder.mutationField("signIn", (t) =>
+  t.field({
+    type: SignInSuccess,
+    authScopes: { public: true },
+    args: { input: t.arg({ type: SignInInput }) },
+    errors: {
+      types: [InvalidCredentialsError, RateLimitedError, AccountLockedError, ValidationError],
+      directResult: true,
+      union: { name: "SignInResult" },
+    },
+    resolve: (_r, { input }, ctx) => credentials.signIn(ctx.app, input, ctx.request),
+  }),
+);
+
+builder.mutationField("signUp", (t) =>
+  t.field({
+    type: SignInSuccess,
+    authScopes: { public: true },
+    args: { input: t.arg({ type: SignUpInput }) },
+    errors: {
+      types: [ValidationError, ConflictError, SignUpDisabledError, RateLimitedError],
+      directResult: true,
+      union: { name: "SignUpResult" },
+    },
+    resolve: (_r, { input }, ctx) => credentials.signUp(ctx.app, input, ctx.request),
+  }),
+);
+
+function requireViewer(viewer: Viewer | null): Viewer {
+  // authScopes already guarantee a viewer; this narrows the type for TypeScript.
+  if (!viewer) throw new UnauthenticatedError();
+  return viewer;
+}
+
+builder.mutationField("refreshSession", (t) =>
+  t.field({
+    type: SessionRef,
+    authScopes: { authenticated: true },
+    errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "RefreshSessionResult" } },
+    resolve: (_r, _a, ctx) => sessions.refreshSession(ctx.app, requireViewer(ctx.viewer), ctx.request) as never,
+  }),
+);
+
+const SignOutSuccess = builder.objectRef<{ ok: true }>("SignOutSuccess").implement({
+  authScopes: { public: true },
+  fields: (t) => ({ ok: t.exposeBoolean("ok") }),
+});
+
+builder.mutationField("signOut", (t) =>
+  t.field({
+    type: SignOutSuccess,
+    authScopes: { authenticated: true },
+    errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "SignOutResult" } },
+    resolve: async (_r, _a, ctx) => {
+      await sessions.signOut(ctx.app, requireViewer(ctx.viewer), ctx.request);
+      return { ok: true as const };
+    },
+  }),
+);
+
+builder.mutationField("revokeSession", (t) =>
+  t.field({
+    type: SessionRef,
+    args: { id: t.arg.id() },
+    // Own sessions, or any with sessions:revoke. The owner is only known after a lookup, so the
+    // field-level scope admits members and the type-level check on the target does the rest.
+    authScopes: async (_r, args, ctx) => {
+      if (!ctx.viewer) return { authenticated: true };
+      const id = decodeIdOf("Session", String(args.id));
+      const row = await ctx.app.db.prisma.session.findUnique({ where: { id }, select: { userId: true } });
+      if (!row) throw new NotFoundError("Session");
+      return { self: row.userId, permission: "sessions:revoke" };
+    },
+    errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "RevokeSessionResult" } },
+    resolve: (_r, args, ctx) =>
+      sessions.revokeSessionById(ctx.app, requireViewer(ctx.viewer), decodeIdOf("Session", String(args.id)), ctx.request) as never,
+  }),
+);
+
+const RevokeAllSessionsSuccess = builder.objectRef<{ revokedCount: number }>("RevokeAllSessionsSuccess").implement({
+  authScopes: { public: true },
+  fields: (t) => ({ revokedCount: t.exposeInt("revokedCount") }),
+});
+
+builder.mutationField("revokeAllSessions", (t) =>
+  t.field({
+    type: RevokeAllSessionsSuccess,
+    args: { userId: t.arg.id(), keepCurrent: t.arg.boolean({ required: false, defaultValue: true }) },
+    authScopes: (_r, args) => ({ self: safeUserId(String(args.userId)), permission: "sessions:revoke" }),
+    errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "RevokeAllSessionsResult" } },
+    resolve: async (_r, args, ctx) => ({
+      revokedCount: await sessions.revokeAllSessions(ctx.app, requireViewer(ctx.viewer), decodeIdOf("User", String(args.userId)), args.keepCurrent ?? true, ctx.request),
+    }),
+  }),
+);
+
+/** For scope checks only: a malformed id matches no user (the resolver then reports INVALID_ID). */
+function safeUserId(globalId: string): string {
+  try {
+    return decodeIdOf("User", globalId);
+  } catch {
+    return "";
+  }
+}
+
+const ChangePasswordSuccess = builder.objectRef<{ revokedSessionCount: number }>("ChangePasswordSuccess").implement({
+  authScopes: { public: true },
+  fields: (t) => ({ revokedSessionCount: t.exposeInt("revokedSessionCount") }),
+});
+
+builder.mutationField("changePassword", (t) =>
+  t.field({
+    type: ChangePasswordSuccess,
+    args: { input: t.arg({ type: ChangePasswordInput }) },
+    authScopes: { authenticated: true },
+    errors: { types: [...COMMON_ERRORS, InvalidCredentialsError], directResult: true, union: { name: "ChangePasswordResult" } },
+    resolve: async (_r, { input }, ctx) => ({
+      revokedSessionCount: await credentials.changePassword(ctx.app, requireViewer(ctx.viewer), input, ctx.request),
+    }),
+  }),
+);
+
+const CleanupSuccess = builder.objectRef<{ deletedCount: number }>("CleanupExpiredSessionsSuccess").implement({
+  authScopes: { public: true },
+  fields: (t) => ({ deletedCount: t.exposeInt("deletedCount") }),
+});
+
+builder.mutationField("cleanupExpiredSessions", (t) =>
+  t.field({
+    type: CleanupSuccess,
+    authScopes: { permission: "sessions:revoke" },
+    errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "CleanupExpiredSessionsResult" } },
+    resolve: async (_r, _a, ctx) => ({
+      deletedCount: await sessions.cleanupExpiredSessions(ctx.app, { userId: ctx.viewer?.user.id ?? null, request: ctx.request }),
+    }),
+  }),
+);
+
+export type { UserRecord };

@@ -1,0 +1,1 @@
+CREATE TABLE "first" ("id" INTEGER NOT NULL, CONSTRAINT "first_pkey" PRIMARY KEY ("id"));
