@@ -158,7 +158,7 @@ export function createMigrationAdapterFactory(
 
   async function open(database: string | undefined, max: number, release: () => Promise<void>) {
     const pool = new pg.Pool({ ...clientConfig, ...(database ? { database } : {}), max });
-    //interceptCharColumns(pool);
+    interceptCharColumns(pool);
     const inner = await new PrismaPg(pool, pgOptions).connect();
     const adapter = fixAdapter(
       inner,

@@ -7,6 +7,9 @@ import "./user.js";
 import "./session.js";
 import "./role.js";
 import "./permission.js";
+import "./user-admin.js";
+import "./role-admin.js";
+import "./audit.js";
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,0 +1,2 @@
+// Placeholder: filled in by its issue. Kept so schema/index.ts imports stay stable.
+export {};
