@@ -2,7 +2,7 @@
 // Postgres is the record; the cache only saves the per-request lookup.
 import type { App } from "../app.js";
 import { keys } from "../cache/keys.js";
-import { canTrustCache } from "../cache/invalidation.js";
+import { canTrustCache, TOMBSTONE } from "../cache/invalidation.js";
 import type { SessionRecord, UserRecord } from "./types.js";
 import { USER_SELECT, reviveUser } from "./users.js";
 
@@ -78,7 +78,7 @@ export function reviveFragment(raw: unknown): SessionFragment | null {
 }
 
 /** Written over `auth:session:<id>` by a revoke, so an in-flight read cannot write the session back. */
-export const SESSION_TOMBSTONE = "revoked";
+export const SESSION_TOMBSTONE = TOMBSTONE;
 
 function parse(value: string | null): SessionFragment | null {
   if (value === null || value === SESSION_TOMBSTONE) return null;

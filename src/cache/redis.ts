@@ -27,6 +27,8 @@ export interface RedisCacheOptions {
   /** Bound on remembered unconfirmed deletes (see pending-deletes.ts). */
   maxPendingDeletes?: number;
   log?: CacheLogger;
+  /** Namespace of every key and channel; default `auth:` (KEY_PREFIX). Must start with it. */
+  prefix?: string;
 }
 
 // GET and conditional SET in one atomic step (Lua sees a missing key as false).
@@ -55,6 +57,7 @@ function backoff(maxDelayMs: number, onDelay?: (ms: number) => void): (times: nu
 
 export async function createRedisCache(url: string, options: RedisCacheOptions): Promise<Cache> {
   const { timeoutMs, log } = options;
+  const prefix = options.prefix ?? KEY_PREFIX;
   const name = options.connectionName ?? "authgraph";
   const maxDelay = options.reconnectMaxDelayMs ?? Math.min(options.breakerCooldownMs, 5000);
   // Subscribing and closing are off the request path and may take longer than a cache read.
@@ -72,7 +75,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
   const client = new Redis(url, {
     ...common,
     connectionName: name,
-    keyPrefix: KEY_PREFIX,
+    keyPrefix: prefix,
     commandTimeout: timeoutMs,
     // Pending replies with no data for this long mean a half-dead socket (no FIN): reconnect.
     socketTimeout: Math.max(1000, timeoutMs * 20),
@@ -215,23 +218,23 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
 
     async publish(channel, message) {
       // keyPrefix does not apply to channels: prefix by hand.
-      await call(() => client.publish(KEY_PREFIX + channel, message));
+      await call(() => client.publish(prefix + channel, message));
     },
 
     async subscribe(channel, onMessage, opts) {
-      return subscriber.subscribe(KEY_PREFIX + channel, { onMessage, onResubscribe: opts?.onResubscribe });
+      return subscriber.subscribe(prefix + channel, { onMessage, onResubscribe: opts?.onResubscribe });
     },
 
     async *scan(pattern) {
       // keyPrefix does not apply to SCAN's MATCH, and replies carry the prefix: handle both by hand.
-      const match = KEY_PREFIX + pattern;
+      const match = prefix + pattern;
       let cursor = "0";
       do {
         const at = cursor;
         const r = await call(() => client.scan(at, "MATCH", match, "COUNT", 250));
         if (!r.ok) return;
         const [next, found] = r.value;
-        for (const k of found) if (k.startsWith(KEY_PREFIX)) yield k.slice(KEY_PREFIX.length);
+        for (const k of found) if (k.startsWith(prefix)) yield k.slice(prefix.length);
         cursor = next;
       } while (cursor !== "0");
     },

@@ -1,7 +1,7 @@
 // The driver-adapter factory the schema engine runs on: @prisma/adapter-pg 7.10, wrapped to fix four
 // defects met on the migration path (each has a test in test/migrate.test.ts):
 //  1. Given `{ connectionString }`, the shadow pool's `database` override is ignored and the replay runs
-//     on the MAIN database. We pass explicit fields parsed from the URL instead.
+//     on the MAIN database. We open every pool from explicit fields parsed from the URL instead.
 //  2. The shadow database is dropped before its pool closes ("being accessed by other users") and
 //     leaks. We close the pool first, then `DROP DATABASE ... WITH (FORCE)`.
 //  3. `executeScript` splits on ";" and runs the pieces on any pooled connection: plpgsql `$$` bodies
@@ -9,6 +9,8 @@
 //     PostgreSQL runs as one implicit transaction (as the native engine does).
 //  4. Columns of PostgreSQL's internal `"char"` type (OID 18) are rejected ("could not be
 //     deserialized") when the engine inspects a database. We report them as ColumnTypeEnum.Character.
+// adapter-pg still does the rest (value conversion, error mapping); we give it pools we own and close.
+// Transactions are passed through untouched: the migration path does not use them.
 import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { ColumnTypeEnum, isDriverAdapterError } from "@prisma/driver-adapter-utils";
@@ -31,6 +33,14 @@ export interface MigrationAdapterFactory extends SqlMigrationAwareDriverAdapterF
   readonly lastScriptError: ScriptError | undefined;
   /** Closes every pool opened here and drops any shadow database still present. Idempotent. */
   close(): Promise<void>;
+}
+
+/** PostgreSQL's own report of a failed script. */
+export interface ScriptError {
+  /** SQLSTATE, e.g. 42P01. */
+  code: string | undefined;
+  /** The server's message, e.g. `relation "x" does not exist`. */
+  message: string;
 }
 
 export interface MigrationAdapterOptions {
@@ -121,14 +131,6 @@ function fixAdapter(
   };
   if (inner.getConnectionInfo) adapter.getConnectionInfo = inner.getConnectionInfo.bind(inner);
   return adapter;
-}
-
-/** PostgreSQL's own report of a failed script. */
-export interface ScriptError {
-  /** SQLSTATE, e.g. 42P01. */
-  code: string | undefined;
-  /** The server's message, e.g. `relation "x" does not exist`. */
-  message: string;
 }
 
 // The engine rewrites some SQLSTATEs into its own words ("No such table: x" for 42P01), so a failed

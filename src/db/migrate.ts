@@ -12,7 +12,7 @@ import {
   lockfileContent,
   readMigrationsDir,
 } from "./migrations-dir.js";
-import { NO_FILTERS, createSchemaEngine, lastEnginePanic } from "./schema-engine.js";
+import { NO_FILTERS, SchemaEngineLoadError, createSchemaEngine, lastEnginePanic } from "./schema-engine.js";
 import type { DiffParams, SchemaEngine } from "./schema-engine.js";
 
 export const DEFAULT_SCHEMA_PATH = "prisma/schema.prisma";
@@ -158,6 +158,7 @@ async function withEngine<T>(
   let engine: SchemaEngine | undefined;
   try {
     engine = await createSchemaEngine(factory, options.log && engineLogForwarder(options.log)).catch((err) => {
+      if (err instanceof SchemaEngineLoadError) throw new MigrationError(err.message);
       throw new MigrationError(`Could not connect to the database: ${engineErrorText(err)}`, errorCode(err));
     });
     return await run(engine, factory);
@@ -194,7 +195,7 @@ function applyError(err: unknown, scriptError: ScriptError | undefined): Migrati
   const failed = /apply_script\s+with migration_name="([^"]+)"/.exec(raw)?.[1];
   if (failed) {
     // PostgreSQL's own words; the engine renames some errors ("No such table: x").
-    const reason = (scriptError?.message ?? engineErrorText(err)).replace(/\.$/, "");
+    const reason = (scriptError?.message ?? engineErrorText(err)).replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
     return new MigrationError(`Migration ${failed} failed: ${reason}. ${RESOLVE_HINT}`, code ?? "P3018", [failed]);
   }
   return new MigrationError(`Could not apply migrations: ${engineErrorText(err)}`, code);
@@ -206,9 +207,9 @@ function errorCode(err: unknown): string | undefined {
 }
 
 /** The engine's multi-line report (message, connector noise, Rust span trace) as one readable line. */
-export function engineErrorText(err: unknown): string {
+function engineErrorText(err: unknown): string {
   if (err instanceof Error && err.name === "RuntimeError") {
-    return `the schema engine crashed: ${lastEnginePanic() || err.message}`;
+    return `the schema engine crashed: ${(lastEnginePanic() || err.message).replace(/\s*\n\s*/g, " ")}`;
   }
   const raw = err instanceof Error ? err.message : String(err);
   const withoutTrace = raw.split(/\n\s+0: /)[0] ?? raw;

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import * as glue from "@prisma/schema-engine-wasm/schema_engine_bg";
-import type { SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
+import type { SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
 
 export type {
   DiffParams,
@@ -51,6 +51,11 @@ export function lastEnginePanic(): string {
   return globalThis.PRISMA_WASM_PANIC_REGISTRY?.get() ?? "";
 }
 
+/** The WASM engine itself could not be loaded (a broken install), as opposed to a database problem. */
+export class SchemaEngineLoadError extends Error {
+  override readonly name = "SchemaEngineLoadError";
+}
+
 let loading: Promise<void> | undefined;
 
 // One WASM instance per process: the glue keeps it in a module-level variable, and engines created
@@ -67,9 +72,10 @@ function loadWasm(): Promise<void> {
     const instance = await WebAssembly.instantiate(module, imports);
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
-  })();
-  loading.catch(() => {
+  })().catch((err: unknown) => {
     loading = undefined;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new SchemaEngineLoadError(`Could not load Prisma's schema engine (@prisma/schema-engine-wasm): ${reason}`);
   });
   return loading;
 }
@@ -88,7 +94,4 @@ export async function createSchemaEngine(
 }
 
 /** No external tables or enums: the project's migrations own the whole schema. */
-export const NO_FILTERS = { externalTables: [], externalEnums: [] } as const satisfies {
-  externalTables: string[];
-  externalEnums: string[];
-};
+export const NO_FILTERS: SchemaFilter = Object.freeze({ externalTables: [], externalEnums: [] });
