@@ -5,10 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA_DIR="$(mktemp -d)/pglite"
-PORT="${SMOKE_PORT:-4517}"
+# A free port, so a leftover process can never answer for us.
+PORT="${SMOKE_PORT:-$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"
 LOG="$(mktemp)"
 start=$(date +%s)
-env -u DATABASE_URL -u REDIS_URL DATA_DIR="$DATA_DIR" PORT="$PORT" npm start >"$LOG" 2>&1 &
+# What `npm start` runs (prestart = generate + build, then node), with node as our direct child so
+# SIGTERM reaches the gateway itself.
+npm run prestart --silent
+env -u DATABASE_URL -u REDIS_URL DATA_DIR="$DATA_DIR" PORT="$PORT" node --enable-source-maps dist/src/main.js >"$LOG" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; }
 trap cleanup EXIT

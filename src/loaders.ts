@@ -3,9 +3,12 @@
 import DataLoader from "dataloader";
 import type { App } from "./app.js";
 import { createFragmentLoader } from "./cache/fragments.js";
+import { statsFor } from "./cache/stats.js";
 import { keys } from "./cache/keys.js";
 import { canTrustCache } from "./cache/invalidation.js";
 import { loadEffectivePermissionsCached } from "./auth/permissions-cache.js";
+import { loadRolePermissions } from "./auth/permissions.js";
+import type { PermissionRecord } from "./auth/permissions.js";
 import { findUsersByIds, reviveUser } from "./auth/users.js";
 import type { UserRecord } from "./auth/types.js";
 
@@ -13,6 +16,8 @@ export interface Loaders {
   users: DataLoader<string, UserRecord | null>;
   /** Effective permission keys per user id. */
   permissions: DataLoader<string, ReadonlySet<string>>;
+  /** Permissions of each role id (Role.permissions), one statement per batch. */
+  rolePermissions: DataLoader<string, PermissionRecord[]>;
 }
 
 export function createLoaders(app: App): Loaders {
@@ -23,12 +28,17 @@ export function createLoaders(app: App): Loaders {
     ttlMs: () => app.config.CACHE_USER_TTL_SECONDS * 1000,
     load: (ids) => findUsersByIds(app.db.prisma, ids),
     revive: reviveUser,
+    metrics: statsFor(app),
   });
   return {
     users: new DataLoader(async (ids) => (canTrustCache(app) ? loadUsers(ids) : directUsers(app, ids))),
     permissions: new DataLoader(async (ids) => {
       const map = await loadEffectivePermissionsCached(app, ids);
       return ids.map((id) => new Set(map.get(id) ?? []));
+    }),
+    rolePermissions: new DataLoader(async (ids) => {
+      const map = await loadRolePermissions(app.db.prisma, ids);
+      return ids.map((id) => map.get(id) ?? []);
     }),
   };
 }

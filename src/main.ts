@@ -45,7 +45,7 @@ async function start(): Promise<void> {
       req.resume();
       return;
     }
-    void yoga.handleNodeRequestAndResponse(req, res, { req });
+    void yoga.requestListener(req, res, { req });
   });
   server.requestTimeout = 30_000;
   server.on("connection", (s) => {

@@ -5,13 +5,15 @@
 // Appends are serialised with a transaction-level advisory lock so concurrent writers still form ONE
 // linear chain whose order equals id order. The lock is held until commit, so callers record the event
 // as the LAST statement of their transaction to keep the critical section short.
+// (Why a single global lock rather than per-partition chains: see bench/audit-append.ts and the
+// closing note of issue 5; one chain is what auditors verify, and it sustains far more than our load.)
 import { createHash, createHmac } from "node:crypto";
 import type { AuditEventType } from "../generated/prisma/enums.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { RequestMeta } from "./types.js";
 
 /** Arbitrary constant naming the audit-chain lock (pg_advisory_xact_lock takes a bigint). */
-const AUDIT_CHAIN_LOCK = 7_134_559_201_337n;
+export const AUDIT_CHAIN_LOCK = 7_134_559_201_337n;
 
 export interface AuditEventInput {
   type: AuditEventType;
@@ -45,6 +47,27 @@ export function ipDigest(ip: string | null, key: string): string | null {
   return ip === null ? null : createHmac("sha256", key).update(ip).digest("hex");
 }
 
+/**
+ * A pseudonymised IP is stored as `pseudo:<hex HMAC of the raw IP>`: exactly the digest the hash was
+ * computed over, so replacing the raw IP by it leaves every hash in the chain valid.
+ */
+export const PSEUDO_PREFIX = "pseudo:";
+const PSEUDONYM = /^pseudo:[0-9a-f]{64}$/;
+
+export function isPseudonym(ip: string): boolean {
+  return PSEUDONYM.test(ip);
+}
+
+export function pseudonymiseIp(ip: string, key: string): string {
+  return isPseudonym(ip) ? ip : `${PSEUDO_PREFIX}${ipDigest(ip, key) ?? ""}`;
+}
+
+/** The digest the hash covers for a stored `ip` column value: a pseudonym's own digest, else HMAC(ip). */
+export function storedIpDigest(stored: string | null, key: string): string | null {
+  if (stored !== null && isPseudonym(stored)) return stored.slice(PSEUDO_PREFIX.length);
+  return ipDigest(stored, key);
+}
+
 export interface HashableEvent {
   id: bigint;
   type: string;
@@ -76,6 +99,35 @@ export function eventHash(prevHash: string | null, e: HashableEvent): string {
     .digest("hex");
 }
 
+/** Columns of a stored row that the hash covers (as read back from the database). */
+export interface StoredAuditRow {
+  id: bigint;
+  type: string;
+  actorUserId: string | null;
+  subjectUserId: string | null;
+  sessionId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  metadata: unknown;
+  createdAt: Date;
+  prevHash: string | null;
+  hash: string;
+}
+
+/** Recompute a stored row's hash: the verifier and the writer share this definition. */
+export function storedRowHash(row: StoredAuditRow, ipKey: string): string {
+  return eventHash(row.prevHash, { ...row, ipDigest: storedIpDigest(row.ip, ipKey) });
+}
+
+/**
+ * Metadata exactly as jsonb will give it back: a Date, a Map or an undefined inside it would
+ * otherwise hash differently from what is stored, and the verifier would report tampering.
+ */
+function normaliseMetadata(metadata: Record<string, unknown> | null | undefined): unknown {
+  if (metadata === null || metadata === undefined) return null;
+  return JSON.parse(JSON.stringify(metadata)) as unknown;
+}
+
 /** Append one event to the chain. Must run inside the transaction of the change it records. */
 export async function record(
   tx: Tx,
@@ -84,43 +136,54 @@ export async function record(
   options: AuditOptions,
   now: Date = new Date(),
 ): Promise<bigint> {
-  const metadata = event.metadata ?? null;
+  const metadata = normaliseMetadata(event.metadata);
   if (metadata !== null && Buffer.byteLength(canonicalJson(metadata)) > options.metadataMaxBytes) {
     throw new AuditMetadataTooLargeError(`audit metadata exceeds ${options.metadataMaxBytes} bytes`);
   }
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const [head] = await tx.$queryRaw<{ id: bigint; prev: string | null }[]>`
+  // A separate statement AFTER the lock: under READ COMMITTED it takes a fresh snapshot, so it sees the
+  // previous holder's committed row. A snapshot taken earlier (REPEATABLE READ) would fork the chain.
+  const [head] = await tx.$queryRaw<{ id: bigint; prev: string | null; iso: string }[]>`
     SELECT nextval(pg_get_serial_sequence('audit_events', 'id')) AS id,
-           (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) AS prev`;
+           (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) AS prev,
+           current_setting('transaction_isolation') AS iso`;
   if (!head) throw new Error("audit: could not allocate an id");
-  const ip = request?.ip ?? null;
+  if (head.iso !== "read committed") throw new Error(`audit: record() needs a READ COMMITTED transaction, got ${head.iso}`);
+  // Stored verbatim unless it merely looks like a pseudonym (a spoofed X-Forwarded-For), which would
+  // make the verifier use it as a digest: such a value is pseudonymised at once.
+  const rawIp = request?.ip ?? null;
+  const ip = rawIp !== null && isPseudonym(rawIp) ? `${PSEUDO_PREFIX}${ipDigest(rawIp, options.ipKey) ?? ""}` : rawIp;
   const userAgent = request?.userAgent ?? null;
   const createdAt = new Date(Math.floor(now.getTime()));
-  const hashable: HashableEvent = {
+  const row: StoredAuditRow = {
     id: head.id,
     type: event.type,
     actorUserId: event.actorUserId ?? null,
     subjectUserId: event.subjectUserId ?? null,
     sessionId: event.sessionId ?? null,
-    ipDigest: ipDigest(ip, options.ipKey),
+    ip,
     userAgent,
     metadata,
     createdAt,
+    prevHash: head.prev,
+    hash: "",
   };
+  row.hash = storedRowHash(row, options.ipKey);
   await tx.auditEvent.create({
     data: {
-      id: head.id,
+      id: row.id,
       type: event.type,
-      actorUserId: hashable.actorUserId,
-      subjectUserId: hashable.subjectUserId,
-      sessionId: hashable.sessionId,
+      actorUserId: row.actorUserId,
+      subjectUserId: row.subjectUserId,
+      sessionId: row.sessionId,
       ip,
       userAgent,
       metadata: metadata === null ? undefined : (metadata as Prisma.InputJsonValue),
       createdAt,
-      prevHash: head.prev,
-      hash: eventHash(head.prev, hashable),
+      prevHash: row.prevHash,
+      hash: row.hash,
     },
+    select: { id: true },
   });
   return head.id;
 }

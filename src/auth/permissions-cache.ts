@@ -1,10 +1,12 @@
-// Effective permissions cached per user as { epoch, keys }. The epoch (`auth:perms:epoch`) is bumped
-// by any change to a role's permission set, invalidating every user's entry with one INCR instead of
-// deleting thousands of keys; per-user changes (grant/revoke role, status) delete that user's key.
+// Effective permissions cached per user as { epoch, keys }. The epoch (`auth:epoch:perms`) is bumped
+// after any committed change that can alter someone's permissions (grant, revoke, a role's permission
+// set, role deletion, status change), invalidating every entry with one INCR instead of deleting
+// thousands of keys.
 // The epoch is read in the SAME MGET as the entries, so a batch still costs one round trip.
 import type { App } from "../app.js";
 import { keys } from "../cache/keys.js";
-import { canTrustCache } from "../cache/invalidation.js";
+import { canTrustCache, invalidate } from "../cache/invalidation.js";
+import { statsFor } from "../cache/stats.js";
 import { loadEffectivePermissions } from "./permissions.js";
 
 interface Entry {
@@ -36,6 +38,7 @@ export async function loadEffectivePermissionsCached(app: App, userIds: readonly
     if (entry && entry.epoch === epoch) result.set(id, entry.keys);
     else misses.push(id);
   });
+  statsFor(app).add("perms", { hits: userIds.length - misses.length, misses: misses.length });
   if (misses.length === 0) return result;
   const loaded = await loadEffectivePermissions(app.db.prisma, misses);
   const ttlMs = app.config.CACHE_PERMS_TTL_SECONDS * 1000;
@@ -44,4 +47,20 @@ export async function loadEffectivePermissionsCached(app: App, userIds: readonly
   );
   for (const [id, perms] of loaded) result.set(id, perms);
   return result;
+}
+
+/**
+ * Call after a COMMITTED change that can alter effective permissions, before answering the client.
+ * One INCR orphans every cached set on every instance: a set cached under the old epoch (even one a
+ * concurrent reader writes back after this point) no longer matches. If Redis does not confirm the
+ * INCR, the affected users' entries are deleted instead; an unconfirmed delete makes this instance
+ * bypass the cache and replay the delete until Redis confirms it.
+ */
+export async function permissionsChanged(app: App, affectedUserIds: () => Promise<readonly string[]>): Promise<void> {
+  const epochKey = keys.permsEpoch();
+  // A timed-out INCR may still have landed; a second bump is harmless, so retry once.
+  if ((await app.cache.incr(epochKey)) !== null || (await app.cache.incr(epochKey)) !== null) return;
+  const ids = await affectedUserIds();
+  app.log.warn({ users: ids.length }, "permission epoch bump not confirmed; deleting the affected permission sets");
+  await invalidate(app, { keys: ids.map((id) => keys.perms(id)) });
 }

@@ -3,6 +3,7 @@
 import type { App } from "../app.js";
 import { keys } from "../cache/keys.js";
 import { canTrustCache, TOMBSTONE } from "../cache/invalidation.js";
+import { statsFor } from "../cache/stats.js";
 import type { SessionRecord, UserRecord } from "./types.js";
 import { USER_SELECT, reviveUser } from "./users.js";
 
@@ -125,6 +126,7 @@ export async function getSessionFragment(app: App, sessionId: string): Promise<L
     raw = await app.cache.get(keys.session(sessionId));
     if (raw === SESSION_TOMBSTONE) return null;
     const cached = parse(raw);
+    statsFor(app).add("session", cached ? { hits: 1 } : { misses: 1 });
     if (cached) return { fragment: cached, cachedRaw: raw };
   }
   const loaded = await loadFromDb(app, sessionId);

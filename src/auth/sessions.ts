@@ -40,14 +40,35 @@ export async function resolveViewer(app: App, _loaders: Loaders, token: string |
   return { session: publicSession(session), user: fragment.user };
 }
 
+// Extensions in flight per app and session: concurrent requests on one instance share one UPDATE
+// instead of each sending a conditional UPDATE that all but one would lose.
+const extending = new WeakMap<App, Map<string, Promise<SessionFragment["session"]>>>();
+
 /**
  * Sliding expiry on use, written at most once per refresh interval: the conditional UPDATE matches
  * only the lastSeenAt we read, so concurrent requests (even on other instances) write once.
  */
-async function maybeExtend(app: App, { fragment, cachedRaw }: LoadedFragment, now: Date): Promise<SessionFragment["session"]> {
-  const { session } = fragment;
+async function maybeExtend(app: App, loaded: LoadedFragment, now: Date): Promise<SessionFragment["session"]> {
+  const { session } = loaded.fragment;
   const intervalMs = app.config.SESSION_REFRESH_INTERVAL_SECONDS * 1000;
   if (now.getTime() - session.lastSeenAt.getTime() < intervalMs) return session;
+  let inFlight = extending.get(app);
+  if (!inFlight) extending.set(app, (inFlight = new Map()));
+  const pending = inFlight.get(session.id);
+  if (pending) return pending;
+  const run = extend(app, loaded, now)
+    .catch((err: unknown) => {
+      // Extension is an optimisation of a valid session: failing it must not fail the request.
+      app.log.warn({ err, sessionId: session.id }, "session extension failed");
+      return session;
+    })
+    .finally(() => inFlight.delete(session.id));
+  inFlight.set(session.id, run);
+  return run;
+}
+
+async function extend(app: App, { fragment, cachedRaw }: LoadedFragment, now: Date): Promise<SessionFragment["session"]> {
+  const { session } = fragment;
   const expiresAt = slidingExpiry(app, now, session.absoluteExpiresAt);
   const { count } = await app.db.prisma.session.updateMany({
     where: { id: session.id, lastSeenAt: session.lastSeenAt, revokedAt: null },

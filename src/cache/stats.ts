@@ -39,3 +39,18 @@ export class CacheStats {
 
 /** Used by fragment loaders that are not given their own. */
 export const defaultCacheStats = new CacheStats();
+
+const perOwner = new WeakMap<object, CacheStats>();
+
+/**
+ * The counters of one gateway instance, keyed by its App (any object), so several instances in one
+ * process (the test suite) keep separate counts for their /metrics.
+ */
+export function statsFor(owner: object): CacheStats {
+  let stats = perOwner.get(owner);
+  if (!stats) {
+    stats = new CacheStats();
+    perOwner.set(owner, stats);
+  }
+  return stats;
+}

@@ -2,6 +2,7 @@
 // several instances running them at once only duplicate a little work.
 import type { App } from "../app.js";
 import { cleanupExpiredSessions } from "../auth/sessions.js";
+import { purgeAuditEvents } from "../auth/audit-retention.js";
 
 export function startJobs(app: App): void {
   const every = (seconds: number, name: string, job: () => Promise<unknown>) => {
@@ -13,4 +14,5 @@ export function startJobs(app: App): void {
     app.disposers.push(() => clearInterval(timer));
   };
   every(app.config.SESSION_CLEANUP_INTERVAL_SECONDS, "sessions:cleanup", () => cleanupExpiredSessions(app, { userId: null, request: null }));
+  every(app.config.AUDIT_PURGE_INTERVAL_SECONDS, "audit:purge", () => purgeAuditEvents(app));
 }

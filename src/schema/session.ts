@@ -4,6 +4,7 @@ import { isActive } from "../auth/sessions.js";
 import * as sessions from "../auth/sessions.js";
 import * as credentials from "../auth/credentials.js";
 import type { SignInResult } from "../auth/credentials.js";
+import { observeSignIn } from "../metrics.js";
 import type { SessionRecord, UserRecord, Viewer } from "../auth/types.js";
 import {
   AccountLockedError,
@@ -100,7 +101,7 @@ builder.mutationField("signIn", (t) =>
       directResult: true,
       union: { name: "SignInResult" },
     },
-    resolve: (_r, { input }, ctx) => credentials.signIn(ctx.app, input, ctx.request),
+    resolve: (_r, { input }, ctx) => observeSignIn(ctx.app, credentials.signIn(ctx.app, input, ctx.request)),
   }),
 );
 
@@ -164,6 +165,9 @@ builder.mutationField("revokeSession", (t) =>
       return { self: row.userId, permission: "sessions:revoke" };
     },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "RevokeSessionResult" } },
+    // Whoever may revoke a session may see the result of doing so (an operator with sessions:revoke
+    // but not sessions:read was refused every field of the session they had just revoked).
+    grantScopes: ["owner"],
     resolve: (_r, args, ctx) =>
       sessions.revokeSessionById(ctx.app, requireViewer(ctx.viewer), decodeIdOf("Session", String(args.id)), ctx.request) as never,
   }),

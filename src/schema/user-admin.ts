@@ -1,2 +1,73 @@
-// Placeholder: filled in by its issue. Kept so schema/index.ts imports stay stable.
-export {};
+// Admin mutations on users: createUser, updateUser, setUserStatus. Each returns a typed result
+// union; the work (transaction, audit event, cache invalidation) is in src/auth/user-admin.ts.
+import * as userAdmin from "../auth/user-admin.js";
+import type { SetUserStatusResult } from "../auth/user-admin.js";
+import type { Viewer } from "../auth/types.js";
+import type { Context } from "../context.js";
+import { ConflictError, LastAdminError, UnauthenticatedError } from "../errors.js";
+import { builder } from "./builder.js";
+import { COMMON_ERRORS } from "./errors.js";
+import { decodeIdOf } from "./global-id.js";
+import { UserRef, UserStatusEnum } from "./user.js";
+
+/** authScopes already guarantee a viewer on these mutations; this narrows the type. */
+export function actor(ctx: Context): Viewer {
+  if (!ctx.viewer) throw new UnauthenticatedError();
+  return ctx.viewer;
+}
+
+const CreateUserInput = builder.inputType("CreateUserInput", {
+  fields: (t) => ({
+    email: t.string(),
+    name: t.string(),
+    password: t.string({ required: false, description: "Omit to create an account that cannot sign in with a password yet." }),
+    roleKeys: t.stringList({ required: false, description: "Roles to grant. Omitted: `member`. Unknown keys fail the whole mutation." }),
+  }),
+});
+
+const UpdateUserInput = builder.inputType("UpdateUserInput", {
+  fields: (t) => ({
+    email: t.string({ required: false }),
+    name: t.string({ required: false }),
+  }),
+});
+
+builder.mutationField("createUser", (t) =>
+  t.field({
+    type: UserRef,
+    authScopes: { permission: "users:write" },
+    args: { input: t.arg({ type: CreateUserInput }) },
+    errors: { types: [...COMMON_ERRORS, ConflictError], directResult: true, union: { name: "CreateUserResult" } },
+    resolve: (_r, { input }, ctx) => userAdmin.createUser(ctx.app, actor(ctx), input, ctx.request),
+  }),
+);
+
+builder.mutationField("updateUser", (t) =>
+  t.field({
+    type: UserRef,
+    authScopes: { permission: "users:write" },
+    args: { id: t.arg.id(), input: t.arg({ type: UpdateUserInput }) },
+    errors: { types: [...COMMON_ERRORS, ConflictError], directResult: true, union: { name: "UpdateUserResult" } },
+    resolve: (_r, args, ctx) => userAdmin.updateUser(ctx.app, actor(ctx), decodeIdOf("User", String(args.id)), args.input, ctx.request),
+  }),
+);
+
+const SetUserStatusSuccess = builder.objectRef<SetUserStatusResult>("SetUserStatusSuccess").implement({
+  // A payload: what it holds is protected by its own types (User).
+  authScopes: { public: true },
+  fields: (t) => ({
+    user: t.field({ type: UserRef, resolve: (r) => r.user }),
+    revokedSessionCount: t.exposeInt("revokedSessionCount", { description: "Sessions revoked by a DISABLED or LOCKED status." }),
+  }),
+});
+
+builder.mutationField("setUserStatus", (t) =>
+  t.field({
+    type: SetUserStatusSuccess,
+    authScopes: { permission: "users:write" },
+    description: "DISABLED and LOCKED also revoke every session of the user. The last active admin cannot be disabled or locked.",
+    args: { id: t.arg.id(), status: t.arg({ type: UserStatusEnum }) },
+    errors: { types: [...COMMON_ERRORS, LastAdminError], directResult: true, union: { name: "SetUserStatusResult" } },
+    resolve: (_r, args, ctx) => userAdmin.setUserStatus(ctx.app, actor(ctx), decodeIdOf("User", String(args.id)), args.status, ctx.request),
+  }),
+);

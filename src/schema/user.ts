@@ -1,7 +1,9 @@
 // User type and its queries. Admin mutations on users live in user-admin.ts.
+import { parsePrismaCursor } from "@pothos/plugin-prisma";
+import type { Context } from "../context.js";
 import { decodeIdOf } from "./global-id.js";
 import { builder } from "./builder.js";
-import { PageSizeError } from "../errors.js";
+import { InvalidCursorError, PageSizeError } from "../errors.js";
 import { RoleRef } from "./role.js";
 
 export const UserStatusEnum = builder.enumType("UserStatus", { values: ["ACTIVE", "DISABLED", "LOCKED"] as const });
@@ -22,6 +24,8 @@ export const UserRef = builder.prismaNode("User", {
     roles: t.field({
       type: [RoleRef],
       description: "Roles granted to this user.",
+      // Whoever may read the user may read their roles (a member their own) without roles:read.
+      grantScopes: ["viaUser"],
       // Through the join table, letting the nested Role selection ride along in the same query.
       select: (_args, _ctx, nestedSelection) => ({
         roles: { select: { role: nestedSelection(true) }, orderBy: { grantedAt: "asc" } },
@@ -34,6 +38,7 @@ export const UserRef = builder.prismaNode("User", {
     }),
     sessions: t.relatedConnection("sessions", {
       cursor: "id",
+      maxSize: uuidConnectionPolicy,
       authScopes: (user) => ({ self: user.id, permission: "sessions:read" }),
       args: { activeOnly: t.arg.boolean({ required: false, defaultValue: false }) },
       query: (args, ctx) => {
@@ -70,10 +75,10 @@ builder.queryField("users", (t) =>
   t.prismaConnection({
     type: "User",
     cursor: "id",
+    maxSize: uuidConnectionPolicy,
     authScopes: { permission: "users:read" },
     args: { filter: t.arg({ type: UsersFilter, required: false }) },
     resolve: (query, _root, args, ctx) => {
-      assertPageSize(args.first, args.last, ctx.app.config.GRAPHQL_MAX_PAGE_SIZE);
       const f = args.filter;
       const search = f?.search?.trim();
       return ctx.app.db.prisma.user.findMany({
@@ -88,6 +93,41 @@ builder.queryField("users", (t) =>
     },
   }),
 );
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === "string" && UUID.test(value);
+}
+
+/**
+ * The `maxSize` of every plugin-prisma connection with a UUID cursor. plugin-prisma calls it with the
+ * raw arguments BEFORE it parses the cursor, which makes it the one hook where both an oversized page
+ * (otherwise silently clamped) and a malformed cursor (otherwise an internal error, or junk handed to
+ * Postgres) become typed errors.
+ */
+export function uuidConnectionPolicy(args: PageArgs, ctx: Context): number {
+  const max = ctx.app.config.GRAPHQL_MAX_PAGE_SIZE;
+  assertPageSize(args.first, args.last, max);
+  for (const cursor of [args.after, args.before]) {
+    if (cursor == null) continue;
+    let value: unknown;
+    try {
+      value = parsePrismaCursor(cursor);
+    } catch {
+      throw new InvalidCursorError();
+    }
+    if (!isUuid(value)) throw new InvalidCursorError();
+  }
+  return max;
+}
 
 /** Connection arguments above the configured maximum are a typed error, not a silent clamp. */
 export function assertPageSize(first: number | null | undefined, last: number | null | undefined, max: number): void {

@@ -1,0 +1,626 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ChangePasswordInput = {
+  currentPassword: string;
+  newPassword: string;
+};
+
+export type ErrorCode =
+  | 'ACCOUNT_LOCKED'
+  | 'BATCH_TOO_LARGE'
+  | 'CONFLICT'
+  | 'CSRF_REJECTED'
+  | 'FORBIDDEN'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'INTROSPECTION_DISABLED'
+  | 'INVALID_CREDENTIALS'
+  | 'INVALID_CURSOR'
+  | 'INVALID_ID'
+  | 'LAST_ADMIN'
+  | 'NOT_FOUND'
+  | 'PAGE_SIZE_EXCEEDED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'QUERY_TOO_COMPLEX'
+  | 'QUERY_TOO_DEEP'
+  | 'RATE_LIMITED'
+  | 'ROLE_IN_USE'
+  | 'SERVICE_UNAVAILABLE'
+  | 'SIGN_UP_DISABLED'
+  | 'TOO_MANY_ALIASES'
+  | 'TOO_MANY_TOKENS'
+  | 'UNAUTHENTICATED'
+  | 'VALIDATION_FAILED';
+
+export type HealthStatus =
+  | 'DEGRADED'
+  | 'DOWN'
+  | 'OK';
+
+export type SignInInput = {
+  email: string;
+  password: string;
+};
+
+export type SignUpInput = {
+  email: string;
+  name?: string | null | undefined;
+  password: string;
+};
+
+export type UserStatus =
+  | 'ACTIVE'
+  | 'DISABLED'
+  | 'LOCKED';
+
+export type UsersFilter = {
+  roleKey?: string | null | undefined;
+  /** Case-insensitive match on email or name. */
+  search?: string | null | undefined;
+  status?: UserStatus | null | undefined;
+};
+
+export type UsersPageQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: UsersFilter | null | undefined;
+}>;
+
+
+export type UsersPageQuery = { users: { edges: Array<{ cursor: string, node: { id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null, roles: Array<{ key: string }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type RolesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RolesQuery = { roles: Array<{ id: string, key: string, name: string, description: string, permissions: Array<{ key: string }> }> };
+
+export type PermissionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PermissionsQuery = { permissions: Array<{ id: string, key: string, description: string }> };
+
+export type SignUpMutationVariables = Exact<{
+  input: SignUpInput;
+}>;
+
+
+export type SignUpMutation = { signUp:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string }
+    | { __typename: 'SignInSuccess', token: string, user: { id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean } }
+    | { __typename: 'SignUpDisabledError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
+   };
+
+export type SignInMutationVariables = Exact<{
+  input: SignInInput;
+}>;
+
+
+export type SignInMutation = { signIn:
+    | { __typename: 'AccountLockedError', lockedUntil: string, code: ErrorCode, message: string }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string }
+    | { __typename: 'SignInSuccess', token: string, user: { permissions: Array<string>, id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
+   };
+
+export type RefreshSessionMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RefreshSessionMutation = { refreshSession:
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'Session', id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SignOutMutation = { signOut:
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'SignOutSuccess', ok: boolean }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type ChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type ChangePasswordMutation = { changePassword:
+    | { __typename: 'ChangePasswordSuccess', revokedSessionCount: number }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
+   };
+
+export type UserFieldsFragment = { id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null };
+
+export type SessionFieldsFragment = { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean };
+
+type ErrorFields_AccountLockedError_Fragment = { __typename: 'AccountLockedError', code: ErrorCode, message: string };
+
+type ErrorFields_ConflictError_Fragment = { __typename: 'ConflictError', code: ErrorCode, message: string };
+
+type ErrorFields_ForbiddenError_Fragment = { __typename: 'ForbiddenError', code: ErrorCode, message: string };
+
+type ErrorFields_InvalidCredentialsError_Fragment = { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string };
+
+type ErrorFields_InvalidIdError_Fragment = { __typename: 'InvalidIdError', code: ErrorCode, message: string };
+
+type ErrorFields_LastAdminError_Fragment = { __typename: 'LastAdminError', code: ErrorCode, message: string };
+
+type ErrorFields_NotFoundError_Fragment = { __typename: 'NotFoundError', code: ErrorCode, message: string };
+
+type ErrorFields_RateLimitedError_Fragment = { __typename: 'RateLimitedError', code: ErrorCode, message: string };
+
+type ErrorFields_RoleInUseError_Fragment = { __typename: 'RoleInUseError', code: ErrorCode, message: string };
+
+type ErrorFields_SignUpDisabledError_Fragment = { __typename: 'SignUpDisabledError', code: ErrorCode, message: string };
+
+type ErrorFields_UnauthenticatedError_Fragment = { __typename: 'UnauthenticatedError', code: ErrorCode, message: string };
+
+type ErrorFields_ValidationError_Fragment = { __typename: 'ValidationError', code: ErrorCode, message: string };
+
+export type ErrorFieldsFragment =
+  | ErrorFields_AccountLockedError_Fragment
+  | ErrorFields_ConflictError_Fragment
+  | ErrorFields_ForbiddenError_Fragment
+  | ErrorFields_InvalidCredentialsError_Fragment
+  | ErrorFields_InvalidIdError_Fragment
+  | ErrorFields_LastAdminError_Fragment
+  | ErrorFields_NotFoundError_Fragment
+  | ErrorFields_RateLimitedError_Fragment
+  | ErrorFields_RoleInUseError_Fragment
+  | ErrorFields_SignUpDisabledError_Fragment
+  | ErrorFields_UnauthenticatedError_Fragment
+  | ErrorFields_ValidationError_Fragment
+;
+
+export type HealthQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type HealthQuery = { health: { status: HealthStatus, uptimeSeconds: number, version: string, postgres: { status: HealthStatus, latencyMs: number | null, message: string | null }, redis: { status: HealthStatus, latencyMs: number | null, message: string | null } } };
+
+export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerQuery = { viewer: { user: { permissions: Array<string>, id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null, roles: Array<{ key: string, name: string }> }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean } } | null };
+
+export type MySessionsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  activeOnly?: boolean | null | undefined;
+}>;
+
+
+export type MySessionsQuery = { viewer: { user: { id: string, sessions: { edges: Array<{ cursor: string, node: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } } | null };
+
+export type RevokeSessionMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeSessionMutation = { revokeSession:
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'Session', id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type RevokeAllSessionsMutationVariables = Exact<{
+  userId: string | number;
+  keepCurrent?: boolean | null | undefined;
+}>;
+
+
+export type RevokeAllSessionsMutation = { revokeAllSessions:
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RevokeAllSessionsSuccess', revokedCount: number }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const UserFieldsFragmentDoc = new TypedDocumentString(`
+    fragment UserFields on User {
+  id
+  email
+  name
+  status
+  createdAt
+  lastLoginAt
+}
+    `, {"fragmentName":"UserFields"}) as unknown as TypedDocumentString<UserFieldsFragment, unknown>;
+export const SessionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  revokedAt
+  ip
+  userAgent
+  current
+  active
+}
+    `, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
+export const ErrorFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}
+    `, {"fragmentName":"ErrorFields"}) as unknown as TypedDocumentString<ErrorFieldsFragment, unknown>;
+export const UsersPageDocument = new TypedDocumentString(`
+    query UsersPage($first: Int, $after: String, $filter: UsersFilter) {
+  users(first: $first, after: $after, filter: $filter) {
+    edges {
+      cursor
+      node {
+        ...UserFields
+        roles {
+          key
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  email
+  name
+  status
+  createdAt
+  lastLoginAt
+}`) as unknown as TypedDocumentString<UsersPageQuery, UsersPageQueryVariables>;
+export const RolesDocument = new TypedDocumentString(`
+    query Roles {
+  roles {
+    id
+    key
+    name
+    description
+    permissions {
+      key
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RolesQuery, RolesQueryVariables>;
+export const PermissionsDocument = new TypedDocumentString(`
+    query Permissions {
+  permissions {
+    id
+    key
+    description
+  }
+}
+    `) as unknown as TypedDocumentString<PermissionsQuery, PermissionsQueryVariables>;
+export const SignUpDocument = new TypedDocumentString(`
+    mutation SignUp($input: SignUpInput!) {
+  signUp(input: $input) {
+    __typename
+    ... on SignInSuccess {
+      token
+      user {
+        ...UserFields
+      }
+      session {
+        ...SessionFields
+      }
+    }
+    ... on ValidationError {
+      fieldErrors {
+        path
+        message
+      }
+    }
+    ... on RateLimitedError {
+      retryAfterSeconds
+    }
+    ...ErrorFields
+  }
+}
+    fragment UserFields on User {
+  id
+  email
+  name
+  status
+  createdAt
+  lastLoginAt
+}
+fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  revokedAt
+  ip
+  userAgent
+  current
+  active
+}
+fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<SignUpMutation, SignUpMutationVariables>;
+export const SignInDocument = new TypedDocumentString(`
+    mutation SignIn($input: SignInInput!) {
+  signIn(input: $input) {
+    __typename
+    ... on SignInSuccess {
+      token
+      user {
+        ...UserFields
+        permissions
+      }
+      session {
+        ...SessionFields
+      }
+    }
+    ... on RateLimitedError {
+      retryAfterSeconds
+    }
+    ... on AccountLockedError {
+      lockedUntil
+    }
+    ... on ValidationError {
+      fieldErrors {
+        path
+        message
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment UserFields on User {
+  id
+  email
+  name
+  status
+  createdAt
+  lastLoginAt
+}
+fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  revokedAt
+  ip
+  userAgent
+  current
+  active
+}
+fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<SignInMutation, SignInMutationVariables>;
+export const RefreshSessionDocument = new TypedDocumentString(`
+    mutation RefreshSession {
+  refreshSession {
+    __typename
+    ... on Session {
+      ...SessionFields
+    }
+    ...ErrorFields
+  }
+}
+    fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  revokedAt
+  ip
+  userAgent
+  current
+  active
+}
+fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<RefreshSessionMutation, RefreshSessionMutationVariables>;
+export const SignOutDocument = new TypedDocumentString(`
+    mutation SignOut {
+  signOut {
+    __typename
+    ... on SignOutSuccess {
+      ok
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<SignOutMutation, SignOutMutationVariables>;
+export const ChangePasswordDocument = new TypedDocumentString(`
+    mutation ChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    __typename
+    ... on ChangePasswordSuccess {
+      revokedSessionCount
+    }
+    ... on ValidationError {
+      fieldErrors {
+        path
+        message
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
+export const HealthDocument = new TypedDocumentString(`
+    query Health {
+  health {
+    status
+    postgres {
+      status
+      latencyMs
+      message
+    }
+    redis {
+      status
+      latencyMs
+      message
+    }
+    uptimeSeconds
+    version
+  }
+}
+    `) as unknown as TypedDocumentString<HealthQuery, HealthQueryVariables>;
+export const ViewerDocument = new TypedDocumentString(`
+    query Viewer {
+  viewer {
+    user {
+      ...UserFields
+      permissions
+      roles {
+        key
+        name
+      }
+    }
+    session {
+      ...SessionFields
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  email
+  name
+  status
+  createdAt
+  lastLoginAt
+}
+fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  revokedAt
+  ip
+  userAgent
+  current
+  active
+}`) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
+export const MySessionsDocument = new TypedDocumentString(`
+    query MySessions($first: Int, $after: String, $activeOnly: Boolean) {
+  viewer {
+    user {
+      id
+      sessions(first: $first, after: $after, activeOnly: $activeOnly) {
+        edges {
+          cursor
+          node {
+            ...SessionFields
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+}
+    fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  revokedAt
+  ip
+  userAgent
+  current
+  active
+}`) as unknown as TypedDocumentString<MySessionsQuery, MySessionsQueryVariables>;
+export const RevokeSessionDocument = new TypedDocumentString(`
+    mutation RevokeSession($id: ID!) {
+  revokeSession(id: $id) {
+    __typename
+    ... on Session {
+      ...SessionFields
+    }
+    ...ErrorFields
+  }
+}
+    fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  revokedAt
+  ip
+  userAgent
+  current
+  active
+}
+fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<RevokeSessionMutation, RevokeSessionMutationVariables>;
+export const RevokeAllSessionsDocument = new TypedDocumentString(`
+    mutation RevokeAllSessions($userId: ID!, $keepCurrent: Boolean) {
+  revokeAllSessions(userId: $userId, keepCurrent: $keepCurrent) {
+    __typename
+    ... on RevokeAllSessionsSuccess {
+      revokedCount
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<RevokeAllSessionsMutation, RevokeAllSessionsMutationVariables>;

@@ -1,0 +1,88 @@
+// Error masking and reporting. Expected errors (AppError) reach the client with their registry code;
+// anything else becomes "Internal server error" + INTERNAL_SERVER_ERROR + the request id, and its
+// detail goes to the log under the same request id — never to the client.
+import { GraphQLError } from "graphql";
+import type { ExecutionResult, GraphQLErrorExtensions } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { App } from "../app.js";
+import { AppError, ErrorCode } from "../errors.js";
+import { requestIdOf } from "./request-id.js";
+
+export const MASKED_MESSAGE = "Internal server error";
+
+/** Masked error -> what it hid, so the reporter can log the detail once it knows the request id. */
+const hidden = new WeakMap<GraphQLError, unknown>();
+/** Errors already masked here; Yoga logs them again without a request id unless told not to. */
+const maskedOriginals = new WeakSet<object>();
+
+/** Codes of Yoga's built-in guards, translated to the registry's. */
+const YOGA_CODES: Record<string, ErrorCode> = {
+  REQUEST_ENTITY_TOO_LARGE: ErrorCode.PAYLOAD_TOO_LARGE,
+};
+
+function location(error: unknown): { nodes?: GraphQLError["nodes"]; path?: GraphQLError["path"] } {
+  return error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
+}
+
+export function maskError(error: unknown, message: string): Error {
+  // Pothos and graphql-js may wrap an error more than once; the domain error is the innermost.
+  let original: unknown = error;
+  while (original instanceof GraphQLError && original.originalError) original = original.originalError;
+  if (original instanceof AppError) {
+    return new GraphQLError(original.message, { ...location(error), extensions: { code: original.code } });
+  }
+  // Parse, validation and request-guard errors carry no original error and are safe to show as they are.
+  if (error instanceof GraphQLError && !error.originalError) return error;
+  const masked = new GraphQLError(message, { ...location(error), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+  hidden.set(masked, original ?? error);
+  if (typeof error === "object" && error !== null) maskedOriginals.add(error);
+  return masked;
+}
+
+/** True for errors this module already masked (and will log with their request id). */
+export function isMaskedOriginal(error: unknown): boolean {
+  return typeof error === "object" && error !== null && maskedOriginals.has(error);
+}
+
+function decorate(error: GraphQLError, requestId: string): GraphQLError {
+  const extensions: GraphQLErrorExtensions = { ...error.extensions, requestId };
+  const code = typeof extensions.code === "string" ? YOGA_CODES[extensions.code] : undefined;
+  if (code) extensions.code = code;
+  if (extensions.code === ErrorCode.PAYLOAD_TOO_LARGE) {
+    // The rest of an oversized body is never read: close the connection rather than drain it.
+    const http = (extensions.http ?? {}) as { headers?: Record<string, string> };
+    extensions.http = { ...http, status: 413, headers: { ...http.headers, connection: "close" } };
+  }
+  // A copy, not a mutation: parse and validation errors are cached and shared between requests.
+  const copy = new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions,
+  });
+  const detail = hidden.get(error);
+  if (detail !== undefined) hidden.set(copy, detail);
+  return copy;
+}
+
+/** Adds the request id to every outgoing error and logs what masked errors hid. */
+export function useErrorReporting(app: App): Plugin {
+  const report = (result: ExecutionResult, requestId: string): ExecutionResult => {
+    if (!result.errors?.length) return result;
+    const errors = result.errors.map((e) => {
+      const detail = hidden.get(e);
+      if (detail !== undefined) app.log.error({ requestId, err: detail, path: e.path }, "internal error");
+      return decorate(e, requestId);
+    });
+    return { ...result, errors };
+  };
+  return {
+    onResultProcess({ request, result, setResult }) {
+      const requestId = requestIdOf(request);
+      if (Array.isArray(result)) setResult(result.map((r: ExecutionResult) => report(r, requestId)));
+      else if (!(Symbol.asyncIterator in result)) setResult(report(result, requestId));
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// Shared by the audit tests: GraphQL documents, a superuser connection to an instance's database
+// (to tamper with the table the way only a database owner could), and small readers.
+import pg from "pg";
+import type { TestInstance } from "./instance.js";
+import { urlFor } from "./pg.js";
+import { encodeId } from "../../src/schema/global-id.js";
+
+export const EVENT_FIELDS = `id type ip userAgent metadata createdAt actor { id } subject { id } session { id }`;
+
+export const AUDIT_EVENTS = `query($first: Int, $after: String, $last: Int, $before: String, $filter: AuditEventsFilter) {
+  auditEvents(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
+    edges { cursor node { ${EVENT_FIELDS} } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}`;
+
+export const INTEGRITY = `query($since: DateTime, $until: DateTime) {
+  auditIntegrity(since: $since, until: $until) { ok checkedCount firstBrokenEventId message }
+}`;
+
+export interface EventNode {
+  id: string;
+  type: string;
+  ip: string | null;
+  userAgent: string | null;
+  metadata: Record<string, unknown> | null;
+  createdAt: string;
+  actor: { id: string } | null;
+  subject: { id: string } | null;
+  session: { id: string } | null;
+}
+
+export interface EventsPage {
+  auditEvents: {
+    edges: { cursor: string; node: EventNode }[];
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  };
+}
+
+export interface IntegrityResult {
+  auditIntegrity: { ok: boolean; checkedCount: number; firstBrokenEventId: string | null; message: string };
+}
+
+export function eventGid(id: bigint | number | string): string {
+  return encodeId("AuditEvent", String(id));
+}
+
+/** A superuser connection to the instance's database, closed after `fn`. */
+export async function asSuperuser<T>(t: TestInstance, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: urlFor(t.databaseName) });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function maxEventId(t: TestInstance): Promise<bigint> {
+  const last = await t.db.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
+  return last?.id ?? 0n;
+}
+
+export async function integrity(t: TestInstance, token: string, vars: Record<string, unknown> = {}): Promise<IntegrityResult["auditIntegrity"]> {
+  const res = await t.gql<IntegrityResult>(INTEGRITY, vars, { token });
+  if (res.errors || !res.data) throw new Error(`auditIntegrity failed: ${JSON.stringify(res.errors)}`);
+  return res.data.auditIntegrity;
+}
