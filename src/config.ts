@@ -107,7 +107,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = schema.safeParse(cleaned);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => {
+  const seen = new Set<string>();
+  // One line per variable: its first problem is the one to fix.
+  const firstPerVariable = parsed.error.issues.filter((i) => {
+    const name = String(i.path[0] ?? "config");
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return true;
+  });
+  const lines = firstPerVariable.map((i) => {
     const name = String(i.path[0] ?? "config");
     const raw = cleaned[name];
     const shown = name.includes("PASSWORD") || name.includes("TOKEN") || name.includes("KEY") ? "" : ` (got ${JSON.stringify(raw)})`;

@@ -27,8 +27,8 @@ async function start(): Promise<void> {
     // Printed once, on the run that created the account; it is not stored anywhere in clear.
     console.log(`\n  Admin account created: ${seeded.adminEmail}\n  Password (shown once): ${seeded.generatedPassword}\n`);
   }
-  const cacheState = app.cache.status();
-  if (cacheState.status !== "OK") log.warn(`Redis unreachable at start (${cacheState.message ?? "unknown"}); serving from PostgreSQL (DEGRADED) and retrying`);
+  // An unreachable Redis is reported once by the cache layer itself ("Redis unavailable; serving from
+  // Postgres until it returns"); the gateway starts DEGRADED and recovers on its own.
   startJobs(app);
 
   const yoga = createGateway(app);

@@ -1,19 +1,22 @@
-// The GraphQL server: Yoga with the Pothos schema, masked errors, locally served GraphiQL, probes.
-// Exported so tests call `yoga.fetch` without opening a port.
-import { GraphQLError, NoSchemaIntrospectionCustomRule } from "graphql";
+// The GraphQL server: Yoga with the Pothos schema, masked errors, request guards, metrics, locally
+// served GraphiQL and probes. Exported so tests call `yoga.fetch` without opening a port.
 import { createYoga } from "graphql-yoga";
 import type { Plugin, YogaServerInstance } from "graphql-yoga";
 import type { App } from "./app.js";
 import { createContext } from "./context.js";
 import type { Context, ServerContext } from "./context.js";
-import { AppError, ErrorCode } from "./errors.js";
 import { checkPostgres } from "./health.js";
+import { useCsrfPrevention } from "./http/csrf.js";
+import { MASKED_MESSAGE, isMaskedOriginal, maskError, useErrorReporting } from "./http/errors.js";
 import { graphiqlAsset, renderGraphiQL } from "./http/graphiql.js";
+import { useMetrics } from "./http/metrics.js";
+import { useBatchLimit, useBodyLimit, useTokenLimit, useValidationLimits } from "./http/protection.js";
+import { requestIdOf, useRequestId } from "./http/request-id.js";
 import { schema } from "./schema/index.js";
 
 export type Gateway = YogaServerInstance<ServerContext, Context>;
 
-const requestIds = new WeakMap<Request, string>();
+const GRAPHQL_ENDPOINT = "/graphql";
 
 function probesAndAssets(app: App): Plugin<Context> {
   return {
@@ -34,68 +37,50 @@ function probesAndAssets(app: App): Plugin<Context> {
   };
 }
 
-function introspectionSwitch(app: App): Plugin<Context> {
-  const enabled = app.config.GRAPHQL_INTROSPECTION ?? app.config.NODE_ENV !== "production";
-  return {
-    onValidate({ addValidationRule }) {
-      if (!enabled) addValidationRule(NoSchemaIntrospectionCustomRule);
-    },
-  };
-}
-
-function requestIdHeader(): Plugin<Context> {
-  return {
-    onContextBuilding({ context }) {
-      return ({ context: built }) => {
-        const req = (context as { request?: Request }).request;
-        if (req) requestIds.set(req, built.request.requestId);
-      };
-    },
-    onResponse({ request, response }) {
-      const id = requestIds.get(request);
-      if (id) response.headers.set("x-request-id", id);
-    },
-  };
-}
-
 export function createGateway(app: App): Gateway {
-  const maskError = (error: unknown, message: string): Error => {
-    // Pothos and graphql-js may wrap an error more than once; the domain error is the innermost.
-    let original: unknown = error;
-    while (original instanceof GraphQLError && original.originalError) original = original.originalError;
-    if (original === error && error instanceof GraphQLError) original = null;
-    if (original instanceof AppError) {
-      return new GraphQLError(original.message, {
-        ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
-        extensions: { code: original.code },
-      });
-    }
-    // Parse/validation errors carry no original error and are safe to show as they are.
-    if (error instanceof GraphQLError && !error.originalError) return error;
-    app.log.error({ err: original ?? error, path: error instanceof GraphQLError ? error.path : undefined }, "internal error");
-    return new GraphQLError(message, {
-      ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
-      // The request id is in the x-request-id response header and in the log line above.
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-    });
-  };
-
+  const { config } = app;
   return createYoga<ServerContext, Context>({
     schema,
-    context: ({ request, ...server }) => createContext(app, request, server as ServerContext),
-    maskedErrors: { maskError, errorMessage: "Internal server error" },
-    graphqlEndpoint: "/graphql",
+    context: async ({ request, ...server }) => {
+      const context = await createContext(app, request, server as ServerContext);
+      // The id chosen when the request arrived, so the context, the header and the logs agree.
+      context.request.requestId = requestIdOf(request);
+      return context;
+    },
+    maskedErrors: { maskError, errorMessage: MASKED_MESSAGE },
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: "/health",
     landingPage: false,
     graphiql: { title: "authgraph", defaultQuery: "{\n  health {\n    status\n  }\n}\n" },
     renderGraphiQL,
-    batching: app.config.GRAPHQL_MAX_BATCH > 0 ? { limit: app.config.GRAPHQL_MAX_BATCH } : false,
+    // No uploads in this API: multipart would only be another simple (CSRF-able) content type to parse.
+    multipart: false,
+    // Yoga's own guards stay as a backstop; ours (useBatchLimit, useBodyLimit) run first with registry codes.
+    batching: config.GRAPHQL_MAX_BATCH > 0 ? { limit: config.GRAPHQL_MAX_BATCH } : false,
+    maxRequestBodySize: config.REQUEST_BODY_LIMIT_BYTES,
     logging: {
       debug: (...args) => app.log.debug({ args }, "yoga"),
       info: (...args) => app.log.info({ args }, "yoga"),
       warn: (...args) => app.log.warn({ args }, "yoga"),
-      error: (...args) => app.log.error({ args }, "yoga"),
+      // Errors masked by http/errors.ts are logged there, with their request id.
+      error: (...args) => {
+        const [first] = args;
+        if (isMaskedOriginal(first)) return;
+        if (first instanceof Error) app.log.error({ err: first }, "yoga");
+        else app.log.error({ args }, "yoga");
+      },
     },
-    plugins: [probesAndAssets(app), introspectionSwitch(app), requestIdHeader()],
+    // Hooks run in registration order: error reporting settles codes and request ids before metrics
+    // count them; the guards run before Yoga's built-in ones.
+    plugins: [
+      useRequestId(),
+      probesAndAssets(app),
+      useMetrics(app, GRAPHQL_ENDPOINT),
+      useCsrfPrevention(),
+      useBodyLimit(config.REQUEST_BODY_LIMIT_BYTES),
+      useBatchLimit(config.GRAPHQL_MAX_BATCH),
+      useTokenLimit(config.GRAPHQL_MAX_TOKENS),
+      useValidationLimits(config),
+    ],
   });
 }

@@ -8,7 +8,7 @@ let t: TestInstance;
 let admin: SignedIn;
 
 beforeAll(async () => {
-  t = await createTestInstance();
+  t = await createTestInstance({ env: { LOG_LEVEL: "error" } });
   admin = await t.signInAs("admin");
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestInstance } from "./helpers/instance.js";
 import type { SignedIn, TestInstance } from "./helpers/instance.js";
-import { Q, mutate, signIn, viewer } from "./helpers/session-ops.js";
+import { HOUR, Q, mutate, signIn, viewer } from "./helpers/session-ops.js";
 
 let a: TestInstance;
 let b: TestInstance;
@@ -73,9 +73,14 @@ describe("race: validate loops on B while A revokes", () => {
     admitted: boolean;
   }
 
-  async function round(opts: { coldCache: boolean; loops: number }): Promise<{ samples: Sample[]; revokedAt: number }> {
+  async function round(opts: { coldCache: boolean; extensionDue: boolean; loops: number }): Promise<{ samples: Sample[]; revokedAt: number }> {
     const u = await a.signInAs({});
     if (!opts.coldCache) await viewer(b, u.token);
+    if (opts.extensionDue) {
+      // Every loop's first request now runs the sliding-extension UPDATE + cache write-back.
+      a.clock.advance(HOUR + 1000);
+      b.clock.advance(HOUR + 1000);
+    }
     const samples: Sample[] = [];
     let stopAt = Number.POSITIVE_INFINITY;
     const loop = async (): Promise<void> => {
@@ -96,13 +101,14 @@ describe("race: validate loops on B while A revokes", () => {
   }
 
   it.each([
-    ["warm cache", false],
-    ["cold cache (DB loads racing the tombstone)", true],
-  ])("%s: no request that started after the revoke returned sees the viewer", async (_name, coldCache) => {
+    ["warm cache", false, false],
+    ["cold cache (DB loads racing the tombstone)", true, false],
+    ["extension due (UPDATE + write-back racing the revoke)", false, true],
+  ])("%s: no request that started after the revoke returned sees the viewer", async (_name, coldCache, extensionDue) => {
     let before = 0;
     let after = 0;
     for (let i = 0; i < 5; i++) {
-      const { samples, revokedAt } = await round({ coldCache, loops: 8 });
+      const { samples, revokedAt } = await round({ coldCache, extensionDue, loops: 8 });
       const late = samples.filter((s) => s.start > revokedAt);
       expect(late.filter((s) => s.admitted)).toEqual([]);
       before += samples.filter((s) => s.start < revokedAt && s.admitted).length;

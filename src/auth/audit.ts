@@ -128,7 +128,15 @@ function normaliseMetadata(metadata: Record<string, unknown> | null | undefined)
   return JSON.parse(JSON.stringify(metadata)) as unknown;
 }
 
-/** Append one event to the chain. Must run inside the transaction of the change it records. */
+/**
+ * Append one event to the chain. Must run inside the transaction of the change it records, ideally as
+ * its last statement: the chain lock taken here is held until that transaction commits.
+ *
+ * One round trip: `audit_append()` (see prisma/migrations/*_audit_append) takes the lock, reads the
+ * head, allocates the id and inserts. It computes the hash in SQL because only it knows the id; the
+ * hash is recomputed here and a disagreement rolls the change back rather than store a row the
+ * verifier would call tampered.
+ */
 export async function record(
   tx: Tx,
   event: AuditEventInput,
@@ -140,50 +148,30 @@ export async function record(
   if (metadata !== null && Buffer.byteLength(canonicalJson(metadata)) > options.metadataMaxBytes) {
     throw new AuditMetadataTooLargeError(`audit metadata exceeds ${options.metadataMaxBytes} bytes`);
   }
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  // A separate statement AFTER the lock: under READ COMMITTED it takes a fresh snapshot, so it sees the
-  // previous holder's committed row. A snapshot taken earlier (REPEATABLE READ) would fork the chain.
-  const [head] = await tx.$queryRaw<{ id: bigint; prev: string | null; iso: string }[]>`
-    SELECT nextval(pg_get_serial_sequence('audit_events', 'id')) AS id,
-           (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) AS prev,
-           current_setting('transaction_isolation') AS iso`;
-  if (!head) throw new Error("audit: could not allocate an id");
-  if (head.iso !== "read committed") throw new Error(`audit: record() needs a READ COMMITTED transaction, got ${head.iso}`);
   // Stored verbatim unless it merely looks like a pseudonym (a spoofed X-Forwarded-For), which would
   // make the verifier use it as a digest: such a value is pseudonymised at once.
   const rawIp = request?.ip ?? null;
   const ip = rawIp !== null && isPseudonym(rawIp) ? `${PSEUDO_PREFIX}${ipDigest(rawIp, options.ipKey) ?? ""}` : rawIp;
-  const userAgent = request?.userAgent ?? null;
-  const createdAt = new Date(Math.floor(now.getTime()));
-  const row: StoredAuditRow = {
-    id: head.id,
+  const row: Omit<StoredAuditRow, "id" | "prevHash" | "hash"> = {
     type: event.type,
     actorUserId: event.actorUserId ?? null,
     subjectUserId: event.subjectUserId ?? null,
     sessionId: event.sessionId ?? null,
     ip,
-    userAgent,
+    userAgent: request?.userAgent ?? null,
     metadata,
-    createdAt,
-    prevHash: head.prev,
-    hash: "",
+    createdAt: new Date(Math.floor(now.getTime())),
   };
-  row.hash = storedRowHash(row, options.ipKey);
-  await tx.auditEvent.create({
-    data: {
-      id: row.id,
-      type: event.type,
-      actorUserId: row.actorUserId,
-      subjectUserId: row.subjectUserId,
-      sessionId: row.sessionId,
-      ip,
-      userAgent,
-      metadata: metadata === null ? undefined : (metadata as Prisma.InputJsonValue),
-      createdAt,
-      prevHash: row.prevHash,
-      hash: row.hash,
-    },
-    select: { id: true },
-  });
-  return head.id;
+  const digest = storedIpDigest(ip, options.ipKey);
+  const tail = canonicalJson([row.type, row.actorUserId, row.subjectUserId, row.sessionId, digest, row.userAgent, metadata, row.createdAt.toISOString()]);
+  const [appended] = await tx.$queryRaw<{ id: bigint; prevHash: string | null; hash: string }[]>`
+    SELECT o_id AS id, o_prev_hash AS "prevHash", o_hash AS hash
+    FROM audit_append(${row.type}::"AuditEventType", ${row.actorUserId}::uuid, ${row.subjectUserId}::uuid, ${row.sessionId}::uuid,
+                      ${ip}, ${row.userAgent}, ${metadata === null ? null : JSON.stringify(metadata)}::jsonb,
+                      ${row.createdAt}::timestamptz, ${tail})`;
+  if (!appended) throw new Error("audit: audit_append returned no row");
+  if (eventHash(appended.prevHash, { ...row, id: appended.id, ipDigest: digest }) !== appended.hash) {
+    throw new Error(`audit: the database computed a different hash for event ${appended.id}`);
+  }
+  return appended.id;
 }

@@ -1,6 +1,7 @@
 // Error masking and reporting. Expected errors (AppError) reach the client with their registry code;
 // anything else becomes "Internal server error" + INTERNAL_SERVER_ERROR + the request id, and its
 // detail goes to the log under the same request id — never to the client.
+import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import type { ExecutionResult, GraphQLErrorExtensions } from "graphql";
 import type { Plugin } from "graphql-yoga";
@@ -28,6 +29,7 @@ export function maskError(error: unknown, message: string): Error {
   // Pothos and graphql-js may wrap an error more than once; the domain error is the innermost.
   let original: unknown = error;
   while (original instanceof GraphQLError && original.originalError) original = original.originalError;
+  if (original instanceof PothosValidationError) original = connectionArgumentError(original) ?? original;
   if (original instanceof AppError) {
     return new GraphQLError(original.message, { ...location(error), extensions: { code: original.code } });
   }
@@ -37,6 +39,17 @@ export function maskError(error: unknown, message: string): Error {
   hidden.set(masked, original ?? error);
   if (typeof error === "object" && error !== null) maskedOriginals.add(error);
   return masked;
+}
+
+/**
+ * Pothos rejects malformed connection arguments (a negative `first`, an undecodable cursor) with its
+ * own validation error before any of our code runs; those are the client's mistake, not internal.
+ */
+function connectionArgumentError(error: PothosValidationError): AppError | null {
+  if (/cursor/i.test(error.message)) return new AppError(ErrorCode.INVALID_CURSOR, "Malformed pagination cursor.");
+  if (/^Argument "(first|last)"/.test(error.message)) return new AppError(ErrorCode.PAGE_SIZE_EXCEEDED, error.message);
+  if (/^Arguments ".+" and ".+" are not supported/.test(error.message)) return new AppError(ErrorCode.VALIDATION_FAILED, error.message);
+  return null;
 }
 
 /** True for errors this module already masked (and will log with their request id). */

@@ -82,7 +82,7 @@ export function useMetrics(app: App, graphqlEndpoint: string): Plugin {
     },
     onExecutionResult({ result, context }) {
       const operation = byContext.get(context);
-      if (!operation) return;
+      if (!operation || !result) return;
       const failed = !(Symbol.asyncIterator in result) && Boolean((result as ExecutionResult).errors?.length);
       metrics.operations.inc({ operation: operation.name, type: operation.type, outcome: failed ? "error" : "ok" });
     },

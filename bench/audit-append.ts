@@ -1,0 +1,96 @@
+// Append throughput of the audit chain: one writer, then 20 concurrent writers, each event its own
+// transaction through `record()` (advisory lock + head read + insert + commit), against the floor of
+// the same insert without the chain (no lock, no head read). Ends by verifying the chain it built.
+//
+//   npx tsx bench/audit-append.ts            (BENCH_SECONDS=3 per scenario, DATABASE_URL = server)
+//
+// Uses a temporary database cloned from the test template (built if missing), dropped at the end.
+import { performance } from "node:perf_hooks";
+import { closeApp, createApp } from "../src/bootstrap.js";
+import { loadConfig } from "../src/config.js";
+import { createLogger } from "../src/log.js";
+import { record } from "../src/auth/audit.js";
+import { auditOptions } from "../src/auth/audit-options.js";
+import { verifyAuditChain } from "../src/auth/audit-verify.js";
+import type { App } from "../src/app.js";
+import { setup } from "../test/helpers/global-setup.js";
+import { TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "../test/helpers/pg.js";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CONCURRENCY = 20;
+const request = { ip: "198.51.100.23", userAgent: "bench/audit-append" };
+
+interface Result {
+  name: string;
+  writers: number;
+  events: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+}
+
+async function run(name: string, writers: number, once: (worker: number, n: number) => Promise<unknown>): Promise<Result> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        const t0 = performance.now();
+        await once(w, n);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { name, writers, events: latencies.length, seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+}
+
+function appendChained(app: App) {
+  const opts = auditOptions(app);
+  // maxWait: 20 writers on 20+ connections never wait for one, but be explicit: we measure the lock.
+  return (w: number, n: number) =>
+    app.db.prisma.$transaction((tx) => record(tx, { type: "SESSION_REFRESHED", metadata: { worker: w, n } }, request, opts), { maxWait: 10_000 });
+}
+
+function appendUnchained(app: App) {
+  return (w: number, n: number) =>
+    app.db.prisma.$transaction(
+      (tx) => tx.auditEvent.create({ data: { type: "SESSION_REFRESHED", ip: request.ip, userAgent: request.userAgent, metadata: { worker: w, n }, hash: "-" }, select: { id: true } }),
+      { maxWait: 10_000 },
+    );
+}
+
+await setup();
+const database = await cloneTemplate();
+const config = loadConfig({ ...TEST_ENV, LOG_LEVEL: "warn", DATABASE_URL: urlFor(database), DATABASE_POOL_MAX: String(CONCURRENCY + 5) });
+const { app } = await createApp(config, { log: createLogger(config), migrate: false });
+try {
+  const results: Result[] = [];
+  results.push(await run("record() chained", 1, appendChained(app)));
+  results.push(await run("record() chained", CONCURRENCY, appendChained(app)));
+  const verifyStart = performance.now();
+  const report = await verifyAuditChain(app.db.prisma, { ipKey: auditOptions(app).ipKey });
+  const verifySeconds = (performance.now() - verifyStart) / 1000;
+  // The floor appends junk hashes, so it runs after verification.
+  results.push(await run("insert, no chain (floor)", 1, appendUnchained(app)));
+  results.push(await run("insert, no chain (floor)", CONCURRENCY, appendUnchained(app)));
+
+  console.log(`audit append, ${SECONDS} s per scenario, PostgreSQL at ${app.db.target.replace(/\/.*$/, "")}, pool ${config.DATABASE_POOL_MAX}`);
+  console.log("scenario                      writers   events   events/s   p50 ms   p99 ms");
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(30)}${String(r.writers).padStart(7)}${String(r.events).padStart(9)}${(r.events / r.seconds).toFixed(0).padStart(11)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}`,
+    );
+  }
+  console.log(`verification: ${report.ok ? "ok" : `BROKEN at ${report.firstBrokenEventId}`}, ${report.checkedCount} events in ${verifySeconds.toFixed(2)} s (${(report.checkedCount / verifySeconds).toFixed(0)} events/s)`);
+  if (!report.ok) process.exitCode = 1;
+} finally {
+  await closeApp(app);
+  await dropDatabase(database);
+}
