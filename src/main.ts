@@ -45,7 +45,8 @@ async function start(): Promise<void> {
       req.resume();
       return;
     }
-    void yoga.requestListener(req, res, { req });
+    // The Node adapter passes { req, res } as the server context (context.ts reads req.socket).
+    void yoga.requestListener(req, res);
   });
   server.requestTimeout = 30_000;
   server.on("connection", (s) => {

@@ -74,8 +74,8 @@ export function createGateway(app: App): Gateway {
     // count them; the guards run before Yoga's built-in ones.
     plugins: [
       useRequestId(),
+      useErrorReporting(app),
       probesAndAssets(app),
-      useMetrics(app, GRAPHQL_ENDPOINT),
       useCsrfPrevention(),
       useBodyLimit(config.REQUEST_BODY_LIMIT_BYTES),
       useBatchLimit(config.GRAPHQL_MAX_BATCH),

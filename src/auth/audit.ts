@@ -5,14 +5,14 @@
 // Appends are serialised with a transaction-level advisory lock so concurrent writers still form ONE
 // linear chain whose order equals id order. The lock is held until commit, so callers record the event
 // as the LAST statement of their transaction to keep the critical section short.
-// (Why a single global lock rather than per-partition chains: see bench/audit-append.ts and the
-// closing note of issue 5; one chain is what auditors verify, and it sustains far more than our load.)
+// Why one global lock rather than per-partition chains: one chain is what an auditor verifies, and
+// bench/audit-append.ts shows the single critical section sustains far more than our write rate.
 import { createHash, createHmac } from "node:crypto";
 import type { AuditEventType } from "../generated/prisma/enums.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { RequestMeta } from "./types.js";
 
-/** Arbitrary constant naming the audit-chain lock (pg_advisory_xact_lock takes a bigint). */
+/** Arbitrary constant naming the audit-chain lock (pg_advisory_xact_lock takes a bigint); audit_append() hard-codes it. */
 export const AUDIT_CHAIN_LOCK = 7_134_559_201_337n;
 
 export interface AuditEventInput {

@@ -138,6 +138,6 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-export const VIEWER = `{ viewer { session { id } user { id email } } }`;
+export const VIEWER = `{ viewer { session { id } user { id } } }`;
 export const USERS_PAGE = `query($n: Int!) { users(first: $n) { edges { node { id email permissions } } } }`;
 export const HEALTH = `{ health { status redis { status message } } }`;
