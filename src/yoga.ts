@@ -76,7 +76,7 @@ export function createGateway(app: App): Gateway {
       useRequestId(),
       useErrorReporting(app),
       probesAndAssets(app),
-      useCsrfPrevention(),
+      useMetrics(app, GRAPHQL_ENDPOINT),
       useBodyLimit(config.REQUEST_BODY_LIMIT_BYTES),
       useBatchLimit(config.GRAPHQL_MAX_BATCH),
       useTokenLimit(config.GRAPHQL_MAX_TOKENS),

@@ -140,9 +140,58 @@ export async function refreshSession(app: App, viewer: Viewer, request: RequestM
 
 export type RevokeReason = "signed_out" | "revoked" | "revoked_all" | "password_changed" | "user_disabled" | "user_locked";
 
+/** Options for every interactive transaction here (see TX_OPTIONS' comment). */
+export const TX_OPTIONS = {
+  // Prisma's defaults (2 s to start, 5 s to run) turn a burst of sign-ins into 500s: the pool has
+  // DATABASE_POOL_MAX connections (one when embedded) and every audited transaction queues on the
+  // audit-chain lock. Waiting longer is the better failure mode for an auth gateway.
+  maxWait: 10_000,
+  timeout: 15_000,
+} as const;
+
+export interface Revocation {
+  /** Sessions this call revoked (a concurrent revoke of the same session counts for only one of them). */
+  revoked: string[];
+  /**
+   * Cache entries to tombstone: the revoked sessions plus matching ones a concurrent call revoked
+   * but may not have tombstoned yet, so that THIS call also returns only once no instance accepts them.
+   */
+  invalidate: string[];
+}
+
 /**
- * Revoke sessions in Postgres, then drop their cache entries and broadcast the invalidation, all
- * before returning. `audit` runs in the same transaction as the update.
+ * Revoke sessions matching `where` inside `tx`. The UPDATE itself decides which call revoked a row:
+ * under READ COMMITTED a concurrent revoke's row is re-checked after it commits and no longer matches
+ * `revokedAt: null`, so the ids returned (and audited) are exactly the ones this call changed.
+ */
+export async function revokeSessionsInTx(
+  app: App,
+  tx: Tx,
+  where: Prisma.SessionWhereInput,
+  reason: RevokeReason,
+  audit: (tx: Tx, revokedIds: string[]) => Promise<void>,
+): Promise<Revocation> {
+  const now = app.clock.now();
+  const rows = await tx.session.updateManyAndReturn({
+    where: { AND: [where, { revokedAt: null }] },
+    data: { revokedAt: now, revokedReason: reason },
+    select: { id: true },
+  });
+  const revoked = rows.map((r) => r.id);
+  // Expired sessions are refused whatever the cache says, so only unexpired ones need a tombstone.
+  const others = await tx.session.findMany({
+    where: { AND: [where, { revokedAt: { not: null } }, { expiresAt: { gt: now } }, { id: { notIn: revoked } }] },
+    select: { id: true },
+  });
+  await audit(tx, revoked);
+  return { revoked, invalidate: [...revoked, ...others.map((o) => o.id)] };
+}
+
+/**
+ * Revoke sessions in Postgres, then tombstone their cache entries and broadcast the invalidation, all
+ * before returning. `audit` runs in the same transaction as the update. With `existingTx` the caller
+ * owns the transaction and must invalidate after its commit (prefer revokeSessionsInTx for that).
+ * Returns the ids this call revoked.
  */
 export async function revokeSessions(
   app: App,
@@ -151,20 +200,15 @@ export async function revokeSessions(
   audit: (tx: Tx, revokedIds: string[]) => Promise<void>,
   existingTx?: Tx,
 ): Promise<string[]> {
-  const now = app.clock.now();
-  const run = async (tx: Tx): Promise<string[]> => {
-    // Lock the rows so two concurrent revokes agree on which one did it.
-    const targets = await tx.session.findMany({ where: { ...where, revokedAt: null }, select: { id: true } });
-    const ids = targets.map((t) => t.id);
-    if (ids.length > 0) {
-      await tx.session.updateMany({ where: { id: { in: ids }, revokedAt: null }, data: { revokedAt: now, revokedReason: reason } });
-    }
-    await audit(tx, ids);
-    return ids;
-  };
-  const ids = existingTx ? await run(existingTx) : await app.db.prisma.$transaction(run);
-  if (!existingTx) await invalidate(app, { tombstones: ids.map((id) => keys.session(id)) });
-  return ids;
+  if (existingTx) return (await revokeSessionsInTx(app, existingTx, where, reason, audit)).revoked;
+  const result = await app.db.prisma.$transaction((tx) => revokeSessionsInTx(app, tx, where, reason, audit), TX_OPTIONS);
+  await invalidateSessions(app, result.invalidate);
+  return result.revoked;
+}
+
+/** Tombstone session fragments and broadcast it; call after the revoking transaction committed. */
+export async function invalidateSessions(app: App, sessionIds: readonly string[]): Promise<void> {
+  await invalidate(app, { tombstones: sessionIds.map((id) => keys.session(id)) });
 }
 
 export async function revokeSessionById(app: App, viewer: Viewer, sessionId: string, request: RequestMeta): Promise<SessionRecord> {
