@@ -1,6 +1,10 @@
 // Append throughput of the audit chain: one writer, then 20 concurrent writers, each event its own
-// transaction through `record()` (advisory lock + head read + insert + commit), against the floor of
-// the same insert without the chain (no lock, no head read). Ends by verifying the chain it built.
+// transaction. Three ways:
+//   record()            - the shipped writer: ONE statement (audit_append(): lock, head, id, insert) + commit;
+//   app-side chain (v1) - the first design: lock, head read, insert as three statements from the app;
+//   no chain (floor)    - the same insert with no lock and no head read: what the chain costs on top.
+// The chain lock is held from the lock grant to the commit, so the fewer client round trips inside
+// it, the higher the ceiling. Ends by verifying the chain the chained scenarios built.
 //
 //   npx tsx bench/audit-append.ts            (BENCH_SECONDS=3 per scenario, DATABASE_URL = server)
 //
@@ -9,7 +13,7 @@ import { performance } from "node:perf_hooks";
 import { closeApp, createApp } from "../src/bootstrap.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/log.js";
-import { record } from "../src/auth/audit.js";
+import { AUDIT_CHAIN_LOCK, eventHash, record, storedIpDigest } from "../src/auth/audit.js";
 import { auditOptions } from "../src/auth/audit-options.js";
 import { verifyAuditChain } from "../src/auth/audit-verify.js";
 import type { App } from "../src/app.js";
@@ -58,6 +62,24 @@ function appendChained(app: App) {
     app.db.prisma.$transaction((tx) => record(tx, { type: "SESSION_REFRESHED", metadata: { worker: w, n } }, request, opts), { maxWait: 10_000 });
 }
 
+/** The first design, kept here for comparison: three statements inside the lock. */
+function appendAppSide(app: App) {
+  const { ipKey } = auditOptions(app);
+  return (w: number, n: number) =>
+    app.db.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+        const [head] = await tx.$queryRaw<{ id: bigint; prev: string | null }[]>`
+          SELECT nextval(pg_get_serial_sequence('audit_events', 'id')) AS id, (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) AS prev`;
+        if (!head) throw new Error("no head");
+        const row = { id: head.id, type: "SESSION_REFRESHED" as const, actorUserId: null, subjectUserId: null, sessionId: null, ip: request.ip, userAgent: request.userAgent, metadata: { worker: w, n }, createdAt: new Date() };
+        const hash = eventHash(head.prev, { ...row, ipDigest: storedIpDigest(row.ip, ipKey) });
+        await tx.auditEvent.create({ data: { ...row, prevHash: head.prev, hash }, select: { id: true } });
+      },
+      { maxWait: 10_000 },
+    );
+}
+
 function appendUnchained(app: App) {
   return (w: number, n: number) =>
     app.db.prisma.$transaction(
@@ -74,6 +96,8 @@ try {
   const results: Result[] = [];
   results.push(await run("record() chained", 1, appendChained(app)));
   results.push(await run("record() chained", CONCURRENCY, appendChained(app)));
+  results.push(await run("app-side chain (v1)", 1, appendAppSide(app)));
+  results.push(await run("app-side chain (v1)", CONCURRENCY, appendAppSide(app)));
   const verifyStart = performance.now();
   const report = await verifyAuditChain(app.db.prisma, { ipKey: auditOptions(app).ipKey });
   const verifySeconds = (performance.now() - verifyStart) / 1000;

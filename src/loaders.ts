@@ -28,6 +28,7 @@ export function createLoaders(app: App): Loaders {
     ttlMs: () => app.config.CACHE_USER_TTL_SECONDS * 1000,
     load: (ids) => findUsersByIds(app.db.prisma, ids),
     revive: reviveUser,
+    idOf: (user) => user.id,
     metrics: statsFor(app),
   });
   return {

@@ -21,6 +21,9 @@ try {
 
 const log = createLogger(config);
 
+/** After the drain, closing Redis, the pool and the embedded database gets this long. */
+const CLOSE_TIMEOUT_MS = 10_000;
+
 async function start(): Promise<void> {
   const { app, seeded } = await createApp(config, { log });
   if (seeded?.generatedPassword) {
@@ -34,15 +37,18 @@ async function start(): Promise<void> {
   const yoga = createGateway(app);
   const sockets = new Set<Socket>();
   let inFlight = 0;
+  let stopping = false;
   const server = createServer((req, res) => {
     inFlight++;
     res.on("close", () => inFlight--);
-    // Node's body-size guard runs before Yoga parses anything.
+    // While draining, a keep-alive client must not park its next request on a socket about to close.
+    if (stopping) res.setHeader("connection", "close");
+    // A declared oversize body is refused before anything reads it (bodies without a length are
+    // counted while Yoga reads them: src/http/protection.ts).
     const length = Number(req.headers["content-length"] ?? 0);
     if (length > config.REQUEST_BODY_LIMIT_BYTES) {
-      res.writeHead(413, { "content-type": "application/json" });
-      res.end(JSON.stringify({ errors: [{ message: "Request body too large.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] }));
-      req.resume();
+      res.writeHead(413, { "content-type": "application/json", connection: "close" });
+      res.end(JSON.stringify({ errors: [{ message: `The request body exceeds ${config.REQUEST_BODY_LIMIT_BYTES} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] }));
       return;
     }
     // The Node adapter passes { req, res } as the server context (context.ts reads req.socket).
@@ -59,19 +65,33 @@ async function start(): Promise<void> {
   log.info({ port, host: config.HOST, database: app.db.embedded ? "embedded" : app.db.target, cache: app.cache.kind }, "authgraph listening");
   console.log(`authgraph ${app.version} ready: GraphiQL at http://${config.HOST}:${port}/graphql`);
 
-  let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info({ signal, inFlight }, "shutting down: draining in-flight requests");
+    // Stop accepting; idle keep-alive sockets go now, busy ones after their response.
     server.close();
     server.closeIdleConnections();
     const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
     while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    if (inFlight > 0) log.warn({ inFlight, graceMs: config.SHUTDOWN_GRACE_MS }, "grace period over: dropping unfinished requests");
     for (const s of sockets) s.destroy();
-    await closeApp(app);
-    log.info("stopped");
-    process.exit(0);
+    // Redis, the pool and the embedded database (and its lockfile), bounded so a stuck close cannot
+    // keep the process alive.
+    let timer: NodeJS.Timeout | undefined;
+    const clean = await Promise.race([
+      closeApp(app).then(
+        () => true,
+        (err: unknown) => {
+          log.error({ err }, "closing resources failed");
+          return false;
+        },
+      ),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
+    log.info({ clean }, "stopped");
+    process.exit(clean ? 0 : 1);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));

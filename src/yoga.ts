@@ -77,6 +77,7 @@ export function createGateway(app: App): Gateway {
       useErrorReporting(app),
       probesAndAssets(app),
       useMetrics(app, GRAPHQL_ENDPOINT),
+      useCsrfPrevention(),
       useBodyLimit(config.REQUEST_BODY_LIMIT_BYTES),
       useBatchLimit(config.GRAPHQL_MAX_BATCH),
       useTokenLimit(config.GRAPHQL_MAX_TOKENS),

@@ -7,6 +7,7 @@ import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { getNamedType, isListType, isNonNullType, isObjectType } from "graphql";
 import type { GraphQLField, GraphQLObjectType, GraphQLSchema } from "graphql";
 import { describe, expect, it } from "vitest";
+import { getDatamodel } from "../src/generated/pothos-prisma-types.js";
 import { schema } from "../src/schema/index.js";
 
 /** Pothos keeps each field's and type's options in `extensions.pothosOptions`. */
@@ -78,6 +79,8 @@ describe("authorization is declared on every field and type", () => {
       defaultFieldNullability: false,
       scopeAuth: { authScopes: () => ({ public: true }) },
       relay: {},
+      // Typed as required by plugin-prisma's global options; unused, the plugin is not loaded here.
+      prisma: { dmmf: getDatamodel(), client: () => { throw new Error("no database in this schema"); } },
     });
     const Declared = b.objectRef<{ id: string }>("Declared").implement({ authScopes: { public: true }, fields: (t) => ({ id: t.exposeID("id") }) });
     const Undeclared = b.objectRef<{ id: string }>("Undeclared").implement({ fields: (t) => ({ id: t.exposeID("id") }) });

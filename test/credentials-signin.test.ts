@@ -184,6 +184,25 @@ describe.each([
     expect(row.lockedUntil).toBeNull();
   });
 
+  it("an unknown email locks exactly like an account, so the lockout reveals nothing", async () => {
+    const email = await makeUser(t);
+    const ghost = `ghost-lock-${memoryCache}-${Date.now()}@example.com`;
+    const strip = (r: Awaited<ReturnType<typeof signIn>>) => ({ __typename: r.__typename, code: r.code, message: r.message });
+    const real: Awaited<ReturnType<typeof signIn>>[] = [];
+    const fake: Awaited<ReturnType<typeof signIn>>[] = [];
+    for (let i = 0; i < 5; i++) {
+      real.push(await signIn(t, email, "wrong-password"));
+      fake.push(await signIn(t, ghost, "wrong-password"));
+    }
+    expect(fake.map(strip)).toEqual(real.map(strip));
+    expect(real.map((r) => r.__typename)).toEqual(["InvalidCredentialsError", "InvalidCredentialsError", "InvalidCredentialsError", "AccountLockedError", "AccountLockedError"]);
+    const realUntil = new Date(real[4]?.lockedUntil ?? 0).getTime();
+    const fakeUntil = new Date(fake[4]?.lockedUntil ?? 0).getTime();
+    expect(Math.abs(realUntil - fakeUntil)).toBeLessThan(5000);
+    // The phantom lock is no audit-trail ACCOUNT_LOCKED: nothing was locked.
+    expect(await t.db.auditEvent.count({ where: { type: "ACCOUNT_LOCKED", subjectUserId: null } })).toBe(0);
+  });
+
   it("only CONSECUTIVE failures lock: a success in between resets", async () => {
     const email = await makeUser(t);
     for (let i = 0; i < 2; i++) await signIn(t, email, "wrong-password");

@@ -101,6 +101,15 @@ const rows: Row[] = [
   },
   { field: "roles", kind: "query", op: async () => ({ doc: "{ roles { key permissions { key } } }" }), expect: [U, F, F, "data"] },
   { field: "permissions", kind: "query", op: async () => ({ doc: "{ permissions { id key description } }" }), expect: [U, F, F, "data"] },
+  { field: "auditEvents", kind: "query", op: async () => ({ doc: "{ auditEvents(first: 5) { edges { node { id type } } } }" }), expect: [U, F, F, "data"] },
+  {
+    field: "user",
+    label: "audit events",
+    kind: "query",
+    op: async (c) => ({ doc: "query($id: ID!) { user(id: $id) { auditEvents(first: 5) { edges { node { id type } } } } }", variables: { id: (await c.user()).userGid } }),
+    expect: [U, F, "data", "data"],
+  },
+  { field: "auditIntegrity", kind: "query", op: async () => ({ doc: "{ auditIntegrity { ok checkedCount } }" }), expect: [U, F, F, "data"] },
 
   // --- session lifecycle (public or own)
   m("signUp", async () => `input: { email: "signup-${unique()}@test.local", password: "${NEW_PASSWORD}" }`, ["data", "data", "data", "data"]),
@@ -111,6 +120,7 @@ const rows: Row[] = [
   m("revokeAllSessions", async (c) => `userId: "${(await c.user()).userGid}"`, [U, F, "data", "data"]),
   m("changePassword", async (c) => `input: { currentPassword: "${c.caller?.password ?? "x"}", newPassword: "${NEW_PASSWORD}" }`, [U, "data", "data", "data"]),
   m("cleanupExpiredSessions", async () => "", [U, F, F, "data"]),
+  m("purgeAuditEvents", async () => "", [U, F, F, "data"]),
 
   // --- user administration (users:write)
   m("createUser", async () => `input: { email: "created-${unique()}@test.local", name: "Created" }`, [U, F, F, "data"]),

@@ -132,6 +132,26 @@ describe("extension throttling", () => {
     expect((await updates()) - before).toBe(1);
   });
 
+  it("a stale cached copy (the row moved on elsewhere) heals after one losing UPDATE", async () => {
+    const u = await t.signInAs({});
+    await viewer(t, u.token); // cached with lastSeenAt = sign-in time
+    t.clock.advance(HOUR + 1000);
+    // Someone else (another deployment, an operator) moved lastSeenAt without touching our cache.
+    await t.db.session.update({ where: { id: u.sessionId }, data: { lastSeenAt: t.clock.now() } });
+    t.statements.reset();
+    for (let i = 0; i < 5; i++) expect(await viewer(t, u.token)).not.toBeNull();
+    expect(sessionUpdates(t)).toHaveLength(1);
+  });
+
+  it("an extension racing a revoke does not admit the request", async () => {
+    const u = await t.signInAs({});
+    await viewer(t, u.token);
+    t.clock.advance(HOUR + 1000);
+    // Revoked in Postgres only (as if the revoke committed between our cache read and our UPDATE).
+    await t.db.session.update({ where: { id: u.sessionId }, data: { revokedAt: t.clock.now(), revokedReason: "revoked" } });
+    expect(await viewer(t, u.token)).toBeNull();
+  });
+
   it("two instances extending the same session concurrently write the row once", async () => {
     const b = await t.sibling();
     const u = await t.signInAs({});

@@ -5,7 +5,7 @@ import type { App } from "../app.js";
 import { AccountLockedError, ConflictError, InvalidCredentialsError, RateLimitedError, SignUpDisabledError } from "../errors.js";
 import { record } from "./audit.js";
 import { auditOptions } from "./audit-options.js";
-import { createSessionInTx, revokeSessions } from "./sessions.js";
+import { TX_OPTIONS, createSessionInTx, invalidateSessions, revokeSessionsInTx } from "./sessions.js";
 import type { NewSession } from "./sessions.js";
 import type { RequestMeta, UserRecord, Viewer } from "./types.js";
 import { USER_SELECT } from "./users.js";
@@ -42,7 +42,7 @@ export async function signUp(app: App, input: { email: string; password: string;
       const created = await createSessionInTx(app, tx, user.id, request);
       await record(tx, { type: "SIGN_UP", actorUserId: user.id, subjectUserId: user.id, sessionId: created.session.id }, request, auditOptions(app), now);
       return { token: created.token, session: created.session, user };
-    });
+    }, TX_OPTIONS);
   } catch (error) {
     // Unique violation on email. Sign-up necessarily reveals that an email is taken; the rate of
     // such probes is bounded by the same per-IP limiter as sign-in failures.
@@ -65,8 +65,9 @@ export async function signIn(app: App, input: { email: string; password: string 
   const wait = await app.loginLimiter.blockedFor(data.email, request.ip);
   if (wait > 0) {
     // Over the limit: refuse WITHOUT touching the password hash.
-    await app.db.prisma.$transaction((tx) =>
-      record(tx, { type: "SIGN_IN_RATE_LIMITED", metadata: { email: data.email, retryAfterSeconds: wait } }, request, opts, app.clock.now()),
+    await app.db.prisma.$transaction(
+      (tx) => record(tx, { type: "SIGN_IN_RATE_LIMITED", metadata: { email: data.email, retryAfterSeconds: wait } }, request, opts, app.clock.now()),
+      TX_OPTIONS,
     );
     throw new RateLimitedError(wait);
   }
@@ -74,16 +75,22 @@ export async function signIn(app: App, input: { email: string; password: string 
   const user = await app.db.prisma.user.findUnique({ where: { email: data.email }, select: { ...USER_SELECT, passwordHash: true } });
   const ok = user?.passwordHash ? await app.passwords.verify(user.passwordHash, data.password) : await app.passwords.verifyDummy(data.password);
   const now = app.clock.now();
+  // Asked for every email, so an existing and an unknown one do the same work.
+  const phantomLockedUntil = await app.loginLimiter.phantomLockedUntil(data.email, now);
+
+  if (!user && phantomLockedUntil) {
+    await app.db.prisma.$transaction((tx) => record(tx, { type: "SIGN_IN_FAILED", metadata: { reason: "locked" } }, request, opts, now), TX_OPTIONS);
+    throw new AccountLockedError(phantomLockedUntil);
+  }
 
   if (user && (user.status === "LOCKED" || (user.lockedUntil && user.lockedUntil > now))) {
-    await app.db.prisma.$transaction((tx) =>
-      record(tx, { type: "SIGN_IN_FAILED", subjectUserId: user.id, metadata: { reason: "locked" } }, request, opts, now),
-    );
+    await app.db.prisma.$transaction((tx) => record(tx, { type: "SIGN_IN_FAILED", subjectUserId: user.id, metadata: { reason: "locked" } }, request, opts, now), TX_OPTIONS);
     throw new AccountLockedError(user.lockedUntil && user.lockedUntil > now ? user.lockedUntil : new Date("9999-12-31T00:00:00Z"));
   }
 
   if (!user || !ok || user.status !== "ACTIVE") {
     await app.loginLimiter.fail(data.email, request.ip);
+    if (!user) await app.loginLimiter.phantomFail(data.email);
     await app.db.prisma.$transaction(async (tx) => {
       let lockedUntil: Date | null = null;
       if (user) {
@@ -97,18 +104,19 @@ export async function signIn(app: App, input: { email: string; password: string 
       if (user && lockedUntil) {
         await record(tx, { type: "ACCOUNT_LOCKED", subjectUserId: user.id, metadata: { lockedUntil: lockedUntil.toISOString() } }, request, opts, now);
       }
-    });
+    }, TX_OPTIONS);
     if (user) await invalidate(app, { keys: [keys.user(user.id)] });
     throw new InvalidCredentialsError();
   }
 
-  await app.loginLimiter.succeed(data.email);
   const result = await app.db.prisma.$transaction(async (tx) => {
     const fresh = await tx.user.update({ where: { id: user.id }, data: { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now }, select: USER_SELECT });
     const created = await createSessionInTx(app, tx, user.id, request);
     await record(tx, { type: "SIGN_IN_SUCCEEDED", actorUserId: user.id, subjectUserId: user.id, sessionId: created.session.id }, request, opts, now);
     return { token: created.token, session: created.session, user: fresh };
-  });
+  }, TX_OPTIONS);
+  // Only a committed sign-in resets the account counter.
+  await app.loginLimiter.succeed(data.email);
   await invalidate(app, { keys: [keys.user(user.id)] });
   return result;
 }
@@ -120,18 +128,18 @@ export async function changePassword(app: App, viewer: Viewer, input: { currentP
   const ok = row.passwordHash ? await app.passwords.verify(row.passwordHash, data.currentPassword) : await app.passwords.verifyDummy(data.currentPassword);
   if (!ok) throw new InvalidCredentialsError();
   const passwordHash = await app.passwords.hash(data.newPassword);
-  let revoked: string[] = [];
-  await app.db.prisma.$transaction(async (tx) => {
+  const revocation = await app.db.prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: viewer.user.id }, data: { passwordHash } });
-    revoked = await revokeSessions(
-      app,
-      { userId: viewer.user.id, id: { not: viewer.session.id } },
-      "password_changed",
-      (innerTx, ids) =>
-        record(innerTx, { type: "PASSWORD_CHANGED", actorUserId: viewer.user.id, subjectUserId: viewer.user.id, sessionId: viewer.session.id, metadata: { revokedSessions: ids.length } }, request, auditOptions(app), app.clock.now()).then(() => undefined),
-      tx,
-    );
-  });
-  await invalidate(app, { tombstones: revoked.map((id) => keys.session(id)) });
-  return revoked.length;
+    return revokeSessionsInTx(app, tx, { userId: viewer.user.id, id: { not: viewer.session.id } }, "password_changed", async (innerTx, ids) => {
+      await record(
+        innerTx,
+        { type: "PASSWORD_CHANGED", actorUserId: viewer.user.id, subjectUserId: viewer.user.id, sessionId: viewer.session.id, metadata: { revokedSessions: ids.length } },
+        request,
+        auditOptions(app),
+        app.clock.now(),
+      );
+    });
+  }, TX_OPTIONS);
+  await invalidateSessions(app, revocation.invalidate);
+  return revocation.revoked.length;
 }

@@ -13,6 +13,13 @@ export interface LoginLimiter {
   fail(email: string, ip: string | null): Promise<void>;
   /** A successful sign-in clears the account counter (the IP counter keeps its window). */
   succeed(email: string): Promise<void>;
+  /**
+   * Unknown emails "lock" exactly like accounts (same threshold and period): otherwise the lockout
+   * itself would tell which emails exist. When this one is locked, until when (from `now`), else null.
+   */
+  phantomLockedUntil(email: string, now: Date): Promise<Date | null>;
+  /** Count a failure against an unknown email; the LOCKOUT_AFTER_FAILURES-th locks it for LOCKOUT_SECONDS. */
+  phantomFail(email: string): Promise<void>;
 }
 
 function limiter(cache: Cache, prefix: string, points: number, duration: number, timeoutMs: number): RateLimiterAbstract {
@@ -30,6 +37,8 @@ function secondsLeft(res: RateLimiterRes | null, limit: number): number {
 export function createLoginLimiter(config: Config, cache: Cache): LoginLimiter {
   const account = limiter(cache, "login:acct", config.LOGIN_MAX_FAILURES_PER_ACCOUNT, config.LOGIN_WINDOW_SECONDS, config.CACHE_TIMEOUT_MS);
   const byIp = limiter(cache, "login:ip", config.LOGIN_MAX_FAILURES_PER_IP, config.LOGIN_WINDOW_SECONDS, config.CACHE_TIMEOUT_MS);
+  // Like users.failedLoginCount, which no window resets; a day bounds what an email spray leaves behind.
+  const phantom = limiter(cache, "login:phantom", config.LOCKOUT_AFTER_FAILURES, Math.max(86_400, config.LOCKOUT_SECONDS), config.CACHE_TIMEOUT_MS);
   const safeGet = (l: RateLimiterAbstract, key: string) => l.get(key).catch(() => null);
   // consume() rejects with a RateLimiterRes when over the limit; that is expected here.
   const safeConsume = (l: RateLimiterAbstract, key: string) => l.consume(key).then(() => undefined, () => undefined);
@@ -43,6 +52,16 @@ export function createLoginLimiter(config: Config, cache: Cache): LoginLimiter {
     },
     async succeed(email) {
       await account.delete(email).catch(() => false);
+    },
+    async phantomLockedUntil(email, now) {
+      const res = await safeGet(phantom, email);
+      // block() stores points + 1, which no run of failures reaches on its own.
+      if (!res || res.consumedPoints <= config.LOCKOUT_AFTER_FAILURES) return null;
+      return new Date(now.getTime() + res.msBeforeNext);
+    },
+    async phantomFail(email) {
+      const res = await phantom.consume(email).catch((r: unknown) => (r instanceof RateLimiterRes ? r : null));
+      if (res && res.consumedPoints >= config.LOCKOUT_AFTER_FAILURES) await phantom.block(email, config.LOCKOUT_SECONDS).catch(() => undefined);
     },
   };
 }

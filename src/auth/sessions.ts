@@ -6,17 +6,26 @@ import type { Prisma } from "../generated/prisma/client.js";
 import type { Loaders } from "../loaders.js";
 import { keys } from "../cache/keys.js";
 import { invalidate } from "../cache/invalidation.js";
-import { NotFoundError } from "../errors.js";
+import { NotFoundError, UnauthenticatedError } from "../errors.js";
 import { record } from "./audit.js";
 import { auditOptions } from "./audit-options.js";
 import { formatToken, generateSecret, hashSecret, parseToken, secretMatches } from "./tokens.js";
-import { getSessionFragment, writeFragment, SESSION_SELECT } from "./session-store.js";
+import { getSessionFragment, loadFromDb, replaceFragment, writeFragment, SESSION_SELECT } from "./session-store.js";
 import type { LoadedFragment, SessionFragment } from "./session-store.js";
 import type { RequestMeta, SessionRecord, Viewer } from "./types.js";
 
 export { bearerToken } from "./tokens.js";
 
 type Tx = Prisma.TransactionClient;
+
+/** Options for every interactive transaction of the session lifecycle. */
+export const TX_OPTIONS = {
+  // Prisma's defaults (2 s to start, 5 s to run) turn a burst of sign-ins into 500s: the pool has
+  // DATABASE_POOL_MAX connections (one when embedded) and every audited transaction queues on the
+  // audit-chain lock. Waiting longer is the better failure mode for an auth gateway.
+  maxWait: 10_000,
+  timeout: 15_000,
+} as const;
 
 function publicSession(s: SessionFragment["session"]): SessionRecord {
   const { tokenHash: _omit, ...rest } = s;
@@ -33,25 +42,29 @@ export async function resolveViewer(app: App, _loaders: Loaders, token: string |
   if (!parsed) return null;
   const loaded = await getSessionFragment(app, parsed.sessionId);
   if (!loaded || !secretMatches(parsed.secret, loaded.fragment.session.tokenHash)) return null;
-  const { fragment } = loaded;
   const now = app.clock.now();
-  if (!isActive(fragment.session, now) || fragment.user.status !== "ACTIVE") return null;
-  const session = await maybeExtend(app, loaded, now);
-  return { session: publicSession(session), user: fragment.user };
+  if (!isUsable(loaded.fragment, now)) return null;
+  const fragment = await maybeExtend(app, loaded, now);
+  return fragment && isUsable(fragment, now) ? { session: publicSession(fragment.session), user: fragment.user } : null;
+}
+
+function isUsable(fragment: SessionFragment, now: Date): boolean {
+  return isActive(fragment.session, now) && fragment.user.status === "ACTIVE";
 }
 
 // Extensions in flight per app and session: concurrent requests on one instance share one UPDATE
 // instead of each sending a conditional UPDATE that all but one would lose.
-const extending = new WeakMap<App, Map<string, Promise<SessionFragment["session"]>>>();
+const extending = new WeakMap<App, Map<string, Promise<SessionFragment | null>>>();
 
 /**
  * Sliding expiry on use, written at most once per refresh interval: the conditional UPDATE matches
  * only the lastSeenAt we read, so concurrent requests (even on other instances) write once.
  */
-async function maybeExtend(app: App, loaded: LoadedFragment, now: Date): Promise<SessionFragment["session"]> {
-  const { session } = loaded.fragment;
+async function maybeExtend(app: App, loaded: LoadedFragment, now: Date): Promise<SessionFragment | null> {
+  const { fragment } = loaded;
+  const { session } = fragment;
   const intervalMs = app.config.SESSION_REFRESH_INTERVAL_SECONDS * 1000;
-  if (now.getTime() - session.lastSeenAt.getTime() < intervalMs) return session;
+  if (now.getTime() - session.lastSeenAt.getTime() < intervalMs) return fragment;
   let inFlight = extending.get(app);
   if (!inFlight) extending.set(app, (inFlight = new Map()));
   const pending = inFlight.get(session.id);
@@ -60,25 +73,33 @@ async function maybeExtend(app: App, loaded: LoadedFragment, now: Date): Promise
     .catch((err: unknown) => {
       // Extension is an optimisation of a valid session: failing it must not fail the request.
       app.log.warn({ err, sessionId: session.id }, "session extension failed");
-      return session;
+      return fragment;
     })
     .finally(() => inFlight.delete(session.id));
   inFlight.set(session.id, run);
   return run;
 }
 
-async function extend(app: App, { fragment, cachedRaw }: LoadedFragment, now: Date): Promise<SessionFragment["session"]> {
+async function extend(app: App, { fragment, cachedRaw }: LoadedFragment, now: Date): Promise<SessionFragment | null> {
   const { session } = fragment;
   const expiresAt = slidingExpiry(app, now, session.absoluteExpiresAt);
   const { count } = await app.db.prisma.session.updateMany({
     where: { id: session.id, lastSeenAt: session.lastSeenAt, revokedAt: null },
     data: { lastSeenAt: now, expiresAt },
   });
-  const extended = { ...session, lastSeenAt: now, expiresAt };
   // A DB-loaded fragment was just written back, so compare against that; a cached one against its raw.
   const expected = cachedRaw ?? JSON.stringify(fragment);
-  if (count === 1) await writeFragment(app, { session: extended, user: fragment.user }, expected);
-  return extended;
+  if (count === 1) {
+    const extended = { session: { ...session, lastSeenAt: now, expiresAt }, user: fragment.user };
+    await writeFragment(app, extended, expected);
+    return extended;
+  }
+  // The row moved on without us: another instance extended it, an explicit refresh wrote it, or it
+  // was revoked. Our copy is stale; without this, a stale cached copy would send a losing UPDATE on
+  // every request until it expired. Reload, and let the caller judge the fresh row.
+  const fresh = await loadFromDb(app, session.id);
+  if (fresh) await writeFragment(app, fresh, expected);
+  return fresh;
 }
 
 export function slidingExpiry(app: App, now: Date, absoluteExpiresAt: Date): Date {
@@ -118,11 +139,13 @@ export async function refreshSession(app: App, viewer: Viewer, request: RequestM
   const now = app.clock.now();
   const expiresAt = slidingExpiry(app, now, viewer.session.absoluteExpiresAt);
   const row = await app.db.prisma.$transaction(async (tx) => {
-    const updated = await tx.session.update({
-      where: { id: viewer.session.id },
+    // Only a live session: a revoke that committed after this request resolved its viewer wins.
+    const [updated] = await tx.session.updateManyAndReturn({
+      where: { id: viewer.session.id, revokedAt: null, expiresAt: { gt: now } },
       data: { lastSeenAt: now, expiresAt },
       select: SESSION_SELECT,
     });
+    if (!updated) throw new UnauthenticatedError("This session has ended.");
     await record(
       tx,
       { type: "SESSION_REFRESHED", actorUserId: viewer.user.id, subjectUserId: viewer.user.id, sessionId: viewer.session.id, metadata: { expiresAt: expiresAt.toISOString() } },
@@ -131,23 +154,13 @@ export async function refreshSession(app: App, viewer: Viewer, request: RequestM
       now,
     );
     return updated;
-  });
-  // Overwrite unconditionally-by-key is unsafe (a concurrent revoke); drop the entry and let the next
-  // request load the refreshed row.
-  await invalidate(app, { keys: [keys.session(row.id)] });
+  }, TX_OPTIONS);
+  // Not a plain delete: that could remove the tombstone of a revoke that committed right after us.
+  await replaceFragment(app, { session: row, user: viewer.user });
   return publicSession(row);
 }
 
 export type RevokeReason = "signed_out" | "revoked" | "revoked_all" | "password_changed" | "user_disabled" | "user_locked";
-
-/** Options for every interactive transaction here (see TX_OPTIONS' comment). */
-export const TX_OPTIONS = {
-  // Prisma's defaults (2 s to start, 5 s to run) turn a burst of sign-ins into 500s: the pool has
-  // DATABASE_POOL_MAX connections (one when embedded) and every audited transaction queues on the
-  // audit-chain lock. Waiting longer is the better failure mode for an auth gateway.
-  maxWait: 10_000,
-  timeout: 15_000,
-} as const;
 
 export interface Revocation {
   /** Sessions this call revoked (a concurrent revoke of the same session counts for only one of them). */
@@ -269,6 +282,6 @@ export async function cleanupExpiredSessions(app: App, actor: { userId: string |
   }
   await app.db.prisma.$transaction(async (tx) => {
     await record(tx, { type: "SESSIONS_CLEANED", actorUserId: actor.userId, metadata: { deleted: total, cutoff: cutoff.toISOString() } }, actor.request, auditOptions(app), app.clock.now());
-  });
+  }, TX_OPTIONS);
   return total;
 }

@@ -17,6 +17,8 @@ export interface FragmentLoaderOptions<T> {
   load: (ids: readonly string[]) => Promise<Map<string, T>>;
   /** Parsed JSON back to T, or null when it is not a valid T (then it is a miss and gets overwritten). */
   revive: (raw: unknown) => T | null;
+  /** The id a value belongs to: a valid T stored under another id's key is just as wrong as junk. */
+  idOf?: (value: T) => string;
   metrics?: CacheStats;
 }
 
@@ -59,7 +61,8 @@ export function createFragmentLoader<T>(options: FragmentLoaderOptions<T>): (ids
     let corrupt = 0;
     ids.forEach((id, i) => {
       const raw = raws[i] ?? null;
-      const value = raw === null || raw === TOMBSTONE ? null : parse(raw, revive);
+      const parsed = raw === null || raw === TOMBSTONE ? null : parse(raw, revive);
+      const value = parsed !== null && options.idOf && options.idOf(parsed) !== id ? null : parsed;
       out.push(value);
       if (value !== null) return;
       const overwrite = raw !== null && raw !== TOMBSTONE;

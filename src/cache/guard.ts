@@ -24,6 +24,8 @@ export interface GuardOptions {
   log?: CacheLogger;
   /** Runs one cheap call through the guard; used as the half-open probe when there is no traffic. */
   probe: () => Promise<unknown>;
+  /** The circuit opened on consecutive failures (not on isolate(), whose caller knows already). */
+  onOpen?: () => void;
   /** The circuit closed again (probe succeeded or the connection is back). */
   onRecover?: () => void;
 }
@@ -60,6 +62,7 @@ export function createGuard(options: GuardOptions): Guard {
   policy.onBreak((reason) => {
     if ("isolated" in reason) return; // the connection handler logs the outage itself
     openedAt = Date.now();
+    options.onOpen?.();
     // A failed probe re-opens the circuit every cool-down: log the first opening only.
     if (!openLogged) log?.warn({ failure: lastFailure(), cooldownMs }, "Redis cache circuit opened; serving from Postgres");
     openLogged = true;

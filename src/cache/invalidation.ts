@@ -48,12 +48,13 @@ export async function invalidate(app: WithCache, what: InvalidationTarget): Prom
 
 /**
  * Whether cached fragments may be used right now. False while Redis is unreachable, the circuit is
- * open or probing, or a delete is unconfirmed: callers then go to Postgres only (and write nothing
- * back). A pub/sub outage alone does not count: it affects in-process copies, not what Redis holds.
+ * open or probing, a delete is unconfirmed, or the recovery epochs have not been bumped since an
+ * outage: callers then go to Postgres only (and write nothing back). A pub/sub outage alone does
+ * not count: it affects in-process copies, not what Redis holds.
  */
 export function canTrustCache(app: WithCache): boolean {
   const s = app.cache.status();
-  return s.status !== "DOWN" && s.breaker === "closed" && !s.unconfirmedDeletes;
+  return s.status !== "DOWN" && s.breaker === "closed" && !s.unconfirmedDeletes && !s.resyncing;
 }
 
 /**

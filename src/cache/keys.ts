@@ -15,7 +15,16 @@ export const keys = {
     epoch === undefined ? `perms:${userId}` : `perms:${userId}:${String(epoch)}`,
   /** Kept outside `perms:*` so a SCAN for permission sets never matches (or deletes) the epoch. */
   permsEpoch: (): string => "epoch:perms",
+  /** Stamped into every session fragment; a fragment stamped with an older epoch is a miss. */
+  sessionsEpoch: (): string => "epoch:sessions",
 } as const;
+
+/**
+ * Epochs every instance bumps when it comes back from a Redis outage, before it trusts the cache
+ * again (see redis.ts). Only kinds whose staleness is a security problem need one: a revoked
+ * session, a withdrawn permission. User fragments only feed display fields and expire on their TTL.
+ */
+export const RECOVERY_EPOCHS: readonly string[] = [keys.sessionsEpoch(), keys.permsEpoch()];
 
 export const channels = {
   invalidate: "invalidate",

@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
 import { createGuard } from "./guard.js";
 import type { Outcome } from "./guard.js";
-import { KEY_PREFIX } from "./keys.js";
+import { KEY_PREFIX, RECOVERY_EPOCHS } from "./keys.js";
 import { createPendingDeletes } from "./pending-deletes.js";
 import { createSubscriber } from "./subscriber.js";
 import { errorMessage, timeBox } from "./time-box.js";
@@ -99,32 +99,73 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
     cooldownMs: options.breakerCooldownMs,
     ...(log ? { log } : {}),
     probe: () => cache.ping(),
-    onRecover: () => void replayDeletes(),
+    onOpen: () => outageBegan(),
+    onRecover: () => void repair(),
   });
   guard.isolate(); // until the first 'ready'
 
   const call = async <T>(op: () => Promise<T>): Promise<Outcome<T>> => {
     if (closed) return { ok: false, error: new Error("cache closed"), shortCircuited: true };
     const outcome = await guard.run(op);
-    if (outcome.ok && pending.size > 0) void replayDeletes();
+    if (outcome.ok && (pending.size > 0 || resyncNeeded)) void repair();
     return outcome;
   };
 
   const replayDeletes = (): Promise<void> =>
     pending.flush(async (batch) => (await guard.run(() => client.del(...batch))).ok);
 
-  // Recovery events and successful calls trigger replays, but callers that distrust a degraded
-  // cache stop calling it, and a lone timeout never opens the circuit: so also retry on a timer.
-  let replayTimer: NodeJS.Timeout | undefined;
-  const scheduleReplay = (): void => {
-    if (replayTimer || closed) return;
-    replayTimer = setTimeout(() => {
-      replayTimer = undefined;
-      void replayDeletes().finally(() => {
-        if (pending.size > 0) scheduleReplay();
+  // Invalidations can be lost in an outage: ours wait in `pending`, but those of another instance
+  // (a revoke whose tombstone never landed, on an instance that may have stopped since) are known
+  // to nobody, and a Redis that comes back with its data (persistence, or a partition rather than
+  // a crash) would serve the entries they were meant to remove. So an instance that saw an outage
+  // bumps the recovery epochs before it trusts the cache again: every session fragment and
+  // permission set stamped before the bump reads as a miss and is reloaded from Postgres. One
+  // INCR per kind, once per outage per instance; the price is one re-warm.
+  // The first connection is not an outage unless it failed: starting an instance must not flush
+  // everyone's sessions.
+  let resyncNeeded = false;
+  let outages = 0; // an outage that begins while a bump is in flight needs another bump
+  let resyncing = false;
+  const outageBegan = (): void => {
+    resyncNeeded = true;
+    outages++;
+  };
+  const resync = async (): Promise<void> => {
+    if (!resyncNeeded || resyncing || closed) return;
+    resyncing = true;
+    const generation = outages;
+    try {
+      const r = await guard.run(async () => {
+        const pipeline = client.pipeline();
+        for (const key of RECOVERY_EPOCHS) pipeline.incr(key);
+        const replies = await pipeline.exec();
+        const failed = replies?.find(([err]) => err);
+        if (!replies || failed) throw failed?.[0] ?? new Error("pipeline aborted");
       });
+      if (r.ok && generation === outages) {
+        resyncNeeded = false;
+        log?.info({ epochs: RECOVERY_EPOCHS }, "cache epochs bumped after the outage; entries cached before it are misses");
+      }
+    } finally {
+      resyncing = false;
+    }
+  };
+
+  const repair = async (): Promise<void> => {
+    await Promise.all([replayDeletes(), resync()]);
+    if (pending.size > 0 || resyncNeeded) scheduleRepair();
+  };
+
+  // Recovery events and successful calls trigger repairs, but callers that distrust a degraded
+  // cache stop calling it, and a lone timeout never opens the circuit: so also retry on a timer.
+  let repairTimer: NodeJS.Timeout | undefined;
+  const scheduleRepair = (): void => {
+    if (repairTimer || closed) return;
+    repairTimer = setTimeout(() => {
+      repairTimer = undefined;
+      void repair();
     }, Math.min(options.breakerCooldownMs, 1000));
-    replayTimer.unref();
+    repairTimer.unref();
   };
 
   client.on("ready", () => {
@@ -135,6 +176,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
   });
   const lost = (why: string): void => {
     if (closed) return;
+    outageBegan();
     guard.isolate();
     if (!outage) log?.warn({ err: lastError ?? why }, "Redis unavailable; serving from Postgres until it returns");
     outage = true;
@@ -200,7 +242,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
         pending.confirm(keyList);
       } else {
         pending.add(keyList);
-        scheduleReplay();
+        scheduleRepair();
       }
       return r.ok;
     },
@@ -242,7 +284,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
     status(): CacheStatus {
       if (closed) return { status: "DOWN", message: "cache closed", breaker: "open" };
       const breaker = guard.state();
-      const extra = pending.size > 0 ? { unconfirmedDeletes: pending.size } : {};
+      const extra = { ...(pending.size > 0 ? { unconfirmedDeletes: pending.size } : {}), ...(resyncNeeded ? { resyncing: true as const } : {}) };
       const degraded = (message: string): CacheStatus => ({ status: "DEGRADED", message, breaker, ...extra });
       if (guard.isolated) {
         const wait = nextRetryAt - Date.now();
@@ -254,6 +296,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
         const when = breaker === "open" && retryInMs > 0 ? `retrying in ${seconds(retryInMs)}` : "probing";
         return degraded(`Redis not responding: ${failure}; ${when}`);
       }
+      if (resyncNeeded) return degraded("back after an outage; bumping the cache epochs before trusting cached entries");
       if (pending.size > 0) return degraded(`${pending.size} cache deletes awaiting confirmation`);
       const pubsub = subscriber.problem();
       if (pubsub) return degraded(pubsub);
@@ -273,7 +316,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
       if (closed) return;
       closed = true;
       guard.dispose();
-      clearTimeout(replayTimer);
+      clearTimeout(repairTimer);
       await Promise.allSettled([
         subscriber.close(),
         timeBox(client.quit(), controlTimeoutMs)

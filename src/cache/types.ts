@@ -29,6 +29,8 @@ export interface CacheStatus {
   breaker: BreakerState;
   /** Present (> 0) while deletes Redis did not confirm are waiting to be replayed. */
   unconfirmedDeletes?: number;
+  /** Present after an outage until this instance has bumped the recovery epochs (keys.ts). */
+  resyncing?: true;
 }
 
 export interface PingResult {

@@ -81,11 +81,14 @@ export function aliasLimitRule(maxAliases: number): ValidationRule {
   };
 }
 
-/** Like graphql-js' NoSchemaIntrospectionCustomRule, but with a registry code. `__typename` stays allowed. */
+/**
+ * Like graphql-js' NoSchemaIntrospectionCustomRule, with a registry code and one error per entry point:
+ * introspection types are reachable only through `__schema` and `__type`. `__typename` stays allowed.
+ */
 export const noIntrospectionRule: ValidationRule = (context) => ({
   Field(node) {
     const type = getNamedType(context.getType());
-    if (type && isIntrospectionType(type)) {
+    if (type && isIntrospectionType(type) && (node.name.value === "__schema" || node.name.value === "__type")) {
       context.reportError(
         new GraphQLError(`Introspection is disabled on this server (field "${node.name.value}").`, {
           nodes: [node],

@@ -28,7 +28,8 @@ export const UserRef = builder.prismaNode("User", {
       grantScopes: ["viaUser"],
       // Through the join table, letting the nested Role selection ride along in the same query.
       select: (_args, _ctx, nestedSelection) => ({
-        roles: { select: { role: nestedSelection(true) }, orderBy: { grantedAt: "asc" } },
+        // Grant order; roles granted together (same timestamp) by key, so the order is stable.
+        roles: { select: { role: nestedSelection(true) }, orderBy: [{ grantedAt: "asc" }, { role: { key: "asc" } }] },
       }),
       resolve: (user) => user.roles.map((ur) => ur.role),
     }),

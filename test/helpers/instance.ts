@@ -7,6 +7,7 @@ import { loadConfig } from "../../src/config.js";
 import type { Config } from "../../src/config.js";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
 import { createLogger } from "../../src/log.js";
+import type { Logger } from "../../src/log.js";
 import { createGateway } from "../../src/yoga.js";
 import type { Gateway } from "../../src/yoga.js";
 import type { Clock } from "../../src/auth/types.js";
@@ -63,6 +64,8 @@ export interface InstanceOptions {
   /** Share a database (for siblings); otherwise a fresh clone is made and dropped on close. */
   databaseName?: string;
   cacheNamespace?: string;
+  /** Logger for the instance (e.g. one writing to a captured stream); default: createLogger(config). */
+  log?: Logger;
 }
 
 export async function createTestInstance(options: InstanceOptions = {}): Promise<TestInstance> {
@@ -77,7 +80,7 @@ export async function createTestInstance(options: InstanceOptions = {}): Promise
     ...options.env,
   });
   const clock = new TestClock();
-  const { app } = await createApp(config, { log: createLogger(config), clock, migrate: false });
+  const { app } = await createApp(config, { log: options.log ?? createLogger(config), clock, migrate: false });
   const yoga = createGateway(app);
   const siblings: TestInstance[] = [];
 

@@ -1,0 +1,110 @@
+// A real gateway process (`node --import tsx src/main.ts`, the same entry point as `npm start` minus
+// the build) on port 0 against a cloned database, for tests that need HTTP, signals or a browser.
+// tsx runs the sources directly, so it works right after `npm ci` with no build step.
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import type { Env } from "./instance.js";
+import { REDIS_URL, TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "./pg.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const READY = /ready: GraphiQL at (http:\/\/[^\s]+)\/graphql/;
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface TestServer {
+  /** e.g. http://127.0.0.1:40123 (no trailing slash). */
+  url: string;
+  pid: number;
+  databaseName: string;
+  /** stdout + stderr so far (JSON log lines and the start-up banner). */
+  output(): string;
+  /** The JSON log lines written so far. */
+  logs(): Record<string, unknown>[];
+  /** Resolves when the process exits. */
+  exited: Promise<ExitStatus>;
+  /** SIGTERM (if still running), wait for the exit, drop the database. Safe to call twice. */
+  close(): Promise<ExitStatus>;
+}
+
+export interface ServerOptions {
+  env?: Env;
+  /** Runs against the cloned database before the server starts (e.g. to install a slow trigger). */
+  prepare?: (databaseUrl: string) => Promise<void>;
+  startTimeoutMs?: number;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const databaseName = await cloneTemplate();
+  const databaseUrl = urlFor(databaseName);
+  let child: ChildProcess | undefined;
+  try {
+    await options.prepare?.(databaseUrl);
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...TEST_ENV,
+      LOG_LEVEL: "info",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      CACHE_NAMESPACE: `s${randomBytes(4).toString("hex")}`,
+      ...options.env,
+    };
+    const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    child = proc;
+    let output = "";
+    proc.stdout.setEncoding("utf8").on("data", (c: string) => (output += c));
+    proc.stderr.setEncoding("utf8").on("data", (c: string) => (output += c));
+    const exited = new Promise<ExitStatus>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
+
+    const url = await new Promise<string>((resolve, reject) => {
+      const timeout = setTimeout(() => reject(new Error(`server did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`)), options.startTimeoutMs ?? 30_000);
+      const check = (): void => {
+        const m = READY.exec(output);
+        if (m?.[1]) {
+          clearTimeout(timeout);
+          resolve(m[1]);
+        }
+      };
+      proc.stdout.on("data", check);
+      void exited.then((s) => {
+        clearTimeout(timeout);
+        reject(new Error(`server exited during start-up (${JSON.stringify(s)}):\n${output}`));
+      });
+    });
+
+    let closing: Promise<ExitStatus> | undefined;
+    return {
+      url,
+      pid: proc.pid ?? -1,
+      databaseName,
+      output: () => output,
+      logs: () =>
+        output
+          .split("\n")
+          .filter((l) => l.startsWith("{"))
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      exited,
+      close: () =>
+        (closing ??= (async () => {
+          if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
+          // A server that ignores SIGTERM must not hang the suite; the test that cares sees the signal.
+          const killer = setTimeout(() => proc.kill("SIGKILL"), 20_000);
+          const status = await exited;
+          clearTimeout(killer);
+          await dropDatabase(databaseName);
+          return status;
+        })()),
+    };
+  } catch (error) {
+    if (child && child.exitCode === null) child.kill("SIGKILL");
+    await dropDatabase(databaseName);
+    throw error;
+  }
+}
