@@ -4,11 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestInstance } from "./helpers/instance.js";
 import type { GraphQLResponse, SignedIn, TestInstance } from "./helpers/instance.js";
-import { AUDIT_EVENTS } from "./helpers/audit.js";
+import { AUDIT_EVENTS, integrity } from "./helpers/audit.js";
 import type { EventsPage } from "./helpers/audit.js";
 import { record } from "../src/auth/audit.js";
 import type { AuditEventInput } from "../src/auth/audit.js";
 import { auditOptions } from "../src/auth/audit-options.js";
+import { verifyAuditChain } from "../src/auth/audit-verify.js";
 import type { AuditEventType } from "../src/generated/prisma/enums.js";
 import { decodeId, encodeId } from "../src/schema/global-id.js";
 
@@ -120,6 +121,13 @@ describe("audit event pagination", () => {
     expect(expected.length).toBeGreaterThan(0);
     const ids = await pageAll(filter());
     expect(ids).toEqual(expected);
+  });
+
+  it("verifies the whole chain across verification batches", async () => {
+    const count = await t.db.auditEvent.count();
+    expect(await integrity(t, admin.token)).toMatchObject({ ok: true, checkedCount: count, firstBrokenEventId: null });
+    const small = await verifyAuditChain(t.db, { ipKey: auditOptions(t.app).ipKey, batchSize: 7 });
+    expect(small).toMatchObject({ ok: true, checkedCount: count });
   });
 
   it("pages backwards with last/before", async () => {

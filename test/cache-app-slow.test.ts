@@ -3,6 +3,7 @@
 // time, never an error, and the cache must come back on its own.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keys } from "../src/cache/keys.js";
 import { HEALTH, USERS_PAGE, VIEWER, median, startCacheApp } from "./helpers/cache-app.js";
 import type { CacheAppRig } from "./helpers/cache-app.js";
 import type { SignedIn, TestInstance } from "./helpers/instance.js";
@@ -70,6 +71,30 @@ async function baseline(): Promise<ReturnType<typeof summary>> {
   await loadFor(300); // warm the cache again (a recovery bumps the epochs)
   return summary(await loadFor(1000));
 }
+
+/** Blocks this process's event loop, as a long GC pause or a starved CPU would. */
+function stall(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy
+  }
+}
+
+describe("a stall of our own event loop", () => {
+  it("is not a Redis timeout: a reply that arrived during it still counts", async () => {
+    await t.gql(VIEWER, {}, { token: admin.token });
+    const key = keys.session(admin.sessionId);
+    for (let i = 0; i < 10; i++) {
+      // Five calls in flight, then a stall longer than the time box: Redis answers meanwhile.
+      const calls = Array.from({ length: 5 }, () => t.app.cache.mget([key]));
+      stall(TIMEOUT_MS * 3);
+      const values = await Promise.all(calls);
+      expect(values.every(([v]) => typeof v === "string")).toBe(true);
+    }
+    // Five "timeouts" at once would have opened the circuit (3 failures) for a healthy Redis.
+    expect(t.app.cache.status()).toEqual({ status: "OK", breaker: "closed" });
+  });
+});
 
 describe("slow Redis", () => {
   it("DEBUG SLEEP: every request answers within the time box + DB time, then the cache recovers", async () => {

@@ -1,5 +1,6 @@
 // N+1: a page of users with their sessions, roles (with permissions) and effective permissions costs
 // the same number of SQL statements for 5 users as for 50, and only a handful.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../src/cache/keys.js";
 import { createTestInstance } from "./helpers/instance.js";
@@ -23,14 +24,18 @@ beforeAll(async () => {
   t = await createTestInstance();
   ({ token, userId: viewerId } = await t.signInAs("admin"));
   const [member, admin] = await Promise.all(["member", "admin"].map((key) => t.db.role.findUniqueOrThrow({ where: { key } })));
-  const now = Date.now();
-  for (let i = 0; i < 50; i++) {
-    const user = await t.db.user.create({ data: { email: `np${i}@test.local`, name: `N+1 user ${i}` } });
-    await t.db.userRole.createMany({ data: [{ userId: user.id, roleId: member!.id }, ...(i % 3 === 0 ? [{ userId: user.id, roleId: admin!.id }] : [])] });
-    await t.db.session.createMany({
-      data: [0, 1].map((k) => ({ userId: user.id, tokenHash: `${user.id}-${k}`, expiresAt: new Date(now + 3_600_000), absoluteExpiresAt: new Date(now + 7_200_000) })),
-    });
-  }
+  const ids = Array.from({ length: 50 }, () => randomUUID());
+  const base = Date.now();
+  // Strictly increasing createdAt: the page order (and so which users are on a page) is fixed.
+  await t.db.user.createMany({ data: ids.map((id, i) => ({ id, email: `np${i}@test.local`, name: `N+1 user ${i}`, createdAt: new Date(base + i) })) });
+  await t.db.userRole.createMany({
+    data: ids.flatMap((userId, i) => [{ userId, roleId: member!.id }, ...(i % 3 === 0 ? [{ userId, roleId: admin!.id }] : [])]),
+  });
+  await t.db.session.createMany({
+    data: ids.flatMap((userId) =>
+      [0, 1].map((k) => ({ userId, tokenHash: `${userId}-${k}`, expiresAt: new Date(base + 3_600_000), absoluteExpiresAt: new Date(base + 7_200_000) })),
+    ),
+  });
   // Warm the viewer (session fragment and the admin's own permission set): the point is the page.
   expect((await t.gql("{ viewer { user { permissions } } }", {}, { token })).errors).toBeUndefined();
 });

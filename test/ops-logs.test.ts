@@ -71,6 +71,7 @@ describe("structured logs", () => {
     await call("{ viewer { user { id } } }", {}, token);
 
     const log = lines.join("");
+    if (process.env.SHOW_LOG) console.log(log);
     expect(lines.length).toBeGreaterThan(5);
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const id of ids) expect(entries.some((e) => e.requestId === id && e.msg === "graphql request")).toBe(true);

@@ -68,11 +68,11 @@ async function rangeIds(db: PrismaClient, range: VerifyRange): Promise<{ from: b
  * missing start of the chain) lies inside an announced purge prefix, and the row either links to that
  * purge's anchor (the purge is complete up to here) or is itself still inside the prefix (in progress).
  */
-function purgedGap(anchors: RetentionAnchor[], row: StoredAuditRow, prevId: bigint | null): RetentionAnchor | null {
+function purgedGap(anchors: RetentionAnchor[], row: StoredAuditRow, prevId: bigint | null): "anchored" | "purging" | null {
   for (const a of anchors) {
     if (prevId !== null && prevId > a.anchorEventId) continue;
-    if (row.id <= a.anchorEventId) return a;
-    if (row.prevHash === a.anchor) return a;
+    if (row.prevHash === a.anchor) return "anchored";
+    if (row.id <= a.anchorEventId) return "purging";
   }
   return null;
 }
@@ -85,8 +85,7 @@ export async function verifyAuditChain(db: PrismaClient, options: VerifyOptions,
   // The row just before the range: its hash is what the first checked row must link to.
   let prev: { id: bigint; hash: string } | null =
     bounds.from === null ? null : await db.auditEvent.findFirst({ where: { id: { lt: bounds.from } }, orderBy: { id: "desc" }, select: { id: true, hash: true } });
-  let anchors: RetentionAnchor[] | null = null;
-  let anchoredAt: bigint | null = null;
+  let gapNote = "";
   let checked = 0;
   let cursor: { gte: bigint } | { gt: bigint } | undefined = bounds.from === null ? undefined : { gte: bounds.from };
   let firstId: bigint | null = null;
@@ -109,8 +108,7 @@ export async function verifyAuditChain(db: PrismaClient, options: VerifyOptions,
       const linked = prev === null ? row.prevHash === null : row.prevHash === prev.hash;
       if (!linked) {
         // Loaded on demand (gaps are rare) and reloaded each time, so a purge announced while we stream is seen.
-        anchors = await retentionAnchors(db);
-        const gap = purgedGap(anchors, row, prev?.id ?? null);
+        const gap = purgedGap(await retentionAnchors(db), row, prev?.id ?? null);
         if (!gap) {
           return broken(
             row.id,
@@ -119,7 +117,10 @@ export async function verifyAuditChain(db: PrismaClient, options: VerifyOptions,
               : `Event ${row.id} does not link to event ${prev.id} before it: an event between them was deleted, or event ${prev.id} was rewritten.`,
           );
         }
-        anchoredAt = row.id;
+        gapNote =
+          gap === "anchored"
+            ? ` Events before ${row.id} were removed by the retention purge; ${row.id} links to its recorded anchor.`
+            : ` A retention purge is still removing events up to its announced anchor (now at ${row.id}).`;
       }
       prev = { id: row.id, hash: row.hash };
     }
@@ -128,6 +129,5 @@ export async function verifyAuditChain(db: PrismaClient, options: VerifyOptions,
   }
 
   if (checked === 0) return { ok: true, checkedCount: 0, firstBrokenEventId: null, message: "No audit events in the range." };
-  const anchorNote = anchoredAt !== null ? ` Events before ${anchoredAt} were removed by the retention purge (anchor verified).` : "";
-  return { ok: true, checkedCount: checked, firstBrokenEventId: null, message: `Verified ${checked} event(s), ${firstId} to ${prev?.id}.${anchorNote}` };
+  return { ok: true, checkedCount: checked, firstBrokenEventId: null, message: `Verified ${checked} event(s), ${firstId} to ${prev?.id}.${gapNote}` };
 }

@@ -25,6 +25,8 @@ export interface RoleRecord {
 }
 
 const ROLE_SELECT = { id: true, key: true, name: true, description: true } as const;
+/** Bounds the IN lists built from client input. */
+const MAX_KEYS = 200;
 
 const roleKeySchema = z
   .string()
@@ -154,6 +156,7 @@ export async function setRolePermissions(
   request: RequestMeta,
 ): Promise<RoleRecord> {
   const wanted = [...new Set(permissionKeys.map((k) => k.trim()))];
+  if (wanted.length > MAX_KEYS) throw new ValidationError([{ path: "permissionKeys", message: `at most ${MAX_KEYS} keys` }]);
   const role = await app.db.prisma.$transaction(async (tx) => {
     // For the admin role this is also the admin lock.
     const locked = await lockRole(tx, { id: roleId });

@@ -89,7 +89,8 @@ builder.queryField("users", (t) =>
           ...(f?.status ? { status: f.status } : {}),
           ...(f?.roleKey ? { roles: { some: { role: { key: f.roleKey } } } } : {}),
         },
-        orderBy: { createdAt: "asc" },
+        // The id breaks createdAt ties, so the cursor (an id) pages through a total order.
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       });
     },
   }),
