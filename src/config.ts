@@ -78,7 +78,7 @@ const schema = z.object({
   AUDIT_PURGE_BATCH_SIZE: int(1, 100_000).default(1000),
   AUDIT_PURGE_INTERVAL_SECONDS: int(0, 7 * 86400).default(86400),
   AUDIT_IP_PSEUDONYMISE_DAYS: int(0, 36500).default(0),
-  /** Key for keyed IP digests in the audit chain. Unset: derived per database at first use. */
+  /** Key for keyed IP digests in the audit chain. Unset: a built-in constant (set your own in production). */
   AUDIT_IP_KEY: z.string().min(16).optional(),
   AUDIT_METADATA_MAX_BYTES: int(64, 1_000_000).default(4096),
 

@@ -76,9 +76,9 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
     ...common,
     connectionName: name,
     keyPrefix: prefix,
-    // A backstop only: calls are time-boxed by timeBox (time-box.ts), which lets a reply that
-    // arrived during a stall of our own event loop still count.
-    commandTimeout: timeoutMs * 2 + 100,
+    // Only a backstop, as long as the socket timeout: calls are time-boxed by timeBox, which unlike
+    // ioredis' timer lets a reply that arrived during a stall of our own event loop still count.
+    commandTimeout: timeoutMs,
     // Pending replies with no data for this long mean a half-dead socket (no FIN): reconnect.
     socketTimeout: Math.max(1000, timeoutMs * 20),
     // A command we already gave up on must not be replayed minutes later (e.g. a stale SET).

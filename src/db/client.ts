@@ -248,7 +248,9 @@ export async function createDatabase(config: Config, opts: { log?: DbLog } = {})
     onPoolError: (err) => log?.("warn", "database pool error", { reason: connectionFailureReason(err, target.password) }),
     onConnectionError: (err) => log?.("warn", "database connection error", { reason: connectionFailureReason(err, target.password) }),
   });
-  const prisma = new PrismaClient({ adapter });
+  // Wait for a pooled connection as long as pg itself does (connectionTimeoutMillis), not Prisma's 2 s
+  // default: under a burst, queueing briefly beats failing the request.
+  const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: START_TIMEOUT_MS, timeout: 10_000 } });
   log?.("info", "database connected", { target: `${target.hostPort}/${target.database}`, embedded });
 
   const ping = async (timeoutMs = 2000): Promise<PingResult> => {

@@ -1,15 +1,58 @@
-// A real gateway process (`node --import tsx src/main.ts`, the same entry point as `npm start` minus
-// the build) on port 0 against a cloned database, for tests that need HTTP, signals or a browser.
-// tsx runs the sources directly, so it works right after `npm ci` with no build step.
+// A real gateway process on port 0 against a cloned database, for tests that need HTTP, signals or a
+// browser. It runs what `npm start` runs — src/ transpiled by esbuild, started with plain node — built
+// into node_modules/.cache once per source version (starting under tsx costs several seconds more per
+// process, and these tests start several).
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import type { Env } from "./instance.js";
 import { REDIS_URL, TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "./pg.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const READY = /ready: GraphiQL at (http:\/\/[^\s]+)\/graphql/;
+const BUILD_ROOT = join(ROOT, "node_modules/.cache/authgraph-test-server");
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) sources(p, out);
+    else if (p.endsWith(".ts") && !p.endsWith(".d.ts")) out.push(p);
+  }
+  return out;
+}
+
+let built: Promise<string> | undefined;
+
+/** Path of main.js for the current sources; builds (atomically, shared by parallel test files) if needed. */
+export function serverEntry(): Promise<string> {
+  built ??= (async () => {
+    const files = sources(join(ROOT, "src"));
+    const hash = createHash("sha256");
+    for (const f of files) hash.update(relative(ROOT, f)).update(readFileSync(f));
+    const dir = join(BUILD_ROOT, hash.digest("hex").slice(0, 16));
+    const entry = join(dir, "src/main.js");
+    if (existsSync(join(dir, ".complete"))) return entry;
+    const tmp = `${dir}.tmp-${process.pid}-${randomBytes(3).toString("hex")}`;
+    await build({ entryPoints: files, outdir: join(tmp, "src"), outbase: join(ROOT, "src"), format: "esm", platform: "node", target: "node20", sourcemap: true, logLevel: "warning" });
+    writeFileSync(join(tmp, ".complete"), "");
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // a parallel test file built the same version first
+    }
+    // Builds of older sources, unless another run may still be using them.
+    for (const name of readdirSync(BUILD_ROOT)) {
+      const p = join(BUILD_ROOT, name);
+      if (p !== dir && Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { recursive: true, force: true });
+    }
+    return entry;
+  })();
+  return built;
+}
 
 export interface ExitStatus {
   code: number | null;
@@ -56,7 +99,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       CACHE_NAMESPACE: `s${randomBytes(4).toString("hex")}`,
       ...options.env,
     };
-    const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, ["--enable-source-maps", await serverEntry()], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     child = proc;
     let output = "";
     proc.stdout.setEncoding("utf8").on("data", (c: string) => (output += c));
