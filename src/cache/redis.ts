@@ -78,7 +78,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
     keyPrefix: prefix,
     // Only a backstop, as long as the socket timeout: calls are time-boxed by timeBox, which unlike
     // ioredis' timer lets a reply that arrived during a stall of our own event loop still count.
-    commandTimeout: timeoutMs,
+    commandTimeout: Math.max(1000, timeoutMs * 20),
     // Pending replies with no data for this long mean a half-dead socket (no FIN): reconnect.
     socketTimeout: Math.max(1000, timeoutMs * 20),
     // A command we already gave up on must not be replayed minutes later (e.g. a stale SET).

@@ -1,0 +1,23 @@
+import { it } from "vitest";
+import { chromium } from "playwright-core";
+import { startServer } from "./helpers/server.js";
+it("explore", async () => {
+  const s = await startServer();
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+  const ctx = await browser.newContext();
+  const urls: string[] = [];
+  ctx.on("request", (r) => urls.push(r.url()));
+  const page = await ctx.newPage();
+  page.on("console", (m) => console.log("console:", m.type(), m.text()));
+  await page.goto(`${s.url}/graphql`);
+  await page.waitForTimeout(4000);
+  console.log(urls.join("\n"));
+  const html = await page.content();
+  console.log(html.length);
+  const classes = await page.evaluate(() => Array.from(new Set(Array.from(document.querySelectorAll("[class]")).flatMap((e) => Array.from(e.classList)))).filter((c) => c.startsWith("graphiql")).join(" "));
+  console.log(classes);
+  console.log(await page.evaluate(() => Array.from(document.querySelectorAll("button")).map((b) => `${b.className}|${b.getAttribute("aria-label")}`).join("\n")));
+  await page.screenshot({ path: "/tmp/gq/a.png" });
+  await browser.close();
+  await s.close();
+}, 60000);
