@@ -1,37 +1,62 @@
 #!/usr/bin/env bash
 # Start the gateway with no env (embedded PGlite + in-process cache) in a scratch data dir, wait for
-# `{ health { status } }` to answer OK, check GraphiQL is served with local assets only, then stop it
-# with SIGTERM and expect a clean exit.
+# `{ health { status } }` to answer OK, check GraphiQL is served with local assets only, stop it with
+# SIGTERM and expect exit 0; then start it again on the same data dir (the lock must have been
+# released, the seed must not run twice) and stop it again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA_DIR="$(mktemp -d)/pglite"
-# A free port, so a leftover process can never answer for us.
-PORT="${SMOKE_PORT:-$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"
+PORT="${SMOKE_PORT:-4517}"
 LOG="$(mktemp)"
+pid=""
+cleanup() { [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true; }
+trap cleanup EXIT
+
+health() { curl -s -m 2 -H 'content-type: application/json' -d '{"query":"{ health { status } }"}' "http://127.0.0.1:$PORT/graphql" || true; }
+
+wait_healthy() {
+  local status=""
+  for _ in $(seq 1 120); do
+    status=$(health)
+    [[ "$status" == *'"OK"'* ]] && { echo "health: $status (after $(( $(date +%s) - start )) s)"; return 0; }
+    kill -0 "$pid" 2>/dev/null || { cat "$LOG"; echo "gateway exited early"; return 1; }
+    sleep 0.5
+  done
+  cat "$LOG"
+  echo "no OK health answer: $status"
+  return 1
+}
+
+stop() {
+  kill -TERM "$pid"
+  local code=0
+  wait "$pid" || code=$?
+  pid=""
+  echo "stopped with exit code $code"
+  [[ "$code" == 0 ]] || { cat "$LOG"; return 1; }
+}
+
+# 1. First start: what `npm start` runs (prestart builds, then node), with node as our direct child
+# so SIGTERM reaches it as under a process manager (npm would answer the signal itself and orphan
+# node). It migrates, seeds and prints the generated admin password.
+npm run --silent prestart
 start=$(date +%s)
-# What `npm start` runs (prestart = generate + build, then node), with node as our direct child so
-# SIGTERM reaches the gateway itself.
-npm run prestart --silent
 env -u DATABASE_URL -u REDIS_URL DATA_DIR="$DATA_DIR" PORT="$PORT" node --enable-source-maps dist/src/main.js >"$LOG" 2>&1 &
 pid=$!
-cleanup() { kill "$pid" 2>/dev/null || true; }
-trap cleanup EXIT
-status=""
-for _ in $(seq 1 120); do
-  status=$(curl -s -m 2 -H 'content-type: application/json' -d '{"query":"{ health { status } }"}' "http://127.0.0.1:$PORT/graphql" || true)
-  [[ "$status" == *'"OK"'* ]] && break
-  kill -0 "$pid" 2>/dev/null || { cat "$LOG"; echo "gateway exited early"; exit 1; }
-  sleep 0.5
-done
-echo "health: $status (after $(( $(date +%s) - start )) s)"
-[[ "$status" == *'"OK"'* ]] || { cat "$LOG"; exit 1; }
+wait_healthy
 page=$(curl -s -H 'accept: text/html' "http://127.0.0.1:$PORT/graphql")
 if grep -Eq 'https?://' <<<"$page"; then echo "GraphiQL page references a remote URL"; exit 1; fi
 curl -sf -o /dev/null "http://127.0.0.1:$PORT/graphiql-assets/yoga-graphiql.umd.js"
 grep -q "Password (shown once)" "$LOG" || { cat "$LOG"; echo "no generated admin password printed"; exit 1; }
-kill -TERM "$pid"
-wait "$pid"
-code=$?
-trap - EXIT
-echo "stopped with exit code $code"
+stop
 
+# 2. Restart on the same data: the embedded database's lock was released by the clean shutdown.
+start=$(date +%s)
+: >"$LOG"
+env -u DATABASE_URL -u REDIS_URL DATA_DIR="$DATA_DIR" PORT="$PORT" node --enable-source-maps dist/src/main.js >"$LOG" 2>&1 &
+pid=$!
+wait_healthy
+if grep -q "Password (shown once)" "$LOG"; then echo "the seed ran again on an existing database"; exit 1; fi
+stop
+trap - EXIT
+echo "embedded smoke: OK"

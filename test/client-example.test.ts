@@ -3,7 +3,26 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GraphQLRequestError, HealthDocument, SignInDocument, UsersPageDocument, ViewerDocument, createClient } from "../client/index.js";
+import {
+  AuditIntegrityDocument,
+  AuditPageDocument,
+  GrantRoleDocument,
+  GraphQLRequestError,
+  HealthDocument,
+  MySessionsDocument,
+  RefreshSessionDocument,
+  RevokeRoleDocument,
+  RevokeSessionDocument,
+  RolesDocument,
+  SetRolePermissionsDocument,
+  SignInDocument,
+  SignOutDocument,
+  SignUpDocument,
+  UsersPageDocument,
+  ViewerDocument,
+  createClient,
+} from "../client/index.js";
+import type { Client } from "../client/index.js";
 import { runExample } from "../client/example.js";
 import { TEST_ADMIN } from "./helpers/pg.js";
 import { startServer } from "./helpers/server.js";
@@ -79,4 +98,58 @@ describe("typed client", () => {
     expect(e.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(e.errors[0]?.extensions?.requestId).toBe(e.requestId);
   });
+
+  it("covers the member and admin flows with the generated operations", async () => {
+    const url = `${server.url}/graphql`;
+    const member = createClient({ url });
+    const email = `client-${Date.now()}@test.local`;
+    const { signUp } = await member.request(SignUpDocument, { input: { email, password: "member-password-123", name: "Client Test" } });
+    if (signUp.__typename !== "SignInSuccess") throw new Error(`sign-up: ${signUp.__typename}`);
+    member.setToken(signUp.token);
+    const { refreshSession } = await member.request(RefreshSessionDocument);
+    expect(refreshSession.__typename).toBe("Session");
+
+    // A second session of the same member, revoked from the first.
+    const other = createClient({ url });
+    const { signIn: second } = await other.request(SignInDocument, { input: { email, password: "member-password-123" } });
+    if (second.__typename !== "SignInSuccess") throw new Error(`sign-in: ${second.__typename}`);
+    const mine = await member.request(MySessionsDocument, { first: 10, activeOnly: true });
+    expect(mine.viewer?.user.sessions.edges).toHaveLength(2);
+    const { revokeSession } = await member.request(RevokeSessionDocument, { id: second.session.id });
+    expect(revokeSession.__typename).toBe("Session");
+
+    const admin = await signedIn(url, TEST_ADMIN.email, TEST_ADMIN.password);
+    const page = await admin.request(UsersPageDocument, { first: 50, filter: { search: "client-" } });
+    const target = page.users.edges.find((e) => e.node.email === email)?.node;
+    expect(target?.roles.map((r) => r.key)).toEqual(["member"]);
+
+    const { roles } = await admin.request(RolesDocument);
+    const adminRole = roles.find((r) => r.key === "admin");
+    expect(adminRole).toBeDefined();
+    const granted = await admin.request(GrantRoleDocument, { userId: String(target?.id), roleKey: "admin" });
+    expect(granted.grantRole.__typename).toBe("User");
+    const revoked = await admin.request(RevokeRoleDocument, { userId: String(target?.id), roleKey: "admin" });
+    expect(revoked.revokeRole.__typename).toBe("User");
+
+    const memberRole = roles.find((r) => r.key === "member");
+    const keys = memberRole?.permissions.map((p) => p.key) ?? [];
+    const set = await admin.request(SetRolePermissionsDocument, { roleId: String(memberRole?.id), permissionKeys: keys });
+    expect(set.setRolePermissions.__typename).toBe("Role");
+
+    const audit = await admin.request(AuditPageDocument, { first: 20, filter: { types: ["ROLE_GRANTED", "ROLE_REVOKED"] } });
+    expect(audit.auditEvents.edges.map((e) => e.node.type)).toEqual(expect.arrayContaining(["ROLE_GRANTED", "ROLE_REVOKED"]));
+    const integrity = await admin.request(AuditIntegrityDocument, {});
+    expect(integrity.auditIntegrity.ok).toBe(true);
+
+    const { signOut } = await member.request(SignOutDocument);
+    expect(signOut.__typename).toBe("SignOutSuccess");
+  });
 });
+
+async function signedIn(url: string, email: string, password: string): Promise<Client> {
+  const client = createClient({ url });
+  const { signIn } = await client.request(SignInDocument, { input: { email, password } });
+  if (signIn.__typename !== "SignInSuccess") throw new Error(`sign-in: ${signIn.__typename}`);
+  client.setToken(signIn.token);
+  return client;
+}

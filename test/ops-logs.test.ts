@@ -71,7 +71,6 @@ describe("structured logs", () => {
     await call("{ viewer { user { id } } }", {}, token);
 
     const log = lines.join("");
-    if (process.env.SHOW_LOG) console.log(log);
     expect(lines.length).toBeGreaterThan(5);
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const id of ids) expect(entries.some((e) => e.requestId === id && e.msg === "graphql request")).toBe(true);
@@ -88,5 +87,19 @@ describe("structured logs", () => {
     expect(log).not.toMatch(/\b[0-9a-f]{64}\b/i); // sha-256 token hashes, audit chain hashes
     expect(log).not.toMatch(/\$argon2/); // password hashes
     expect(log.toLowerCase()).not.toContain("bearer ");
+  });
+
+  it("scrubs token- and hash-shaped text out of logged errors", () => {
+    const captured: string[] = [];
+    const log = createLogger({ LOG_LEVEL: "info" }, { write: (line: string) => void captured.push(line) });
+    const token = "3f2b8c1e-9d4a-4f6b-8e2d-1a2b3c4d5e6f.c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA";
+    const hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+    const hex = "a".repeat(64);
+    log.error({ err: new Error(`failed for ${token} with ${hash} and ${hex}; Authorization: Bearer abc.def`) }, "boom");
+    const line = captured.join("");
+    expect(line).toContain("boom");
+    for (const secret of [token, hash, hex, "abc.def", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA"]) expect(line).not.toContain(secret);
+    expect(line).toContain("[redacted-token]");
+    expect(line).toContain("[redacted-hash]");
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestInstance } from "./helpers/instance.js";
 import type { TestInstance } from "./helpers/instance.js";
 import { urlFor } from "./helpers/pg.js";
+import { startJobs } from "../src/jobs/schedule.js";
 import { DAY, Q, auditTypes, lastAuditId, mutate } from "./helpers/session-ops.js";
 
 const RETENTION = 7 * DAY; // the default SESSION_RETENTION_SECONDS
@@ -132,4 +133,26 @@ describe("npm run sessions:cleanup", () => {
     const event = await t.db.auditEvent.findFirstOrThrow({ where: { type: "SESSIONS_CLEANED" }, orderBy: { id: "desc" } });
     expect(event.actorUserId).toBeNull();
   }, 60_000);
+});
+
+describe("interval job (SESSION_CLEANUP_INTERVAL_SECONDS)", () => {
+  let t: TestInstance;
+  beforeAll(async () => {
+    t = await createTestInstance({ env: { SESSION_CLEANUP_INTERVAL_SECONDS: "1", AUDIT_PURGE_INTERVAL_SECONDS: "0" } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("deletes expired sessions on its own, and stops with the app", async () => {
+    const ids = await seedSessions(t, t.clock.now().getTime(), { expiredLongAgo: 2, active: 1 });
+    startJobs(t.app);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await t.db.session.count({ where: { id: { in: ids.expiredLongAgo } } })) > 0) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await t.db.session.count({ where: { id: { in: ids.expiredLongAgo } } })).toBe(0);
+    expect(await t.db.session.count({ where: { id: { in: ids.active } } })).toBe(1);
+    expect(await t.db.auditEvent.count({ where: { type: "SESSIONS_CLEANED", actorUserId: null } })).toBeGreaterThan(0);
+  }, 20_000);
 });

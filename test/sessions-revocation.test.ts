@@ -119,3 +119,50 @@ describe("race: validate loops on B while A revokes", () => {
     expect(after).toBeGreaterThan(20);
   });
 });
+
+describe("on the in-process cache (single instance)", () => {
+  let m: TestInstance;
+  beforeAll(async () => {
+    m = await createTestInstance({ memoryCache: true });
+  });
+  afterAll(async () => {
+    await m?.close();
+  });
+
+  it("revoke kills the cached token at once; a cached viewer costs no SQL", async () => {
+    const u = await m.signInAs({});
+    expect(await viewer(m, u.token)).not.toBeNull();
+    m.statements.reset();
+    expect(await viewer(m, u.token)).not.toBeNull();
+    expect(m.statements.count).toBe(0);
+    const other = await signIn(m, u.email, u.password);
+    expect(await viewer(m, other.token ?? null)).not.toBeNull();
+    expect((await mutate(m, Q.revokeAll, { userId: u.userGid, keepCurrent: true }, u.token)).revokedCount).toBe(1);
+    expect(await viewer(m, other.token ?? null)).toBeNull();
+    expect((await mutate(m, Q.signOut, {}, u.token)).__typename).toBe("SignOutSuccess");
+    expect(await viewer(m, u.token)).toBeNull();
+  });
+
+  it("race on one instance: no request started after the revoke returned is admitted", async () => {
+    const u = await m.signInAs({});
+    await viewer(m, u.token);
+    const late: boolean[] = [];
+    let revokedAt = Number.POSITIVE_INFINITY;
+    let stopAt = Number.POSITIVE_INFINITY;
+    const loop = async (): Promise<void> => {
+      while (performance.now() < stopAt) {
+        const start = performance.now();
+        const v = await viewer(m, u.token);
+        if (start > revokedAt) late.push(v !== null);
+      }
+    };
+    const loops = Array.from({ length: 6 }, loop);
+    await new Promise((r) => setTimeout(r, 30));
+    await mutate(m, Q.signOut, {}, u.token);
+    revokedAt = performance.now();
+    stopAt = revokedAt + 100;
+    await Promise.all(loops);
+    expect(late.length).toBeGreaterThan(5);
+    expect(late.filter(Boolean)).toEqual([]);
+  });
+});

@@ -4,6 +4,44 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AuditEventType =
+  | 'ACCOUNT_LOCKED'
+  | 'ALL_SESSIONS_REVOKED'
+  | 'IP_PSEUDONYMISED'
+  | 'PASSWORD_CHANGED'
+  | 'RETENTION_PURGED'
+  | 'ROLE_CREATED'
+  | 'ROLE_DELETED'
+  | 'ROLE_GRANTED'
+  | 'ROLE_PERMISSIONS_SET'
+  | 'ROLE_REVOKED'
+  | 'ROLE_UPDATED'
+  | 'SESSIONS_CLEANED'
+  | 'SESSION_REFRESHED'
+  | 'SESSION_REVOKED'
+  | 'SIGNED_OUT'
+  | 'SIGN_IN_FAILED'
+  | 'SIGN_IN_RATE_LIMITED'
+  | 'SIGN_IN_SUCCEEDED'
+  | 'SIGN_UP'
+  | 'USER_CREATED'
+  | 'USER_STATUS_CHANGED'
+  | 'USER_UPDATED';
+
+export type AuditEventsFilter = {
+  /** User ID of the actor. */
+  actorId?: string | number | null | undefined;
+  /** Session ID. */
+  sessionId?: string | number | null | undefined;
+  /** Created at or after (inclusive). */
+  since?: string | null | undefined;
+  /** User ID of the subject. */
+  subjectId?: string | number | null | undefined;
+  types?: Array<AuditEventType> | null | undefined;
+  /** Created before (exclusive). */
+  until?: string | null | undefined;
+};
+
 export type ChangePasswordInput = {
   currentPassword: string;
   newPassword: string;
@@ -81,6 +119,87 @@ export type PermissionsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type PermissionsQuery = { permissions: Array<{ id: string, key: string, description: string }> };
+
+export type GrantRoleMutationVariables = Exact<{
+  userId: string | number;
+  roleKey: string;
+}>;
+
+
+export type GrantRoleMutation = { grantRole:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'User', id: string, permissions: Array<string>, roles: Array<{ key: string }> }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type RevokeRoleMutationVariables = Exact<{
+  userId: string | number;
+  roleKey: string;
+}>;
+
+
+export type RevokeRoleMutation = { revokeRole:
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'LastAdminError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'User', id: string, permissions: Array<string>, roles: Array<{ key: string }> }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type SetRolePermissionsMutationVariables = Exact<{
+  roleId: string | number;
+  permissionKeys: Array<string> | string;
+}>;
+
+
+export type SetRolePermissionsMutation = { setRolePermissions:
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'LastAdminError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'Role', id: string, key: string, permissions: Array<{ key: string }> }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
+   };
+
+export type SetUserStatusMutationVariables = Exact<{
+  id: string | number;
+  status: UserStatus;
+}>;
+
+
+export type SetUserStatusMutation = { setUserStatus:
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'LastAdminError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'SetUserStatusSuccess', revokedSessionCount: number }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type AuditPageQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: AuditEventsFilter | null | undefined;
+}>;
+
+
+export type AuditPageQuery = { auditEvents: { edges: Array<{ cursor: string, node: { id: string, type: AuditEventType, createdAt: string, ip: string | null, userAgent: string | null, metadata: unknown, actor: { id: string, email: string } | null, subject: { id: string, email: string } | null, session: { id: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type AuditIntegrityQueryVariables = Exact<{
+  since?: string | null | undefined;
+  until?: string | null | undefined;
+}>;
+
+
+export type AuditIntegrityQuery = { auditIntegrity: { ok: boolean, checkedCount: number, firstBrokenEventId: string | null, message: string } };
 
 export type SignUpMutationVariables = Exact<{
   input: SignUpInput;
@@ -334,6 +453,126 @@ export const PermissionsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PermissionsQuery, PermissionsQueryVariables>;
+export const GrantRoleDocument = new TypedDocumentString(`
+    mutation GrantRole($userId: ID!, $roleKey: String!) {
+  grantRole(userId: $userId, roleKey: $roleKey) {
+    __typename
+    ... on User {
+      id
+      roles {
+        key
+      }
+      permissions
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<GrantRoleMutation, GrantRoleMutationVariables>;
+export const RevokeRoleDocument = new TypedDocumentString(`
+    mutation RevokeRole($userId: ID!, $roleKey: String!) {
+  revokeRole(userId: $userId, roleKey: $roleKey) {
+    __typename
+    ... on User {
+      id
+      roles {
+        key
+      }
+      permissions
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<RevokeRoleMutation, RevokeRoleMutationVariables>;
+export const SetRolePermissionsDocument = new TypedDocumentString(`
+    mutation SetRolePermissions($roleId: ID!, $permissionKeys: [String!]!) {
+  setRolePermissions(roleId: $roleId, permissionKeys: $permissionKeys) {
+    __typename
+    ... on Role {
+      id
+      key
+      permissions {
+        key
+      }
+    }
+    ... on ValidationError {
+      fieldErrors {
+        path
+        message
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<SetRolePermissionsMutation, SetRolePermissionsMutationVariables>;
+export const SetUserStatusDocument = new TypedDocumentString(`
+    mutation SetUserStatus($id: ID!, $status: UserStatus!) {
+  setUserStatus(id: $id, status: $status) {
+    __typename
+    ... on SetUserStatusSuccess {
+      revokedSessionCount
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<SetUserStatusMutation, SetUserStatusMutationVariables>;
+export const AuditPageDocument = new TypedDocumentString(`
+    query AuditPage($first: Int, $after: String, $filter: AuditEventsFilter) {
+  auditEvents(first: $first, after: $after, filter: $filter) {
+    edges {
+      cursor
+      node {
+        id
+        type
+        createdAt
+        ip
+        userAgent
+        metadata
+        actor {
+          id
+          email
+        }
+        subject {
+          id
+          email
+        }
+        session {
+          id
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditPageQuery, AuditPageQueryVariables>;
+export const AuditIntegrityDocument = new TypedDocumentString(`
+    query AuditIntegrity($since: DateTime, $until: DateTime) {
+  auditIntegrity(since: $since, until: $until) {
+    ok
+    checkedCount
+    firstBrokenEventId
+    message
+  }
+}
+    `) as unknown as TypedDocumentString<AuditIntegrityQuery, AuditIntegrityQueryVariables>;
 export const SignUpDocument = new TypedDocumentString(`
     mutation SignUp($input: SignUpInput!) {
   signUp(input: $input) {
