@@ -7,7 +7,7 @@ import { createContext } from "./context.js";
 import type { Context, ServerContext } from "./context.js";
 import { checkPostgres } from "./health.js";
 import { useCsrfPrevention } from "./http/csrf.js";
-import { MASKED_MESSAGE, isMaskedOriginal, maskError, useErrorReporting } from "./http/errors.js";
+import { MASKED_MESSAGE, isHandledError, maskError, useErrorReporting } from "./http/errors.js";
 import { graphiqlAsset, renderGraphiQL } from "./http/graphiql.js";
 import { useMetrics } from "./http/metrics.js";
 import { useBatchLimit, useBodyLimit, useTokenLimit, useValidationLimits } from "./http/protection.js";
@@ -62,10 +62,10 @@ export function createGateway(app: App): Gateway {
       debug: (...args) => app.log.debug({ args }, "yoga"),
       info: (...args) => app.log.info({ args }, "yoga"),
       warn: (...args) => app.log.warn({ args }, "yoga"),
-      // Errors masked by http/errors.ts are logged there, with their request id.
+      // Errors maskError dealt with are expected, or logged by http/errors.ts with their request id.
       error: (...args) => {
         const [first] = args;
-        if (isMaskedOriginal(first)) return;
+        if (isHandledError(first)) return;
         if (first instanceof Error) app.log.error({ err: first }, "yoga");
         else app.log.error({ args }, "yoga");
       },

@@ -20,9 +20,10 @@ type Tx = Prisma.TransactionClient;
 
 /** Options for every interactive transaction of the session lifecycle. */
 export const TX_OPTIONS = {
-  // Prisma's defaults (2 s to start, 5 s to run) turn a burst of sign-ins into 500s: the pool has
-  // DATABASE_POOL_MAX connections (one when embedded) and every audited transaction queues on the
-  // audit-chain lock. Waiting longer is the better failure mode for an auth gateway.
+  // Longer than the client-wide defaults (src/db/client.ts): sign-in and revoke bursts are this
+  // gateway's hot spot, the pool has DATABASE_POOL_MAX connections (one when embedded) and every
+  // audited transaction queues on the audit-chain lock. With Prisma's 2 s, 100 concurrent sign-ins
+  // failed with P2028; waiting is the better failure mode for an auth gateway.
   maxWait: 10_000,
   timeout: 15_000,
 } as const;

@@ -13,8 +13,11 @@ export const MASKED_MESSAGE = "Internal server error";
 
 /** Masked error -> what it hid, so the reporter can log the detail once it knows the request id. */
 const hidden = new WeakMap<GraphQLError, unknown>();
-/** Errors already masked here; Yoga logs them again without a request id unless told not to. */
-const maskedOriginals = new WeakSet<object>();
+/**
+ * Errors this module took care of: expected ones (not worth an error line) and masked ones (logged
+ * with their request id by the reporter). Yoga would log both again at error level without an id.
+ */
+const handled = new WeakSet<object>();
 
 /** Codes of Yoga's built-in guards, translated to the registry's. */
 const YOGA_CODES: Record<string, ErrorCode> = {
@@ -31,13 +34,14 @@ export function maskError(error: unknown, message: string): Error {
   while (original instanceof GraphQLError && original.originalError) original = original.originalError;
   if (original instanceof PothosValidationError) original = connectionArgumentError(original) ?? original;
   if (original instanceof AppError) {
+    if (typeof error === "object" && error !== null) handled.add(error);
     return new GraphQLError(original.message, { ...location(error), extensions: { code: original.code } });
   }
   // Parse, validation and request-guard errors carry no original error and are safe to show as they are.
   if (error instanceof GraphQLError && !error.originalError) return error;
   const masked = new GraphQLError(message, { ...location(error), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
   hidden.set(masked, original ?? error);
-  if (typeof error === "object" && error !== null) maskedOriginals.add(error);
+  if (typeof error === "object" && error !== null) handled.add(error);
   return masked;
 }
 
@@ -52,9 +56,9 @@ function connectionArgumentError(error: PothosValidationError): AppError | null 
   return null;
 }
 
-/** True for errors this module already masked (and will log with their request id). */
-export function isMaskedOriginal(error: unknown): boolean {
-  return typeof error === "object" && error !== null && maskedOriginals.has(error);
+/** True for errors maskError already dealt with (see `handled`). */
+export function isHandledError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && handled.has(error);
 }
 
 function decorate(error: GraphQLError, requestId: string): GraphQLError {
