@@ -262,6 +262,7 @@ export type ChangePasswordMutation = { changePassword:
     | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RateLimitedError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
    };

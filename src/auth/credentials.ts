@@ -124,9 +124,16 @@ export async function signIn(app: App, input: { email: string; password: string 
 /** Change the viewer's password; every other session of theirs is revoked in the same transaction. */
 export async function changePassword(app: App, viewer: Viewer, input: { currentPassword: string; newPassword: string }, request: RequestMeta): Promise<number> {
   const data = parseInput(z.object({ currentPassword: z.string().min(1, "is required").max(app.config.PASSWORD_MAX_LENGTH), newPassword: passwordSchema(app.config) }), input);
+  // A stolen session must not become a password oracle: wrong current passwords count against the
+  // same per-account and per-IP limits as failed sign-ins.
+  const wait = await app.loginLimiter.blockedFor(viewer.user.email, request.ip);
+  if (wait > 0) throw new RateLimitedError(wait);
   const row = await app.db.prisma.user.findUniqueOrThrow({ where: { id: viewer.user.id }, select: { passwordHash: true } });
   const ok = row.passwordHash ? await app.passwords.verify(row.passwordHash, data.currentPassword) : await app.passwords.verifyDummy(data.currentPassword);
-  if (!ok) throw new InvalidCredentialsError();
+  if (!ok) {
+    await app.loginLimiter.fail(viewer.user.email, request.ip);
+    throw new InvalidCredentialsError();
+  }
   const passwordHash = await app.passwords.hash(data.newPassword);
   const revocation = await app.db.prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: viewer.user.id }, data: { passwordHash } });

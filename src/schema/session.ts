@@ -236,7 +236,7 @@ builder.mutationField("changePassword", (t) =>
     type: ChangePasswordSuccess,
     args: { input: t.arg({ type: ChangePasswordInput }) },
     authScopes: { authenticated: true },
-    errors: { types: [...COMMON_ERRORS, InvalidCredentialsError], directResult: true, union: { name: "ChangePasswordResult" } },
+    errors: { types: [...COMMON_ERRORS, InvalidCredentialsError, RateLimitedError], directResult: true, union: { name: "ChangePasswordResult" } },
     resolve: async (_r, { input }, ctx) => ({
       revokedSessionCount: await credentials.changePassword(ctx.app, requireViewer(ctx.viewer), input, ctx.request),
     }),
