@@ -56,4 +56,24 @@ describe("changePassword", () => {
   it("anonymous -> UnauthenticatedError", async () => {
     expect((await change(null, "whatever-password", "a-brand-new-password")).__typename).toBe("UnauthenticatedError");
   });
+
+  it("wrong current passwords count against the sign-in limits -> RateLimitedError without verifying", async () => {
+    const limited = await createTestInstance({ env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: "2" } });
+    try {
+      const u = await limited.signInAs({});
+      const attempt = () =>
+        mutate(limited, Q.changePassword, { input: { currentPassword: "not-my-password", newPassword: "a-brand-new-password" } }, u.token);
+      expect((await attempt()).__typename).toBe("InvalidCredentialsError");
+      expect((await attempt()).__typename).toBe("InvalidCredentialsError");
+      const third = await attempt();
+      expect(third.__typename).toBe("RateLimitedError");
+      expect(third.code).toBe("RATE_LIMITED");
+      // Even the right password is refused while limited, and nothing changed.
+      const right = await mutate(limited, Q.changePassword, { input: { currentPassword: u.password, newPassword: "a-brand-new-password" } }, u.token);
+      expect(right.__typename).toBe("RateLimitedError");
+      expect((await signIn(limited, u.email, u.password)).__typename).toBe("RateLimitedError");
+    } finally {
+      await limited.close();
+    }
+  });
 });

@@ -26,6 +26,7 @@ export const Q = {
   changePassword: `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { __typename
     ... on ChangePasswordSuccess { revokedSessionCount }
     ... on ValidationError { fieldErrors { path message } }
+    ... on RateLimitedError { retryAfterSeconds }
     ${ERROR} } }`,
   cleanup: `mutation { cleanupExpiredSessions { __typename ... on CleanupExpiredSessionsSuccess { deletedCount } ${ERROR} } }`,
 } as const;
