@@ -6,6 +6,7 @@ import type { Config } from "./config.js";
 import { createLogger } from "./log.js";
 import { closeApp, createApp } from "./bootstrap.js";
 import { createGateway } from "./yoga.js";
+import { chooseRequestId } from "./http/request-id.js";
 import { startJobs } from "./jobs/schedule.js";
 
 let config: Config;
@@ -47,8 +48,10 @@ async function start(): Promise<void> {
     // counted while Yoga reads them: src/http/protection.ts).
     const length = Number(req.headers["content-length"] ?? 0);
     if (length > config.REQUEST_BODY_LIMIT_BYTES) {
-      res.writeHead(413, { "content-type": "application/json", connection: "close" });
-      res.end(JSON.stringify({ errors: [{ message: `The request body exceeds ${config.REQUEST_BODY_LIMIT_BYTES} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] }));
+      const header = req.headers["x-request-id"];
+      const requestId = chooseRequestId(typeof header === "string" ? header : null);
+      res.writeHead(413, { "content-type": "application/json", connection: "close", "x-request-id": requestId });
+      res.end(JSON.stringify({ errors: [{ message: `The request body exceeds ${config.REQUEST_BODY_LIMIT_BYTES} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE", requestId } }] }));
       return;
     }
     // The Node adapter passes { req, res } as the server context (context.ts reads req.socket).

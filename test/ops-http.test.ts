@@ -54,7 +54,7 @@ describe("over HTTP", () => {
     const body = JSON.stringify({ query: "{ __typename }", variables: { pad: "x".repeat(5000) } });
     const r = await send("/graphql", { method: "POST", headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }, chunks: [body] });
     expect(r.status).toBe(413);
-    expect(JSON.parse(r.body)).toMatchObject({ errors: [{ extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+    expect(JSON.parse(r.body)).toMatchObject({ errors: [{ extensions: { code: "PAYLOAD_TOO_LARGE", requestId: r.headers["x-request-id"] } }] });
   });
 
   it("counts a chunked body (no Content-Length) and rejects it past the limit", async () => {

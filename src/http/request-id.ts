@@ -9,11 +9,15 @@ const ids = new WeakMap<Request, string>();
 // A caller's id is kept only if it looks like one, so it cannot inject anything into the logs.
 const ACCEPTABLE = /^[\w.-]{8,128}$/;
 
+/** The caller's `x-request-id` when well-formed, else a fresh one. */
+export function chooseRequestId(incoming: string | null | undefined): string {
+  return incoming && ACCEPTABLE.test(incoming) ? incoming : randomUUID();
+}
+
 export function requestIdOf(request: Request): string {
   let id = ids.get(request);
   if (!id) {
-    const incoming = request.headers.get("x-request-id");
-    id = incoming && ACCEPTABLE.test(incoming) ? incoming : randomUUID();
+    id = chooseRequestId(request.headers.get("x-request-id"));
     ids.set(request, id);
   }
   return id;
