@@ -5,6 +5,7 @@
 // What it can and cannot prove: an edit of any row (without rewriting every later hash) and a deleted
 // row in the middle are found and pinpointed. Dropping the newest rows, or rewriting the chain from
 // some row to the end, needs the head hash kept outside the database (e.g. shipped to a log store).
+import { AUDIT_EVENT_SELECT } from "./audit-query.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { storedRowHash } from "./audit.js";
 import type { StoredAuditRow } from "./audit.js";
@@ -31,19 +32,7 @@ export interface VerifyOptions {
   batchSize?: number;
 }
 
-const STORED_SELECT = {
-  id: true,
-  type: true,
-  actorUserId: true,
-  subjectUserId: true,
-  sessionId: true,
-  ip: true,
-  userAgent: true,
-  metadata: true,
-  createdAt: true,
-  prevHash: true,
-  hash: true,
-} as const;
+const STORED_SELECT = { ...AUDIT_EVENT_SELECT, prevHash: true, hash: true } as const;
 
 /** Id bounds of the range: contiguous in id order, since a chain can only be checked link by link. */
 async function rangeIds(db: PrismaClient, range: VerifyRange): Promise<{ from: bigint | null; to: bigint | null } | null> {

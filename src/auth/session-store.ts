@@ -5,7 +5,7 @@ import { keys } from "../cache/keys.js";
 import { canTrustCache, TOMBSTONE } from "../cache/invalidation.js";
 import { statsFor } from "../cache/stats.js";
 import type { SessionRecord, UserRecord } from "./types.js";
-import { USER_SELECT, reviveUser } from "./users.js";
+import { USER_SELECT, reviveDate, reviveUser } from "./users.js";
 
 /** What the cache holds: the session (with its token hash, needed to check the secret) and its user. */
 export interface SessionFragment {
@@ -26,21 +26,15 @@ export const SESSION_SELECT = {
   userAgent: true,
 } as const;
 
-function date(v: unknown): Date | null | undefined {
-  if (v === null) return null;
-  if (typeof v !== "string") return undefined;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
 
 export function reviveSession(raw: unknown): (SessionRecord & { tokenHash: string }) | null {
   if (typeof raw !== "object" || raw === null) return null;
   const r = raw as Record<string, unknown>;
-  const createdAt = date(r.createdAt);
-  const lastSeenAt = date(r.lastSeenAt);
-  const expiresAt = date(r.expiresAt);
-  const absoluteExpiresAt = date(r.absoluteExpiresAt);
-  const revokedAt = date(r.revokedAt);
+  const createdAt = reviveDate(r.createdAt);
+  const lastSeenAt = reviveDate(r.lastSeenAt);
+  const expiresAt = reviveDate(r.expiresAt);
+  const absoluteExpiresAt = reviveDate(r.absoluteExpiresAt);
+  const revokedAt = reviveDate(r.revokedAt);
   if (
     typeof r.id !== "string" ||
     typeof r.userId !== "string" ||

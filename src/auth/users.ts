@@ -16,7 +16,8 @@ export const USER_SELECT = {
 
 const STATUSES = new Set(["ACTIVE", "DISABLED", "LOCKED"]);
 
-function date(v: unknown): Date | null | undefined {
+/** A Date from cached JSON: null stays null, undefined means "not a valid date" (reject the value). */
+export function reviveDate(v: unknown): Date | null | undefined {
   if (v === null) return null;
   if (typeof v !== "string") return undefined;
   const d = new Date(v);
@@ -27,10 +28,10 @@ function date(v: unknown): Date | null | undefined {
 export function reviveUser(raw: unknown): UserRecord | null {
   if (typeof raw !== "object" || raw === null) return null;
   const r = raw as Record<string, unknown>;
-  const createdAt = date(r.createdAt);
-  const updatedAt = date(r.updatedAt);
-  const lockedUntil = date(r.lockedUntil);
-  const lastLoginAt = date(r.lastLoginAt);
+  const createdAt = reviveDate(r.createdAt);
+  const updatedAt = reviveDate(r.updatedAt);
+  const lockedUntil = reviveDate(r.lockedUntil);
+  const lastLoginAt = reviveDate(r.lastLoginAt);
   if (
     typeof r.id !== "string" ||
     typeof r.email !== "string" ||

@@ -1,5 +1,6 @@
 // The audit trail's GraphQL face: AuditEvent nodes, the `auditEvents` connection, `User.auditEvents`,
 // `auditIntegrity` and the `purgeAuditEvents` mutation. The work is in src/auth/audit-*.ts.
+import type { SessionRecord } from "../auth/types.js";
 import DataLoader from "dataloader";
 import { AuditEventType } from "../generated/prisma/enums.js";
 import type { Context } from "../context.js";
@@ -24,17 +25,7 @@ const DEFAULT_PAGE_SIZE = 20;
 export const AuditEventTypeEnum = builder.enumType("AuditEventType", { values: Object.values(AuditEventType) });
 
 /** Session columns the Session type exposes (never the token hash). */
-interface AuditSessionRow {
-  id: string;
-  userId: string;
-  createdAt: Date;
-  lastSeenAt: Date;
-  expiresAt: Date;
-  absoluteExpiresAt: Date;
-  revokedAt: Date | null;
-  ip: string | null;
-  userAgent: string | null;
-}
+type AuditSessionRow = SessionRecord;
 
 // Sessions referenced by a page load in ONE query per request batch. Kept here, keyed by the request's
 // context, because only audit events look sessions up by a bare id.
