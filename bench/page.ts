@@ -3,7 +3,9 @@
 // against the raw-SQL floor (pg, the same data in 3 statements, JSON built by hand) IN THE SAME RUN,
 // so the ratio is what to compare across machines and commits.
 //
-//   npx tsx bench/page.ts            (needs the test PostgreSQL + Redis; creates and drops its own DB)
+//   npm run bench   (= NODE_ENV=production tsx bench/page.ts; needs the test PostgreSQL + Redis, creates
+//                    and drops its own database). NODE_ENV=production matters: graphql-js skips its
+//                    development-only instanceof checks, as it does in a deployed gateway.
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { closeApp, createApp } from "../src/bootstrap.js";
