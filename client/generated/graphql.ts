@@ -310,6 +310,10 @@ export type ErrorFieldsFragment =
   | ErrorFields_ValidationError_Fragment
 ;
 
+export type UserAccessFieldsFragment = { id: string, permissions: Array<string>, roles: Array<{ key: string }> };
+
+export type ValidationErrorFieldsFragment = { fieldErrors: Array<{ path: string, message: string }> };
+
 export type HealthQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -406,6 +410,23 @@ export const ErrorFieldsFragmentDoc = new TypedDocumentString(`
   message
 }
     `, {"fragmentName":"ErrorFields"}) as unknown as TypedDocumentString<ErrorFieldsFragment, unknown>;
+export const UserAccessFieldsFragmentDoc = new TypedDocumentString(`
+    fragment UserAccessFields on User {
+  id
+  roles {
+    key
+  }
+  permissions
+}
+    `, {"fragmentName":"UserAccessFields"}) as unknown as TypedDocumentString<UserAccessFieldsFragment, unknown>;
+export const ValidationErrorFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ValidationErrorFields on ValidationError {
+  fieldErrors {
+    path
+    message
+  }
+}
+    `, {"fragmentName":"ValidationErrorFields"}) as unknown as TypedDocumentString<ValidationErrorFieldsFragment, unknown>;
 export const UsersPageDocument = new TypedDocumentString(`
     query UsersPage($first: Int, $after: String, $filter: UsersFilter) {
   users(first: $first, after: $after, filter: $filter) {
@@ -458,13 +479,7 @@ export const GrantRoleDocument = new TypedDocumentString(`
     mutation GrantRole($userId: ID!, $roleKey: String!) {
   grantRole(userId: $userId, roleKey: $roleKey) {
     __typename
-    ... on User {
-      id
-      roles {
-        key
-      }
-      permissions
-    }
+    ...UserAccessFields
     ...ErrorFields
   }
 }
@@ -472,18 +487,19 @@ export const GrantRoleDocument = new TypedDocumentString(`
   __typename
   code
   message
+}
+fragment UserAccessFields on User {
+  id
+  roles {
+    key
+  }
+  permissions
 }`) as unknown as TypedDocumentString<GrantRoleMutation, GrantRoleMutationVariables>;
 export const RevokeRoleDocument = new TypedDocumentString(`
     mutation RevokeRole($userId: ID!, $roleKey: String!) {
   revokeRole(userId: $userId, roleKey: $roleKey) {
     __typename
-    ... on User {
-      id
-      roles {
-        key
-      }
-      permissions
-    }
+    ...UserAccessFields
     ...ErrorFields
   }
 }
@@ -491,6 +507,13 @@ export const RevokeRoleDocument = new TypedDocumentString(`
   __typename
   code
   message
+}
+fragment UserAccessFields on User {
+  id
+  roles {
+    key
+  }
+  permissions
 }`) as unknown as TypedDocumentString<RevokeRoleMutation, RevokeRoleMutationVariables>;
 export const SetRolePermissionsDocument = new TypedDocumentString(`
     mutation SetRolePermissions($roleId: ID!, $permissionKeys: [String!]!) {
@@ -503,12 +526,7 @@ export const SetRolePermissionsDocument = new TypedDocumentString(`
         key
       }
     }
-    ... on ValidationError {
-      fieldErrors {
-        path
-        message
-      }
-    }
+    ...ValidationErrorFields
     ...ErrorFields
   }
 }
@@ -516,6 +534,12 @@ export const SetRolePermissionsDocument = new TypedDocumentString(`
   __typename
   code
   message
+}
+fragment ValidationErrorFields on ValidationError {
+  fieldErrors {
+    path
+    message
+  }
 }`) as unknown as TypedDocumentString<SetRolePermissionsMutation, SetRolePermissionsMutationVariables>;
 export const SetUserStatusDocument = new TypedDocumentString(`
     mutation SetUserStatus($id: ID!, $status: UserStatus!) {
@@ -587,12 +611,7 @@ export const SignUpDocument = new TypedDocumentString(`
         ...SessionFields
       }
     }
-    ... on ValidationError {
-      fieldErrors {
-        path
-        message
-      }
-    }
+    ...ValidationErrorFields
     ... on RateLimitedError {
       retryAfterSeconds
     }
@@ -622,6 +641,12 @@ fragment ErrorFields on Error {
   __typename
   code
   message
+}
+fragment ValidationErrorFields on ValidationError {
+  fieldErrors {
+    path
+    message
+  }
 }`) as unknown as TypedDocumentString<SignUpMutation, SignUpMutationVariables>;
 export const SignInDocument = new TypedDocumentString(`
     mutation SignIn($input: SignInInput!) {
@@ -643,12 +668,7 @@ export const SignInDocument = new TypedDocumentString(`
     ... on AccountLockedError {
       lockedUntil
     }
-    ... on ValidationError {
-      fieldErrors {
-        path
-        message
-      }
-    }
+    ...ValidationErrorFields
     ...ErrorFields
   }
 }
@@ -675,6 +695,12 @@ fragment ErrorFields on Error {
   __typename
   code
   message
+}
+fragment ValidationErrorFields on ValidationError {
+  fieldErrors {
+    path
+    message
+  }
 }`) as unknown as TypedDocumentString<SignInMutation, SignInMutationVariables>;
 export const RefreshSessionDocument = new TypedDocumentString(`
     mutation RefreshSession {
@@ -724,12 +750,7 @@ export const ChangePasswordDocument = new TypedDocumentString(`
     ... on ChangePasswordSuccess {
       revokedSessionCount
     }
-    ... on ValidationError {
-      fieldErrors {
-        path
-        message
-      }
-    }
+    ...ValidationErrorFields
     ...ErrorFields
   }
 }
@@ -737,6 +758,12 @@ export const ChangePasswordDocument = new TypedDocumentString(`
   __typename
   code
   message
+}
+fragment ValidationErrorFields on ValidationError {
+  fieldErrors {
+    path
+    message
+  }
 }`) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
 export const HealthDocument = new TypedDocumentString(`
     query Health {
