@@ -36,7 +36,7 @@ export function requestMeta(app: App, request: Request, server: ServerContext | 
 export async function createContext(app: App, request: Request, server?: ServerContext): Promise<Context> {
   const meta = requestMeta(app, request, server);
   const loaders = createLoaders(app);
-  const viewer = await resolveViewer(app, loaders, bearerToken(request.headers.get("authorization")));
+  const viewer = await resolveViewer(app, bearerToken(request.headers.get("authorization")));
   return {
     app,
     viewer,

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { Socket } from "node:net";
 import { ConfigError, loadConfig } from "./config.js";
 import type { Config } from "./config.js";
+import { ErrorCode } from "./errors.js";
 import { createLogger } from "./log.js";
 import { closeApp, createApp } from "./bootstrap.js";
 import { createGateway } from "./yoga.js";
@@ -51,7 +52,7 @@ async function start(): Promise<void> {
       const header = req.headers["x-request-id"];
       const requestId = chooseRequestId(typeof header === "string" ? header : null);
       res.writeHead(413, { "content-type": "application/json", connection: "close", "x-request-id": requestId });
-      res.end(JSON.stringify({ errors: [{ message: `The request body exceeds ${config.REQUEST_BODY_LIMIT_BYTES} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE", requestId } }] }));
+      res.end(JSON.stringify({ errors: [{ message: `The request body exceeds ${config.REQUEST_BODY_LIMIT_BYTES} bytes.`, extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE, requestId } }] }));
       return;
     }
     // The Node adapter passes { req, res } as the server context (context.ts reads req.socket).

@@ -3,7 +3,6 @@
 // BEFORE returning, so no instance sharing the cache accepts a revoked token afterwards.
 import type { App } from "../app.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import type { Loaders } from "../loaders.js";
 import { keys } from "../cache/keys.js";
 import { invalidate } from "../cache/invalidation.js";
 import { NotFoundError, UnauthenticatedError } from "../errors.js";
@@ -38,7 +37,7 @@ export function isActive(session: SessionRecord, now: Date): boolean {
 }
 
 /** The viewer for a bearer token, or null for anything malformed, unknown, expired, revoked or disabled. */
-export async function resolveViewer(app: App, _loaders: Loaders, token: string | null): Promise<Viewer | null> {
+export async function resolveViewer(app: App, token: string | null): Promise<Viewer | null> {
   const parsed = parseToken(token);
   if (!parsed) return null;
   const loaded = await getSessionFragment(app, parsed.sessionId);

@@ -2,7 +2,7 @@
 // failure degrades to a miss or a no-op: Postgres is the record, so an unhealthy Redis must cost
 // latency of at most one time box, never an error.
 import { Redis } from "ioredis";
-import type { RedisOptions } from "ioredis";
+import type { ChainableCommander, RedisOptions } from "ioredis";
 import { createGuard } from "./guard.js";
 import type { Outcome } from "./guard.js";
 import { KEY_PREFIX, RECOVERY_EPOCHS } from "./keys.js";
@@ -44,6 +44,13 @@ return 1`;
 
 const px = (ttlMs: number): number => Math.max(1, Math.round(ttlMs));
 const seconds = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`;
+
+/** Runs a pipeline; exec() resolves even when single commands fail (OOM, ...): throw so the breaker sees those. */
+async function execAll(pipeline: ChainableCommander): Promise<void> {
+  const replies = await pipeline.exec();
+  const failed = replies?.find(([err]) => err);
+  if (!replies || failed) throw failed?.[0] ?? new Error("pipeline aborted");
+}
 
 /** Capped exponential backoff with jitter, forever: the cache must come back on its own. */
 function backoff(maxDelayMs: number, onDelay?: (ms: number) => void): (times: number) => number {
@@ -140,9 +147,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
       const r = await guard.run(async () => {
         const pipeline = client.pipeline();
         for (const key of RECOVERY_EPOCHS) pipeline.incr(key);
-        const replies = await pipeline.exec();
-        const failed = replies?.find(([err]) => err);
-        if (!replies || failed) throw failed?.[0] ?? new Error("pipeline aborted");
+        await execAll(pipeline);
       });
       if (r.ok && generation === outages) {
         resyncNeeded = false;
@@ -221,10 +226,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
           if (e.onlyIfAbsent) pipeline.set(e.key, e.value, "PX", px(e.ttlMs), "NX");
           else pipeline.set(e.key, e.value, "PX", px(e.ttlMs));
         }
-        const replies = await pipeline.exec();
-        // exec() resolves even when single commands fail (OOM, ...): let the breaker see those.
-        const failed = replies?.find(([err]) => err);
-        if (!replies || failed) throw failed?.[0] ?? new Error("pipeline aborted");
+        await execAll(pipeline);
       });
       return r.ok;
     },

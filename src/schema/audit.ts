@@ -8,6 +8,7 @@ import type { PermissionKey } from "../auth/permissions-catalogue.js";
 import { auditOptions } from "../auth/audit-options.js";
 import { encodeAuditCursor, findAuditEvents, findAuditEventsByIds, findUserAuditEvents } from "../auth/audit-query.js";
 import type { AuditEventRecord, AuditPage, PageArgs } from "../auth/audit-query.js";
+import { SESSION_SELECT } from "../auth/session-store.js";
 import { verifyAuditChain } from "../auth/audit-verify.js";
 import type { IntegrityReport } from "../auth/audit-verify.js";
 import { purgeAuditEvents } from "../auth/audit-retention.js";
@@ -24,19 +25,18 @@ const DEFAULT_PAGE_SIZE = 20;
 
 export const AuditEventTypeEnum = builder.enumType("AuditEventType", { values: Object.values(AuditEventType) });
 
-/** Session columns the Session type exposes (never the token hash). */
-type AuditSessionRow = SessionRecord;
+const { tokenHash: _tokenHash, ...PUBLIC_SESSION_SELECT } = SESSION_SELECT;
 
 // Sessions referenced by a page load in ONE query per request batch. Kept here, keyed by the request's
 // context, because only audit events look sessions up by a bare id.
-const sessionLoaders = new WeakMap<Context, DataLoader<string, AuditSessionRow | null>>();
-function sessionLoader(ctx: Context): DataLoader<string, AuditSessionRow | null> {
+const sessionLoaders = new WeakMap<Context, DataLoader<string, SessionRecord | null>>();
+function sessionLoader(ctx: Context): DataLoader<string, SessionRecord | null> {
   let loader = sessionLoaders.get(ctx);
   if (!loader) {
     loader = new DataLoader(async (ids) => {
       const rows = await ctx.app.db.prisma.session.findMany({
         where: { id: { in: [...ids] } },
-        select: { id: true, userId: true, createdAt: true, lastSeenAt: true, expiresAt: true, absoluteExpiresAt: true, revokedAt: true, ip: true, userAgent: true },
+        select: PUBLIC_SESSION_SELECT,
       });
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);

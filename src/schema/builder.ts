@@ -10,6 +10,7 @@ import type PrismaTypes from "../generated/pothos-prisma-types.js";
 import { getDatamodel } from "../generated/pothos-prisma-types.js";
 import type { Context } from "../context.js";
 import type { PermissionKey } from "../auth/permissions-catalogue.js";
+import type { Viewer } from "../auth/types.js";
 import { ForbiddenError, UnauthenticatedError, ValidationError, AppError, ErrorCode } from "../errors.js";
 import { decodeId, encodeId } from "./global-id.js";
 
@@ -93,3 +94,9 @@ export const builder = new SchemaBuilder<{
       ),
   },
 });
+
+/** The viewer of a field whose authScopes already require one; this narrows the type. */
+export function actor(ctx: Context): Viewer {
+  if (!ctx.viewer) throw new UnauthenticatedError();
+  return ctx.viewer;
+}

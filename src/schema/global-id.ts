@@ -2,6 +2,11 @@
 import { InvalidIdError } from "../errors.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === "string" && UUID.test(value);
+}
+
 const TYPE_NAME = /^[A-Z][A-Za-z]{0,40}$/;
 
 export function encodeId(typename: string, id: string | number | bigint): string {
@@ -16,7 +21,7 @@ export function decodeId(globalId: string): { typename: string; id: string } {
   const id = raw.slice(sep + 1);
   if (sep < 1 || !TYPE_NAME.test(typename) || id.length === 0) throw new InvalidIdError();
   // Every entity id is a UUID except audit events (bigint); validate here so Postgres never sees junk.
-  if (typename === "AuditEvent" ? !/^\d{1,19}$/.test(id) : !UUID.test(id)) throw new InvalidIdError();
+  if (typename === "AuditEvent" ? !/^\d{1,19}$/.test(id) : !isUuid(id)) throw new InvalidIdError();
   return { typename, id };
 }
 

@@ -13,7 +13,8 @@ export const PermissionRef = builder.node(builder.objectRef<PermissionRecord>("P
   authScopes: { permission: "roles:read", $granted: "viaRole" },
   loadMany: async (ids, ctx) => {
     const rows = await ctx.app.db.prisma.permission.findMany({ where: { id: { in: [...ids] } }, select: PERMISSION_SELECT });
-    return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
   },
   fields: (t) => ({
     key: t.exposeString("key"),

@@ -3,12 +3,11 @@
 import * as roles from "../auth/roles.js";
 import type { DeleteRoleResult } from "../auth/roles.js";
 import { ConflictError, LastAdminError, RoleInUseError } from "../errors.js";
-import { builder } from "./builder.js";
+import { actor, builder } from "./builder.js";
 import { COMMON_ERRORS } from "./errors.js";
 import { decodeIdOf, encodeId } from "./global-id.js";
 import { RoleRef } from "./role.js";
 import { UserRef } from "./user.js";
-import { actor } from "./user-admin.js";
 
 const CreateRoleInput = builder.inputType("CreateRoleInput", {
   fields: (t) => ({

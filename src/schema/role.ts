@@ -2,7 +2,8 @@
 // live in role-admin.ts.
 import { InvalidCursorError } from "../errors.js";
 import { builder } from "./builder.js";
-import { assertPageSize, isUuid, UserRef } from "./user.js";
+import { isUuid } from "./global-id.js";
+import { assertPageSize, UserRef } from "./user.js";
 import type { PageArgs } from "./user.js";
 import { PermissionRef } from "./permission.js";
 

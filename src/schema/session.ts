@@ -1,6 +1,5 @@
 // Session type, the viewer, and the session lifecycle mutations (sign in/up, refresh, sign out,
 // revoke, change password, cleanup). Resolvers only translate; the work is in src/auth.
-import { isActive } from "../auth/sessions.js";
 import * as sessions from "../auth/sessions.js";
 import * as credentials from "../auth/credentials.js";
 import type { SignInResult } from "../auth/credentials.js";
@@ -13,10 +12,9 @@ import {
   NotFoundError,
   RateLimitedError,
   SignUpDisabledError,
-  UnauthenticatedError,
   ValidationError,
 } from "../errors.js";
-import { builder } from "./builder.js";
+import { actor, builder } from "./builder.js";
 import { COMMON_ERRORS } from "./errors.js";
 import { decodeIdOf } from "./global-id.js";
 import { UserRef } from "./user.js";
@@ -37,7 +35,7 @@ export const SessionRef = builder.prismaNode("Session", {
     current: t.boolean({ description: "True for the session making this request.", resolve: (s, _a, ctx) => ctx.viewer?.session.id === s.id }),
     active: t.boolean({
       select: { revokedAt: true, expiresAt: true, absoluteExpiresAt: true },
-      resolve: (s, _a, ctx) => isActive(s as unknown as SessionRecord, ctx.app.clock.now()),
+      resolve: (s, _a, ctx) => sessions.isActive(s as unknown as SessionRecord, ctx.app.clock.now()),
     }),
   }),
 });
@@ -146,18 +144,12 @@ builder.mutationField("signUp", (t) =>
   }),
 );
 
-function requireViewer(viewer: Viewer | null): Viewer {
-  // authScopes already guarantee a viewer; this narrows the type for TypeScript.
-  if (!viewer) throw new UnauthenticatedError();
-  return viewer;
-}
-
 builder.mutationField("refreshSession", (t) =>
   t.field({
     type: SessionRef,
     authScopes: { authenticated: true },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "RefreshSessionResult" } },
-    resolve: (_r, _a, ctx) => sessions.refreshSession(ctx.app, requireViewer(ctx.viewer), ctx.request) as never,
+    resolve: (_r, _a, ctx) => sessions.refreshSession(ctx.app, actor(ctx), ctx.request) as never,
   }),
 );
 
@@ -172,7 +164,7 @@ builder.mutationField("signOut", (t) =>
     authScopes: { authenticated: true },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "SignOutResult" } },
     resolve: async (_r, _a, ctx) => {
-      await sessions.signOut(ctx.app, requireViewer(ctx.viewer), ctx.request);
+      await sessions.signOut(ctx.app, actor(ctx), ctx.request);
       return { ok: true as const };
     },
   }),
@@ -196,7 +188,7 @@ builder.mutationField("revokeSession", (t) =>
     // but not sessions:read was refused every field of the session they had just revoked).
     grantScopes: ["owner"],
     resolve: (_r, args, ctx) =>
-      sessions.revokeSessionById(ctx.app, requireViewer(ctx.viewer), decodeIdOf("Session", String(args.id)), ctx.request) as never,
+      sessions.revokeSessionById(ctx.app, actor(ctx), decodeIdOf("Session", String(args.id)), ctx.request) as never,
   }),
 );
 
@@ -212,7 +204,7 @@ builder.mutationField("revokeAllSessions", (t) =>
     authScopes: (_r, args) => ({ self: safeUserId(String(args.userId)), permission: "sessions:revoke" }),
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "RevokeAllSessionsResult" } },
     resolve: async (_r, args, ctx) => ({
-      revokedCount: await sessions.revokeAllSessions(ctx.app, requireViewer(ctx.viewer), decodeIdOf("User", String(args.userId)), args.keepCurrent ?? true, ctx.request),
+      revokedCount: await sessions.revokeAllSessions(ctx.app, actor(ctx), decodeIdOf("User", String(args.userId)), args.keepCurrent ?? true, ctx.request),
     }),
   }),
 );
@@ -238,7 +230,7 @@ builder.mutationField("changePassword", (t) =>
     authScopes: { authenticated: true },
     errors: { types: [...COMMON_ERRORS, InvalidCredentialsError, RateLimitedError], directResult: true, union: { name: "ChangePasswordResult" } },
     resolve: async (_r, { input }, ctx) => ({
-      revokedSessionCount: await credentials.changePassword(ctx.app, requireViewer(ctx.viewer), input, ctx.request),
+      revokedSessionCount: await credentials.changePassword(ctx.app, actor(ctx), input, ctx.request),
     }),
   }),
 );

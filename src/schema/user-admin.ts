@@ -2,19 +2,11 @@
 // union; the work (transaction, audit event, cache invalidation) is in src/auth/user-admin.ts.
 import * as userAdmin from "../auth/user-admin.js";
 import type { SetUserStatusResult } from "../auth/user-admin.js";
-import type { Viewer } from "../auth/types.js";
-import type { Context } from "../context.js";
-import { ConflictError, LastAdminError, UnauthenticatedError } from "../errors.js";
-import { builder } from "./builder.js";
+import { ConflictError, LastAdminError } from "../errors.js";
+import { actor, builder } from "./builder.js";
 import { COMMON_ERRORS } from "./errors.js";
 import { decodeIdOf } from "./global-id.js";
 import { UserRef, UserStatusEnum } from "./user.js";
-
-/** authScopes already guarantee a viewer on these mutations; this narrows the type. */
-export function actor(ctx: Context): Viewer {
-  if (!ctx.viewer) throw new UnauthenticatedError();
-  return ctx.viewer;
-}
 
 const CreateUserInput = builder.inputType("CreateUserInput", {
   fields: (t) => ({

@@ -1,7 +1,7 @@
 // User type and its queries. Admin mutations on users live in user-admin.ts.
 import { parsePrismaCursor } from "@pothos/plugin-prisma";
 import type { Context } from "../context.js";
-import { decodeIdOf } from "./global-id.js";
+import { decodeIdOf, isUuid } from "./global-id.js";
 import { builder } from "./builder.js";
 import { InvalidCursorError, PageSizeError } from "../errors.js";
 import { RoleRef } from "./role.js";
@@ -101,12 +101,6 @@ export interface PageArgs {
   after?: string | null;
   last?: number | null;
   before?: string | null;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === "string" && UUID.test(value);
 }
 
 /**
