@@ -10,12 +10,12 @@
 //
 // Uses a temporary database cloned from the test template (built if missing), dropped at the end.
 import { performance } from "node:perf_hooks";
-import { closeApp, createApp } from "../src/bootstrap.js";
+import { closeApp, createApp } from "../src/app-factory.js";
 import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/log.js";
-import { AUDIT_CHAIN_LOCK, eventHash, record, storedIpDigest } from "../src/auth/audit.js";
-import { auditOptions } from "../src/auth/audit-options.js";
-import { verifyAuditChain } from "../src/auth/audit-verify.js";
+import { createLogger } from "../src/observability/log.js";
+import { AUDIT_CHAIN_LOCK, eventHash, record, storedIpDigest } from "../src/modules/audit/append.js";
+import { auditOptions } from "../src/modules/audit/recorder.js";
+import { verifyAuditChain } from "../src/modules/audit/verify.js";
 import type { App } from "../src/app.js";
 import { setup } from "../test/helpers/global-setup.js";
 import { TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "../test/helpers/pg.js";

@@ -8,10 +8,10 @@
 //                    development-only instanceof checks, as it does in a deployed gateway.
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { closeApp, createApp } from "../src/bootstrap.js";
+import { closeApp, createApp } from "../src/app-factory.js";
 import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/log.js";
-import { createGateway } from "../src/yoga.js";
+import { createLogger } from "../src/observability/log.js";
+import { createGateway } from "../src/server/yoga.js";
 import { REDIS_URL, TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "../test/helpers/pg.js";
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);

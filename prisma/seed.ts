@@ -2,7 +2,7 @@
 import { loadConfig } from "../src/config.js";
 import { createDatabase } from "../src/db/client.js";
 import { seed } from "../src/db/seed.js";
-import { createPasswordHasher } from "../src/auth/passwords.js";
+import { createPasswordHasher } from "../src/modules/credentials/passwords.js";
 
 const config = loadConfig();
 const db = await createDatabase(config);

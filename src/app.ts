@@ -3,10 +3,10 @@
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import type { Cache } from "./cache/types.js";
-import type { Logger } from "./log.js";
-import type { Clock } from "./auth/types.js";
-import type { PasswordHasher } from "./auth/passwords.js";
-import type { LoginLimiter } from "./auth/login-limiter.js";
+import type { Logger } from "./observability/log.js";
+import type { Clock } from "./modules/types.js";
+import type { PasswordHasher } from "./modules/credentials/passwords.js";
+import type { LoginLimiter } from "./modules/credentials/login-limiter.js";
 
 export interface App {
   config: Config;

@@ -4,11 +4,11 @@ import type { Socket } from "node:net";
 import { ConfigError, loadConfig } from "./config.js";
 import type { Config } from "./config.js";
 import { ErrorCode } from "./errors.js";
-import { createLogger } from "./log.js";
-import { closeApp, createApp } from "./bootstrap.js";
-import { createGateway } from "./yoga.js";
-import { chooseRequestId } from "./http/request-id.js";
-import { startJobs } from "./jobs/schedule.js";
+import { createLogger } from "./observability/log.js";
+import { closeApp, createApp } from "./app-factory.js";
+import { createGateway } from "./server/yoga.js";
+import { chooseRequestId } from "./server/plugins/request-id.js";
+import { startJobs } from "./jobs.js";
 
 let config: Config;
 try {

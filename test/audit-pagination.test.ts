@@ -6,12 +6,12 @@ import { createTestInstance } from "./helpers/instance.js";
 import type { GraphQLResponse, SignedIn, TestInstance } from "./helpers/instance.js";
 import { AUDIT_EVENTS, integrity } from "./helpers/audit.js";
 import type { EventsPage } from "./helpers/audit.js";
-import { record } from "../src/auth/audit.js";
-import type { AuditEventInput } from "../src/auth/audit.js";
-import { auditOptions } from "../src/auth/audit-options.js";
-import { verifyAuditChain } from "../src/auth/audit-verify.js";
+import { record } from "../src/modules/audit/append.js";
+import type { AuditEventInput } from "../src/modules/audit/append.js";
+import { auditOptions } from "../src/modules/audit/recorder.js";
+import { verifyAuditChain } from "../src/modules/audit/verify.js";
 import type { AuditEventType } from "../src/generated/prisma/enums.js";
-import { decodeId, encodeId } from "../src/schema/global-id.js";
+import { decodeId, encodeId } from "../src/graphql/global-id.js";
 
 const N = 1000;
 const TYPES: AuditEventType[] = ["USER_UPDATED", "ROLE_GRANTED", "SIGN_IN_FAILED", "SESSION_REVOKED"];

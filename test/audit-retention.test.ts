@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestInstance } from "./helpers/instance.js";
 import type { SignedIn, TestInstance } from "./helpers/instance.js";
 import { integrity, maxEventId } from "./helpers/audit.js";
-import { record } from "../src/auth/audit.js";
-import { auditOptions } from "../src/auth/audit-options.js";
-import { purgeAuditEvents } from "../src/auth/audit-retention.js";
+import { record } from "../src/modules/audit/append.js";
+import { auditOptions } from "../src/modules/audit/recorder.js";
+import { purgeAuditEvents } from "../src/modules/audit/retention.js";
 
 const DAY = 86_400_000;
 const PURGE = `mutation { purgeAuditEvents { __typename ... on PurgeAuditEventsSuccess { purgedCount pseudonymisedCount } ... on Error { code } } }`;

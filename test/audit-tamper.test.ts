@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestInstance } from "./helpers/instance.js";
 import type { SignedIn, TestInstance } from "./helpers/instance.js";
 import { asSuperuser, eventGid, integrity } from "./helpers/audit.js";
-import { record } from "../src/auth/audit.js";
-import { auditOptions } from "../src/auth/audit-options.js";
+import { record } from "../src/modules/audit/append.js";
+import { auditOptions } from "../src/modules/audit/recorder.js";
 
 let t: TestInstance;
 let admin: SignedIn;

@@ -5,9 +5,9 @@ import { createTestInstance } from "./helpers/instance.js";
 import type { SignedIn, TestInstance } from "./helpers/instance.js";
 import { AUDIT_EVENTS, EVENT_FIELDS, integrity, maxEventId } from "./helpers/audit.js";
 import type { EventNode, EventsPage } from "./helpers/audit.js";
-import { record } from "../src/auth/audit.js";
-import { auditOptions } from "../src/auth/audit-options.js";
-import { encodeId } from "../src/schema/global-id.js";
+import { record } from "../src/modules/audit/append.js";
+import { auditOptions } from "../src/modules/audit/recorder.js";
+import { encodeId } from "../src/graphql/global-id.js";
 
 let t: TestInstance;
 let admin: SignedIn;

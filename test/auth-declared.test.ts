@@ -8,7 +8,7 @@ import { getNamedType, isListType, isNonNullType, isObjectType } from "graphql";
 import type { GraphQLField, GraphQLObjectType, GraphQLSchema } from "graphql";
 import { describe, expect, it } from "vitest";
 import { getDatamodel } from "../src/generated/pothos-prisma-types.js";
-import { schema } from "../src/schema/index.js";
+import { schema } from "../src/graphql/index.js";
 
 /** Pothos keeps each field's and type's options in `extensions.pothosOptions`. */
 function declaresAuth(extensions: unknown): boolean {

@@ -9,7 +9,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../src/cache/keys.js";
 import { TOMBSTONE } from "../src/cache/invalidation.js";
-import { createLoaders } from "../src/loaders.js";
+import { createLoaders } from "../src/server/loaders.js";
 import { startCacheApp } from "./helpers/cache-app.js";
 import type { CacheAppRig } from "./helpers/cache-app.js";
 import type { SignedIn, TestInstance } from "./helpers/instance.js";

@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { ColumnTypeEnum } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { createMigrationAdapterFactory } from "../src/db/adapter-fixes.js";
-import { MigrationError, applyMigrations, createMigration, markMigrationRolledBack, migrationSlug } from "../src/db/migrate.js";
-import { lockfileContent } from "../src/db/migrations-dir.js";
+import { createMigrationAdapterFactory } from "../src/db/migrations/adapter-fixes.js";
+import { MigrationError, applyMigrations, createMigration, markMigrationRolledBack, migrationSlug } from "../src/db/migrations/runner.js";
+import { lockfileContent } from "../src/db/migrations/directory.js";
 
 const SERVER_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const PROJECT_MIGRATIONS = "prisma/migrations";

@@ -2,7 +2,7 @@
 // else, while the log keeps the detail under the same request id.
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../src/log.js";
+import { createLogger } from "../src/observability/log.js";
 import { createTestInstance } from "./helpers/instance.js";
 import type { TestInstance } from "./helpers/instance.js";
 import { TEST_ADMIN } from "./helpers/pg.js";

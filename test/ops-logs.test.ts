@@ -1,7 +1,7 @@
 // The JSON log of a whole session lifecycle, captured at the most verbose level, must carry request
 // ids and never a password, a token, its secret or a hash.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../src/log.js";
+import { createLogger } from "../src/observability/log.js";
 import { createTestInstance } from "./helpers/instance.js";
 import type { TestInstance } from "./helpers/instance.js";
 

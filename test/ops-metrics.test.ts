@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestInstance } from "./helpers/instance.js";
 import type { TestInstance } from "./helpers/instance.js";
 import { TEST_ADMIN } from "./helpers/pg.js";
-import { metricsOf } from "../src/metrics.js";
+import { metricsOf } from "../src/observability/metrics.js";
 
 const TOKEN = "metrics-token-0123456789abcdef";
 let t: TestInstance;

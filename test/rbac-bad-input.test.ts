@@ -2,7 +2,7 @@
 // `extensions.code` for queries) and leaves the database exactly as it was, audit trail included.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeId } from "../src/schema/global-id.js";
+import { encodeId } from "../src/graphql/global-id.js";
 import { createTestInstance } from "./helpers/instance.js";
 import type { GraphQLResponse, SignedIn, TestInstance } from "./helpers/instance.js";
 

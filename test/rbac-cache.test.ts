@@ -4,9 +4,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { keys } from "../src/cache/keys.js";
 import { TOMBSTONE } from "../src/cache/invalidation.js";
-import { loadEffectivePermissionsCached } from "../src/auth/permissions-cache.js";
-import { PERMISSION_KEYS } from "../src/auth/permissions-catalogue.js";
-import { encodeId } from "../src/schema/global-id.js";
+import { loadEffectivePermissionsCached } from "../src/modules/rbac/permission-cache.js";
+import { PERMISSION_KEYS } from "../src/modules/rbac/catalogue.js";
+import { encodeId } from "../src/graphql/global-id.js";
 import { createTestInstance } from "./helpers/instance.js";
 import type { SignedIn, TestInstance } from "./helpers/instance.js";
 

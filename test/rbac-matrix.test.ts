@@ -3,8 +3,8 @@
 // code. Each cell runs with fresh principals and targets, so cells cannot affect each other.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { schema } from "../src/schema/index.js";
-import { encodeId } from "../src/schema/global-id.js";
+import { schema } from "../src/graphql/index.js";
+import { encodeId } from "../src/graphql/global-id.js";
 import { createTestInstance } from "./helpers/instance.js";
 import type { GraphQLResponse, SignedIn, TestInstance } from "./helpers/instance.js";
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../src/cache/keys.js";
 import type { AuditEventType } from "../src/generated/prisma/enums.js";
-import { encodeId } from "../src/schema/global-id.js";
+import { encodeId } from "../src/graphql/global-id.js";
 import { createTestInstance } from "./helpers/instance.js";
 import type { SignedIn, TestInstance } from "./helpers/instance.js";
 

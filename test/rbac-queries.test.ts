@@ -1,7 +1,7 @@
 // The read side of RBAC: the users filter, paging users and Role.users both ways, node lookups.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeId } from "../src/schema/global-id.js";
+import { encodeId } from "../src/graphql/global-id.js";
 import { createTestInstance } from "./helpers/instance.js";
 import type { TestInstance } from "./helpers/instance.js";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seed } from "../src/db/seed.js";
-import { PERMISSION_KEYS } from "../src/auth/permissions-catalogue.js";
+import { PERMISSION_KEYS } from "../src/modules/rbac/catalogue.js";
 import { createTestInstance } from "./helpers/instance.js";
 import type { TestInstance } from "./helpers/instance.js";
 

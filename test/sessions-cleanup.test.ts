@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestInstance } from "./helpers/instance.js";
 import type { TestInstance } from "./helpers/instance.js";
 import { urlFor } from "./helpers/pg.js";
-import { startJobs } from "../src/jobs/schedule.js";
+import { startJobs } from "../src/jobs.js";
 import { DAY, Q, auditTypes, lastAuditId, mutate } from "./helpers/session-ops.js";
 
 const RETENTION = 7 * DAY; // the default SESSION_RETENTION_SECONDS

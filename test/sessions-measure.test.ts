@@ -1,7 +1,7 @@
 // Figures for the closing note of the sessions issue (printed), with the assertions that must hold.
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPasswordHasher } from "../src/auth/passwords.js";
+import { createPasswordHasher } from "../src/modules/credentials/passwords.js";
 import { createTestInstance } from "./helpers/instance.js";
 import type { TestInstance } from "./helpers/instance.js";
 import { signIn } from "./helpers/session-ops.js";

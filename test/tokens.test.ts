@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearerToken, formatToken, generateSecret, hashSecret, parseToken, secretMatches } from "../src/auth/tokens.js";
+import { bearerToken, formatToken, generateSecret, hashSecret, parseToken, secretMatches } from "../src/modules/sessions/tokens.js";
 import { createTestInstance } from "./helpers/instance.js";
 import type { SignedIn, TestInstance } from "./helpers/instance.js";
 import { Q } from "./helpers/session-ops.js";

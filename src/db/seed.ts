@@ -3,9 +3,9 @@
 // password is never overwritten).
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { PasswordHasher } from "../auth/passwords.js";
-import { ADMIN_ROLE_KEY, MEMBER_ROLE_KEY, PERMISSIONS, PERMISSION_KEYS } from "../auth/permissions-catalogue.js";
-import { normaliseEmail } from "../auth/users.js";
+import type { PasswordHasher } from "../modules/credentials/passwords.js";
+import { ADMIN_ROLE_KEY, MEMBER_ROLE_KEY, PERMISSIONS, PERMISSION_KEYS } from "../modules/rbac/catalogue.js";
+import { normaliseEmail } from "../modules/users/records.js";
 
 export interface SeedResult {
   adminEmail: string;

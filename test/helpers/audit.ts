@@ -3,7 +3,7 @@
 import pg from "pg";
 import type { TestInstance } from "./instance.js";
 import { urlFor } from "./pg.js";
-import { encodeId } from "../../src/schema/global-id.js";
+import { encodeId } from "../../src/graphql/global-id.js";
 
 export const EVENT_FIELDS = `id type ip userAgent metadata createdAt actor { id } subject { id } session { id }`;
 

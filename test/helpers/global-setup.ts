@@ -2,10 +2,10 @@
 // for the current migrations), and drops the per-file databases at the end.
 import { loadConfig } from "../../src/config.js";
 import { createDatabase } from "../../src/db/client.js";
-import { migrateDatabase } from "../../src/db/migrate-app.js";
+import { migrateDatabase } from "../../src/db/migrations/apply.js";
 import { seed } from "../../src/db/seed.js";
-import { createPasswordHasher } from "../../src/auth/passwords.js";
-import { createLogger } from "../../src/log.js";
+import { createPasswordHasher } from "../../src/modules/credentials/passwords.js";
+import { createLogger } from "../../src/observability/log.js";
 import { TEST_DB_PREFIX, TEST_ENV, TEST_ADMIN, templateName, urlFor, withServer } from "./pg.js";
 
 export async function setup(): Promise<void> {

@@ -2,16 +2,16 @@
 // and seeded database, the real cache, a statement counter and `signInAs()`.
 import { randomBytes } from "node:crypto";
 import type { App } from "../../src/app.js";
-import { closeApp, createApp } from "../../src/bootstrap.js";
+import { closeApp, createApp } from "../../src/app-factory.js";
 import { loadConfig } from "../../src/config.js";
 import type { Config } from "../../src/config.js";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
-import { createLogger } from "../../src/log.js";
-import type { Logger } from "../../src/log.js";
-import { createGateway } from "../../src/yoga.js";
-import type { Gateway } from "../../src/yoga.js";
-import type { Clock } from "../../src/auth/types.js";
-import { ADMIN_ROLE_KEY } from "../../src/auth/permissions-catalogue.js";
+import { createLogger } from "../../src/observability/log.js";
+import type { Logger } from "../../src/observability/log.js";
+import { createGateway } from "../../src/server/yoga.js";
+import type { Gateway } from "../../src/server/yoga.js";
+import type { Clock } from "../../src/modules/types.js";
+import { ADMIN_ROLE_KEY } from "../../src/modules/rbac/catalogue.js";
 import { REDIS_URL, TEST_ADMIN, TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "./pg.js";
 
 export type Env = Partial<Record<keyof Config, string>>;

@@ -53,7 +53,7 @@ export function templateName(): string {
     }
   };
   walk(dir);
-  for (const f of ["src/db/seed.ts", "src/auth/permissions-catalogue.ts", "test/helpers/pg.ts"]) hash.update(readFileSync(join(root, f)));
+  for (const f of ["src/db/seed.ts", "src/modules/rbac/catalogue.ts", "test/helpers/pg.ts"]) hash.update(readFileSync(join(root, f)));
   return `authgraph_tpl_${hash.digest("hex").slice(0, 12)}`;
 }
 

@@ -1,0 +1,72 @@
+// Builds an App from a Config: database (migrated and seeded when asked), cache, domain services.
+// Shared by `npm start`, the CLI jobs and the test-instance factory, so they cannot drift apart.
+import { readFileSync } from "node:fs";
+import type { App } from "./app.js";
+import type { Config } from "./config.js";
+import { createDatabase } from "./db/client.js";
+import { migrateDatabase } from "./db/migrations/apply.js";
+import { seed } from "./db/seed.js";
+import type { SeedResult } from "./db/seed.js";
+import { createCache } from "./cache/create.js";
+import { createPasswordHasher } from "./modules/credentials/passwords.js";
+import { createLoginLimiter } from "./modules/credentials/login-limiter.js";
+import { systemClock } from "./modules/types.js";
+import type { Clock } from "./modules/types.js";
+import type { Logger } from "./observability/log.js";
+
+/** The package version, found by walking up from this file (src/ under tsx, dist/src/ when built). */
+export const VERSION: string = (() => {
+  for (let dir = new URL(".", import.meta.url); dir.pathname !== "/"; dir = new URL("..", dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "authgraph" && pkg.version) return pkg.version;
+    } catch {
+      // not here; keep walking up
+    }
+  }
+  return "0.0.0";
+})();
+
+export interface BootstrapOptions {
+  log: Logger;
+  clock?: Clock;
+  /** Apply migrations and seed (start-up does; tests on a cloned template do not need to). */
+  migrate?: boolean;
+}
+
+export async function createApp(config: Config, options: BootstrapOptions): Promise<{ app: App; seeded: SeedResult | null }> {
+  const { log } = options;
+  const db = await createDatabase(config, { log: (level, msg, extra) => log[level]({ ...extra }, msg) });
+  let seeded: SeedResult | null = null;
+  try {
+    const passwords = createPasswordHasher(config);
+    if (options.migrate ?? config.MIGRATE_ON_START) {
+      const applied = await migrateDatabase(db, log);
+      if (applied.length > 0) log.info({ applied }, `applied ${applied.length} migration(s)`);
+      seeded = await seed(db.prisma, passwords, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+    }
+    const cache = await createCache(config, log);
+    const app: App = {
+      config,
+      db,
+      cache,
+      log,
+      clock: options.clock ?? systemClock,
+      passwords,
+      loginLimiter: createLoginLimiter(config, cache),
+      startedAt: Date.now(),
+      version: VERSION,
+      disposers: [],
+    };
+    return { app, seeded };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+export async function closeApp(app: App): Promise<void> {
+  for (const dispose of app.disposers.splice(0).reverse()) await dispose();
+  await app.cache.close();
+  await app.db.close();
+}

@@ -1,0 +1,102 @@
+// Pothos builder: configuration only. Types, queries and mutations live in one file per domain type.
+import SchemaBuilder from "@pothos/core";
+import ErrorsPlugin from "@pothos/plugin-errors";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import RelayPlugin from "@pothos/plugin-relay";
+import PrismaPlugin from "@pothos/plugin-prisma";
+import ValidationPlugin from "@pothos/plugin-validation";
+import ComplexityPlugin, { ComplexityErrorKind } from "@pothos/plugin-complexity";
+import type PrismaTypes from "../generated/pothos-prisma-types.js";
+import { getDatamodel } from "../generated/pothos-prisma-types.js";
+import type { Context } from "../server/context.js";
+import type { PermissionKey } from "../modules/rbac/catalogue.js";
+import type { Viewer } from "../modules/types.js";
+import { ForbiddenError, UnauthenticatedError, ValidationError, AppError, ErrorCode } from "../errors.js";
+import { decodeId, encodeId } from "./global-id.js";
+
+export type Scalars = {
+  DateTime: { Input: Date; Output: Date };
+  JSON: { Input: unknown; Output: unknown };
+};
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  Scalars: Scalars;
+  AuthScopes: { public: boolean; authenticated: boolean; permission: PermissionKey; self: string };
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: true;
+}>({
+  // Order matters: errors wraps scope-auth (so FORBIDDEN can be a typed result), scope-auth wraps
+  // validation (so nothing about the input is revealed before authorization).
+  plugins: [ErrorsPlugin, RelayPlugin, ScopeAuthPlugin, PrismaPlugin, ValidationPlugin, ComplexityPlugin],
+  defaultFieldNullability: false,
+  defaultInputFieldRequiredness: true,
+  prisma: {
+    // One generated client, one instance per gateway (tests run several against separate databases).
+    client: (ctx) => ctx.app.db.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: false,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: null,
+    defaultConnectionSize: 20,
+    // The hard limit is enforced with a typed PAGE_SIZE_EXCEEDED error before execution (see yoga
+    // plugins); this only guards fields that somehow bypass it.
+    maxConnectionSize: 1000,
+  },
+  relay: {
+    clientMutationId: "omit",
+    cursorType: "String",
+    encodeGlobalID: encodeId,
+    decodeGlobalID: decodeId,
+    nodesQueryOptions: false,
+    nodeQueryOptions: { authScopes: { authenticated: true } },
+  },
+  scopeAuth: {
+    // Computed once per request; `permission` is a loader so each key is checked at most once.
+    authScopes: (ctx) => ({
+      // `public` is always granted: it marks a field as deliberately open (the schema walk in
+      // test/auth-declared.test.ts fails on any field or type with no declaration at all).
+      public: true,
+      authenticated: ctx.viewer !== null,
+      permission: (key) => ctx.hasPermission(key),
+      self: (userId) => ctx.viewer?.user.id === userId,
+    }),
+    unauthorizedError: (_parent, ctx) => (ctx.viewer ? new ForbiddenError() : new UnauthenticatedError()),
+    defaultStrategy: "any",
+  },
+  validation: {
+    validationError: (result) =>
+      new ValidationError(
+        result.issues.map((issue) => ({
+          path: (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join("."),
+          message: issue.message,
+        })),
+      ),
+  },
+  errors: {
+    defaultTypes: [],
+  },
+  complexity: {
+    defaultComplexity: 1,
+    defaultListMultiplier: 10,
+    limit: (ctx) => ({
+      complexity: ctx.app.config.GRAPHQL_MAX_COMPLEXITY,
+      depth: ctx.app.config.GRAPHQL_MAX_DEPTH,
+      breadth: ctx.app.config.GRAPHQL_MAX_COMPLEXITY,
+    }),
+    complexityError: (kind, result) =>
+      new AppError(
+        kind === ComplexityErrorKind.Depth ? ErrorCode.QUERY_TOO_DEEP : ErrorCode.QUERY_TOO_COMPLEX,
+        kind === ComplexityErrorKind.Depth
+          ? `Query depth ${result.depth} exceeds the limit of ${result.maxDepth}.`
+          : `Query ${kind} ${kind === ComplexityErrorKind.Breadth ? result.breadth : result.complexity} exceeds the limit of ${kind === ComplexityErrorKind.Breadth ? result.maxBreadth : result.maxComplexity}.`,
+      ),
+  },
+});
+
+/** The viewer of a field whose authScopes already require one; this narrows the type. */
+export function actor(ctx: Context): Viewer {
+  if (!ctx.viewer) throw new UnauthenticatedError();
+  return ctx.viewer;
+}

@@ -1,0 +1,18 @@
+// In-process interval jobs (session cleanup, audit retention). Each run is bounded and idempotent, so
+// several instances running them at once only duplicate a little work.
+import type { App } from "./app.js";
+import { cleanupExpiredSessions } from "./modules/sessions/lifecycle.js";
+import { purgeAuditEvents } from "./modules/audit/retention.js";
+
+export function startJobs(app: App): void {
+  const every = (seconds: number, name: string, job: () => Promise<unknown>) => {
+    if (seconds <= 0) return;
+    const timer = setInterval(() => {
+      job().catch((err: unknown) => app.log.error({ err, job: name }, "background job failed"));
+    }, seconds * 1000);
+    timer.unref();
+    app.disposers.push(() => clearInterval(timer));
+  };
+  every(app.config.SESSION_CLEANUP_INTERVAL_SECONDS, "sessions:cleanup", () => cleanupExpiredSessions(app, { userId: null, request: null }));
+  every(app.config.AUDIT_PURGE_INTERVAL_SECONDS, "audit:purge", () => purgeAuditEvents(app));
+}

@@ -1,0 +1,177 @@
+// The one writer of the security audit trail. Every security-relevant change calls `record(tx, ...)`
+// inside its own transaction, so a rolled-back change leaves no event.
+//
+// Tamper evidence: each row stores prevHash and hash = sha-256(prevHash || canonical content).
+// Appends are serialised with a transaction-level advisory lock so concurrent writers still form ONE
+// linear chain whose order equals id order. The lock is held until commit, so callers record the event
+// as the LAST statement of their transaction to keep the critical section short.
+// Why one global lock rather than per-partition chains: one chain is what an auditor verifies, and
+// bench/audit-append.ts shows the single critical section sustains far more than our write rate.
+import { createHash, createHmac } from "node:crypto";
+import type { AuditEventType } from "../../generated/prisma/enums.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import type { RequestMeta } from "../types.js";
+
+/** Arbitrary constant naming the audit-chain lock (pg_advisory_xact_lock takes a bigint); audit_append() hard-codes it. */
+export const AUDIT_CHAIN_LOCK = 7_134_559_201_337n;
+
+export interface AuditEventInput {
+  type: AuditEventType;
+  actorUserId?: string | null;
+  subjectUserId?: string | null;
+  sessionId?: string | null;
+  metadata?: Record<string, unknown> | null;
+}
+
+export interface AuditOptions {
+  /** Keyed digest of IPs in the hash, so pseudonymising an old IP keeps the chain valid. */
+  ipKey: string;
+  metadataMaxBytes: number;
+}
+
+type Tx = Prisma.TransactionClient;
+
+export class AuditMetadataTooLargeError extends Error {}
+
+/** Canonical JSON: object keys sorted, so the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+export function ipDigest(ip: string | null, key: string): string | null {
+  return ip === null ? null : createHmac("sha256", key).update(ip).digest("hex");
+}
+
+/**
+ * A pseudonymised IP is stored as `pseudo:<hex HMAC of the raw IP>`: exactly the digest the hash was
+ * computed over, so replacing the raw IP by it leaves every hash in the chain valid.
+ */
+export const PSEUDO_PREFIX = "pseudo:";
+const PSEUDONYM = /^pseudo:[0-9a-f]{64}$/;
+
+export function isPseudonym(ip: string): boolean {
+  return PSEUDONYM.test(ip);
+}
+
+export function pseudonymiseIp(ip: string, key: string): string {
+  return isPseudonym(ip) ? ip : `${PSEUDO_PREFIX}${ipDigest(ip, key) ?? ""}`;
+}
+
+/** The digest the hash covers for a stored `ip` column value: a pseudonym's own digest, else HMAC(ip). */
+export function storedIpDigest(stored: string | null, key: string): string | null {
+  if (stored !== null && isPseudonym(stored)) return stored.slice(PSEUDO_PREFIX.length);
+  return ipDigest(stored, key);
+}
+
+export interface HashableEvent {
+  id: bigint;
+  type: string;
+  actorUserId: string | null;
+  subjectUserId: string | null;
+  sessionId: string | null;
+  ipDigest: string | null;
+  userAgent: string | null;
+  metadata: unknown;
+  createdAt: Date;
+}
+
+export function eventHash(prevHash: string | null, e: HashableEvent): string {
+  const content = canonicalJson([
+    e.id.toString(),
+    e.type,
+    e.actorUserId,
+    e.subjectUserId,
+    e.sessionId,
+    e.ipDigest,
+    e.userAgent,
+    e.metadata ?? null,
+    e.createdAt.toISOString(),
+  ]);
+  return createHash("sha256")
+    .update(prevHash ?? "")
+    .update("|")
+    .update(content)
+    .digest("hex");
+}
+
+/** Columns of a stored row that the hash covers (as read back from the database). */
+export interface StoredAuditRow {
+  id: bigint;
+  type: string;
+  actorUserId: string | null;
+  subjectUserId: string | null;
+  sessionId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  metadata: unknown;
+  createdAt: Date;
+  prevHash: string | null;
+  hash: string;
+}
+
+/** Recompute a stored row's hash: the verifier and the writer share this definition. */
+export function storedRowHash(row: StoredAuditRow, ipKey: string): string {
+  return eventHash(row.prevHash, { ...row, ipDigest: storedIpDigest(row.ip, ipKey) });
+}
+
+/**
+ * Metadata exactly as jsonb will give it back: a Date, a Map or an undefined inside it would
+ * otherwise hash differently from what is stored, and the verifier would report tampering.
+ */
+function normaliseMetadata(metadata: Record<string, unknown> | null | undefined): unknown {
+  if (metadata === null || metadata === undefined) return null;
+  return JSON.parse(JSON.stringify(metadata)) as unknown;
+}
+
+/**
+ * Append one event to the chain. Must run inside the transaction of the change it records, ideally as
+ * its last statement: the chain lock taken here is held until that transaction commits.
+ *
+ * One round trip: `audit_append()` (see prisma/migrations/*_audit_append) takes the lock, reads the
+ * head, allocates the id and inserts. It computes the hash in SQL because only it knows the id; the
+ * hash is recomputed here and a disagreement rolls the change back rather than store a row the
+ * verifier would call tampered.
+ */
+export async function record(
+  tx: Tx,
+  event: AuditEventInput,
+  request: Pick<RequestMeta, "ip" | "userAgent"> | null,
+  options: AuditOptions,
+  now: Date = new Date(),
+): Promise<bigint> {
+  const metadata = normaliseMetadata(event.metadata);
+  if (metadata !== null && Buffer.byteLength(canonicalJson(metadata)) > options.metadataMaxBytes) {
+    throw new AuditMetadataTooLargeError(`audit metadata exceeds ${options.metadataMaxBytes} bytes`);
+  }
+  // Stored verbatim unless it merely looks like a pseudonym (a spoofed X-Forwarded-For), which would
+  // make the verifier use it as a digest: such a value is pseudonymised at once.
+  const rawIp = request?.ip ?? null;
+  const ip = rawIp !== null && isPseudonym(rawIp) ? `${PSEUDO_PREFIX}${ipDigest(rawIp, options.ipKey) ?? ""}` : rawIp;
+  const row: Omit<StoredAuditRow, "id" | "prevHash" | "hash"> = {
+    type: event.type,
+    actorUserId: event.actorUserId ?? null,
+    subjectUserId: event.subjectUserId ?? null,
+    sessionId: event.sessionId ?? null,
+    ip,
+    userAgent: request?.userAgent ?? null,
+    metadata,
+    createdAt: new Date(Math.floor(now.getTime())),
+  };
+  const digest = storedIpDigest(ip, options.ipKey);
+  const tail = canonicalJson([row.type, row.actorUserId, row.subjectUserId, row.sessionId, digest, row.userAgent, metadata, row.createdAt.toISOString()]);
+  const [appended] = await tx.$queryRaw<{ id: bigint; prevHash: string | null; hash: string }[]>`
+    SELECT o_id AS id, o_prev_hash AS "prevHash", o_hash AS hash
+    FROM audit_append(${row.type}::"AuditEventType", ${row.actorUserId}::uuid, ${row.subjectUserId}::uuid, ${row.sessionId}::uuid,
+                      ${ip}, ${row.userAgent}, ${metadata === null ? null : JSON.stringify(metadata)}::jsonb,
+                      ${row.createdAt}::timestamptz, ${tail})`;
+  if (!appended) throw new Error("audit: audit_append returned no row");
+  if (eventHash(appended.prevHash, { ...row, id: appended.id, ipDigest: digest }) !== appended.hash) {
+    throw new Error(`audit: the database computed a different hash for event ${appended.id}`);
+  }
+  return appended.id;
+}

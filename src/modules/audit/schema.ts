@@ -1,0 +1,220 @@
+// The audit trail's GraphQL face: AuditEvent nodes, the `auditEvents` connection, `User.auditEvents`,
+// `auditIntegrity` and the `purgeAuditEvents` mutation. The work is in src/auth/audit-*.ts.
+import type { SessionRecord } from "../types.js";
+import DataLoader from "dataloader";
+import { AuditEventType } from "../../generated/prisma/enums.js";
+import type { Context } from "../../server/context.js";
+import type { PermissionKey } from "../rbac/catalogue.js";
+import { auditOptions } from "./recorder.js";
+import { encodeAuditCursor, findAuditEvents, findAuditEventsByIds, findUserAuditEvents } from "./query.js";
+import type { AuditEventRecord, AuditPage, PageArgs } from "./query.js";
+import { SESSION_SELECT } from "../sessions/store.js";
+import { verifyAuditChain } from "./verify.js";
+import type { IntegrityReport } from "./verify.js";
+import { purgeAuditEvents } from "./retention.js";
+import type { AuditRetentionResult } from "./retention.js";
+import { InvalidIdError } from "../../errors.js";
+import { builder } from "../../graphql/builder.js";
+import { COMMON_ERRORS } from "../../graphql/error-types.js";
+import { decodeIdOf, encodeId } from "../../graphql/global-id.js";
+import { SessionRef } from "../sessions/schema.js";
+import { assertPageSize, UserRef } from "../users/schema.js";
+
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+const DEFAULT_PAGE_SIZE = 20;
+
+export const AuditEventTypeEnum = builder.enumType("AuditEventType", { values: Object.values(AuditEventType) });
+
+const { tokenHash: _tokenHash, ...PUBLIC_SESSION_SELECT } = SESSION_SELECT;
+
+// Sessions referenced by a page load in ONE query per request batch. Kept here, keyed by the request's
+// context, because only audit events look sessions up by a bare id.
+const sessionLoaders = new WeakMap<Context, DataLoader<string, SessionRecord | null>>();
+function sessionLoader(ctx: Context): DataLoader<string, SessionRecord | null> {
+  let loader = sessionLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader(async (ids) => {
+      const rows = await ctx.app.db.prisma.session.findMany({
+        where: { id: { in: [...ids] } },
+        select: PUBLIC_SESSION_SELECT,
+      });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+    sessionLoaders.set(ctx, loader);
+  }
+  return loader;
+}
+
+/**
+ * Whether the viewer may see a user/session an event points at: their own, or with the type's read
+ * permission, or as an auditor. Otherwise the field is null rather than an error on every row.
+ */
+async function mayFollow(ctx: Context, ownerId: string, permission: PermissionKey): Promise<boolean> {
+  if (ctx.viewer?.user.id === ownerId) return true;
+  return (await ctx.hasPermission(permission)) || (await ctx.hasPermission("audit:read"));
+}
+
+async function relatedUser(ctx: Context, userId: string | null) {
+  if (!userId || !(await mayFollow(ctx, userId, "users:read"))) return null;
+  return ctx.loaders.users.load(userId);
+}
+
+export const AuditEventRef = builder.objectRef<AuditEventRecord>("AuditEvent");
+
+builder.node(AuditEventRef, {
+  description: "One entry of the append-only, hash-chained security audit trail.",
+  id: {
+    resolve: (e) => e.id.toString(),
+    parse: (id) => {
+      const n = BigInt(id);
+      if (n > MAX_BIGINT) throw new InvalidIdError();
+      return n;
+    },
+  },
+  loadMany: (ids, ctx) => findAuditEventsByIds(ctx.app.db.prisma, ids),
+  // Auditors read everything; a member reads the events they acted in or that concern them.
+  authScopes: (e) => ({ permission: "audit:read", self: e.actorUserId ?? "", $any: { self: e.subjectUserId ?? "" } }),
+  fields: (t) => ({
+    type: t.field({ type: AuditEventTypeEnum, resolve: (e) => e.type }),
+    actor: t.field({
+      type: UserRef,
+      nullable: true,
+      description: "Who did it; null for system jobs, deleted users, or users you may not see.",
+      // Visibility is decided in the resolver (mayFollow), so the User type's own check is granted.
+      grantScopes: ["owner"],
+      resolve: (e, _a, ctx) => relatedUser(ctx, e.actorUserId) as never,
+    }),
+    subject: t.field({
+      type: UserRef,
+      nullable: true,
+      description: "Whom it concerns; null when none, deleted, or not visible to you.",
+      grantScopes: ["owner"],
+      resolve: (e, _a, ctx) => relatedUser(ctx, e.subjectUserId) as never,
+    }),
+    session: t.field({
+      type: SessionRef,
+      nullable: true,
+      description: "The session involved; null when none, deleted by cleanup, or not visible to you.",
+      grantScopes: ["owner"],
+      resolve: async (e, _a, ctx) => {
+        if (!e.sessionId) return null;
+        const s = await sessionLoader(ctx).load(e.sessionId);
+        return s && (await mayFollow(ctx, s.userId, "sessions:read")) ? (s as never) : null;
+      },
+    }),
+    ip: t.exposeString("ip", { nullable: true, description: "Client IP, or `pseudo:<hex>` (its keyed digest) once pseudonymised." }),
+    userAgent: t.exposeString("userAgent", { nullable: true }),
+    metadata: t.field({ type: "JSON", nullable: true, resolve: (e) => e.metadata ?? null }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+const AuditEventsFilter = builder.inputType("AuditEventsFilter", {
+  fields: (t) => ({
+    types: t.field({ type: [AuditEventTypeEnum], required: false }),
+    actorId: t.id({ required: false, description: "User ID of the actor." }),
+    subjectId: t.id({ required: false, description: "User ID of the subject." }),
+    sessionId: t.id({ required: false, description: "Session ID." }),
+    since: t.field({ type: "DateTime", required: false, description: "Created at or after (inclusive)." }),
+    until: t.field({ type: "DateTime", required: false, description: "Created before (exclusive)." }),
+  }),
+});
+
+function connectionOf(page: AuditPage) {
+  const edges = page.rows.map((node) => ({ cursor: encodeAuditCursor(node.id), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+function pageArgs(args: PageArgs, max: number): PageArgs {
+  assertPageSize(args.first, args.last, max);
+  return args;
+}
+
+builder.queryField("auditEvents", (t) =>
+  t.connection({
+    type: AuditEventRef,
+    description: "The audit trail, newest first. Requires audit:read.",
+    authScopes: { permission: "audit:read" },
+    args: { filter: t.arg({ type: AuditEventsFilter, required: false }) },
+    resolve: async (_r, args, ctx) => {
+      const page = pageArgs(args, ctx.app.config.GRAPHQL_MAX_PAGE_SIZE);
+      const f = args.filter;
+      const filter = {
+        types: f?.types ?? null,
+        actorUserId: f?.actorId ? decodeIdOf("User", String(f.actorId)) : null,
+        subjectUserId: f?.subjectId ? decodeIdOf("User", String(f.subjectId)) : null,
+        sessionId: f?.sessionId ? decodeIdOf("Session", String(f.sessionId)) : null,
+        since: f?.since ?? null,
+        until: f?.until ?? null,
+      };
+      return connectionOf(await findAuditEvents(ctx.app.db.prisma, filter, page, DEFAULT_PAGE_SIZE));
+    },
+  }),
+);
+
+builder.prismaObjectField(UserRef, "auditEvents", (t) =>
+  t.connection({
+    type: AuditEventRef,
+    description: "Events this user acted in or that concern them, newest first.",
+    authScopes: (user) => ({ self: user.id, permission: "audit:read" }),
+    resolve: async (user, args, ctx) => {
+      const page = pageArgs(args, ctx.app.config.GRAPHQL_MAX_PAGE_SIZE);
+      return connectionOf(await findUserAuditEvents(ctx.app.db.prisma, user.id, page, DEFAULT_PAGE_SIZE));
+    },
+  }),
+);
+
+const AuditIntegrityReportRef = builder.objectRef<IntegrityReport>("AuditIntegrityReport").implement({
+  description: "Result of verifying the audit hash chain.",
+  authScopes: { public: true },
+  fields: (t) => ({
+    ok: t.exposeBoolean("ok"),
+    checkedCount: t.int({ resolve: (r) => r.checkedCount }),
+    firstBrokenEventId: t.id({
+      nullable: true,
+      description: "AuditEvent ID of the first event whose hash or link is wrong (after a deleted event: the next one).",
+      resolve: (r) => (r.firstBrokenEventId === null ? null : encodeId("AuditEvent", r.firstBrokenEventId)),
+    }),
+    message: t.exposeString("message"),
+  }),
+});
+
+builder.queryField("auditIntegrity", (t) =>
+  t.field({
+    type: AuditIntegrityReportRef,
+    description: "Verify the hash chain of events created in [since, until). Requires audit:read.",
+    authScopes: { permission: "audit:read" },
+    args: {
+      since: t.arg({ type: "DateTime", required: false }),
+      until: t.arg({ type: "DateTime", required: false }),
+    },
+    resolve: (_r, args, ctx) => verifyAuditChain(ctx.app.db.prisma, { ipKey: auditOptions(ctx.app).ipKey }, { since: args.since ?? null, until: args.until ?? null }),
+  }),
+);
+
+const PurgeAuditEventsSuccess = builder.objectRef<AuditRetentionResult>("PurgeAuditEventsSuccess").implement({
+  authScopes: { public: true },
+  fields: (t) => ({
+    purgedCount: t.exposeInt("purgedCount", { description: "Events deleted for being older than AUDIT_RETENTION_DAYS." }),
+    pseudonymisedCount: t.exposeInt("pseudonymisedCount", { description: "IPs replaced by their keyed digest (AUDIT_IP_PSEUDONYMISE_DAYS)." }),
+  }),
+});
+
+builder.mutationField("purgeAuditEvents", (t) =>
+  t.field({
+    type: PurgeAuditEventsSuccess,
+    description: "Run the audit retention job now. Requires system:admin.",
+    authScopes: { permission: "system:admin" },
+    errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "PurgeAuditEventsResult" } },
+    resolve: (_r, _a, ctx) => purgeAuditEvents(ctx.app, { userId: ctx.viewer?.user.id ?? null, request: ctx.request }),
+  }),
+);

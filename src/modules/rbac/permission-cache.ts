@@ -1,0 +1,66 @@
+// Effective permissions cached per user as { epoch, keys }. The epoch (`auth:epoch:perms`) is bumped
+// after any committed change that can alter someone's permissions (grant, revoke, a role's permission
+// set, role deletion, status change), invalidating every entry with one INCR instead of deleting
+// thousands of keys.
+// The epoch is read in the SAME MGET as the entries, so a batch still costs one round trip.
+import type { App } from "../../app.js";
+import { keys } from "../../cache/keys.js";
+import { canTrustCache, invalidate } from "../../cache/invalidation.js";
+import { statsFor } from "../../cache/stats.js";
+import { loadEffectivePermissions } from "./permissions.js";
+
+interface Entry {
+  epoch: string;
+  keys: string[];
+}
+
+function parseEntry(raw: string | null): Entry | null {
+  if (raw === null) return null;
+  try {
+    const v: unknown = JSON.parse(raw);
+    if (typeof v !== "object" || v === null) return null;
+    const e = v as Record<string, unknown>;
+    if (typeof e.epoch !== "string" || !Array.isArray(e.keys) || !e.keys.every((k) => typeof k === "string")) return null;
+    return { epoch: e.epoch, keys: e.keys as string[] };
+  } catch {
+    return null;
+  }
+}
+
+export async function loadEffectivePermissionsCached(app: App, userIds: readonly string[]): Promise<Map<string, string[]>> {
+  if (!canTrustCache(app)) return loadEffectivePermissions(app.db.prisma, userIds);
+  const [epochRaw, ...values] = await app.cache.mget([keys.permsEpoch(), ...userIds.map((id) => keys.perms(id))]);
+  const epoch = epochRaw ?? "0";
+  const result = new Map<string, string[]>();
+  const misses: string[] = [];
+  userIds.forEach((id, i) => {
+    const entry = parseEntry(values[i] ?? null);
+    if (entry && entry.epoch === epoch) result.set(id, entry.keys);
+    else misses.push(id);
+  });
+  statsFor(app).add("perms", { hits: userIds.length - misses.length, misses: misses.length });
+  if (misses.length === 0) return result;
+  const loaded = await loadEffectivePermissions(app.db.prisma, misses);
+  const ttlMs = app.config.CACHE_PERMS_TTL_SECONDS * 1000;
+  await app.cache.setMany(
+    misses.map((id) => ({ key: keys.perms(id), value: JSON.stringify({ epoch, keys: loaded.get(id) ?? [] }), ttlMs })),
+  );
+  for (const [id, perms] of loaded) result.set(id, perms);
+  return result;
+}
+
+/**
+ * Call after a COMMITTED change that can alter effective permissions, before answering the client.
+ * One INCR orphans every cached set on every instance: a set cached under the old epoch (even one a
+ * concurrent reader writes back after this point) no longer matches. If Redis does not confirm the
+ * INCR, the affected users' entries are deleted instead; an unconfirmed delete makes this instance
+ * bypass the cache and replay the delete until Redis confirms it.
+ */
+export async function permissionsChanged(app: App, affectedUserIds: () => Promise<readonly string[]>): Promise<void> {
+  const epochKey = keys.permsEpoch();
+  // A timed-out INCR may still have landed; a second bump is harmless, so retry once.
+  if ((await app.cache.incr(epochKey)) !== null || (await app.cache.incr(epochKey)) !== null) return;
+  const ids = await affectedUserIds();
+  app.log.warn({ users: ids.length }, "permission epoch bump not confirmed; deleting the affected permission sets");
+  await invalidate(app, { keys: ids.map((id) => keys.perms(id)) });
+}

@@ -1,0 +1,105 @@
+// Error masking and reporting. Expected errors (AppError) reach the client with their registry code;
+// anything else becomes "Internal server error" + INTERNAL_SERVER_ERROR + the request id, and its
+// detail goes to the log under the same request id — never to the client.
+import { PothosValidationError } from "@pothos/core";
+import { GraphQLError } from "graphql";
+import type { ExecutionResult, GraphQLErrorExtensions } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { App } from "../../app.js";
+import { AppError, ErrorCode } from "../../errors.js";
+import { requestIdOf } from "./request-id.js";
+
+export const MASKED_MESSAGE = "Internal server error";
+
+/** Masked error -> what it hid, so the reporter can log the detail once it knows the request id. */
+const hidden = new WeakMap<GraphQLError, unknown>();
+/**
+ * Errors this module took care of: expected ones (not worth an error line) and masked ones (logged
+ * with their request id by the reporter). Yoga would log both again at error level without an id.
+ */
+const handled = new WeakSet<object>();
+
+/** Codes of Yoga's built-in guards, translated to the registry's. */
+const YOGA_CODES: Record<string, ErrorCode> = {
+  REQUEST_ENTITY_TOO_LARGE: ErrorCode.PAYLOAD_TOO_LARGE,
+};
+
+function location(error: unknown): { nodes?: GraphQLError["nodes"]; path?: GraphQLError["path"] } {
+  return error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
+}
+
+export function maskError(error: unknown, message: string): Error {
+  // Pothos and graphql-js may wrap an error more than once; the domain error is the innermost.
+  let original: unknown = error;
+  while (original instanceof GraphQLError && original.originalError) original = original.originalError;
+  if (original instanceof PothosValidationError) original = connectionArgumentError(original) ?? original;
+  if (original instanceof AppError) {
+    if (typeof error === "object" && error !== null) handled.add(error);
+    return new GraphQLError(original.message, { ...location(error), extensions: { code: original.code } });
+  }
+  // Parse, validation and request-guard errors carry no original error and are safe to show as they are.
+  if (error instanceof GraphQLError && !error.originalError) return error;
+  const masked = new GraphQLError(message, { ...location(error), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+  hidden.set(masked, original ?? error);
+  if (typeof error === "object" && error !== null) handled.add(error);
+  return masked;
+}
+
+/**
+ * Pothos rejects malformed connection arguments (a negative `first`, an undecodable cursor) with its
+ * own validation error before any of our code runs; those are the client's mistake, not internal.
+ */
+function connectionArgumentError(error: PothosValidationError): AppError | null {
+  if (/cursor/i.test(error.message)) return new AppError(ErrorCode.INVALID_CURSOR, "Malformed pagination cursor.");
+  if (/^Argument "(first|last)"/.test(error.message)) return new AppError(ErrorCode.PAGE_SIZE_EXCEEDED, error.message);
+  if (/^Arguments ".+" and ".+" are not supported/.test(error.message)) return new AppError(ErrorCode.VALIDATION_FAILED, error.message);
+  return null;
+}
+
+/** True for errors maskError already dealt with (see `handled`). */
+export function isHandledError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && handled.has(error);
+}
+
+function decorate(error: GraphQLError, requestId: string): GraphQLError {
+  const extensions: GraphQLErrorExtensions = { ...error.extensions, requestId };
+  const code = typeof extensions.code === "string" ? YOGA_CODES[extensions.code] : undefined;
+  if (code) extensions.code = code;
+  if (extensions.code === ErrorCode.PAYLOAD_TOO_LARGE) {
+    // The rest of an oversized body is never read: close the connection rather than drain it.
+    const http = (extensions.http ?? {}) as { headers?: Record<string, string> };
+    extensions.http = { ...http, status: 413, headers: { ...http.headers, connection: "close" } };
+  }
+  // A copy, not a mutation: parse and validation errors are cached and shared between requests.
+  const copy = new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions,
+  });
+  const detail = hidden.get(error);
+  if (detail !== undefined) hidden.set(copy, detail);
+  return copy;
+}
+
+/** Adds the request id to every outgoing error and logs what masked errors hid. */
+export function useErrorReporting(app: App): Plugin {
+  const report = (result: ExecutionResult, requestId: string): ExecutionResult => {
+    if (!result.errors?.length) return result;
+    const errors = result.errors.map((e) => {
+      const detail = hidden.get(e);
+      if (detail !== undefined) app.log.error({ requestId, err: detail, path: e.path }, "internal error");
+      return decorate(e, requestId);
+    });
+    return { ...result, errors };
+  };
+  return {
+    onResultProcess({ request, result, setResult }) {
+      const requestId = requestIdOf(request);
+      if (Array.isArray(result)) setResult(result.map((r: ExecutionResult) => report(r, requestId)));
+      else if (!(Symbol.asyncIterator in result)) setResult(report(result, requestId));
+    },
+  };
+}
