@@ -123,8 +123,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
   throw new ConfigError(lines.join("\n"));
 }
-
-/** Config for tests and tools: defaults plus overrides, no process.env. */
-export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
-  return loadConfig({ NODE_ENV: "test", ...overrides });
-}

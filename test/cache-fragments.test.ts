@@ -2,7 +2,8 @@
 // on both cache implementations.
 import DataLoader from "dataloader";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createFragmentLoader, reviveDates } from "../src/cache/fragments.js";
+import { z } from "zod";
+import { cachedDate, createFragmentLoader, reviver } from "../src/cache/fragments.js";
 import { TOMBSTONE } from "../src/cache/invalidation.js";
 import { createMemoryCache } from "../src/cache/memory.js";
 import { createRedisCache } from "../src/cache/redis.js";
@@ -18,11 +19,7 @@ interface Item {
   deletedAt: Date | null;
 }
 
-function reviveItem(raw: unknown): Item | null {
-  const r = reviveDates(raw, ["createdAt"], ["deletedAt"]);
-  if (!r || typeof r.id !== "string" || typeof r.name !== "string") return null;
-  return { id: r.id, name: r.name, createdAt: r.createdAt, deletedAt: r.deletedAt };
-}
+const reviveItem = reviver(z.object({ id: z.string(), name: z.string(), createdAt: cachedDate, deletedAt: cachedDate.nullable() }));
 
 const item = (n: number): Item => ({
   id: `id-${n}`,
@@ -163,6 +160,7 @@ describe.each([
         return new Map(batch.map((id) => [id, db.get(id) as Item]));
       },
       revive: reviveItem,
+      metrics: new CacheStats(),
     });
     await load(["id-7"]);
     expect(reviveItem(JSON.parse((await inner.get(`${prefix}id-7`)) ?? "null"))?.name).toBe("newer");
@@ -179,6 +177,7 @@ describe.each([
         return new Map(batch.map((id) => [id, db.get(id) as Item]));
       },
       revive: reviveItem,
+      metrics: new CacheStats(),
     });
     expect(await load(["id-8", "id-8", "id-9"])).toEqual([db.get("id-8"), db.get("id-8"), db.get("id-9")]);
     expect(loads).toEqual([["id-8", "id-9"]]);
@@ -205,6 +204,7 @@ describe("loader when the cache is unavailable", () => {
         ttlMs: () => 60_000,
         load: async (batch) => new Map(batch.map((id) => [id, item(Number(id))])),
         revive: reviveItem,
+        metrics: new CacheStats(),
       });
       const started = performance.now();
       expect(await load(["1", "2"])).toEqual([item(1), item(2)]);
@@ -215,24 +215,16 @@ describe("loader when the cache is unavailable", () => {
   });
 });
 
-describe("reviveDates", () => {
-  it("turns ISO strings into Dates and rejects wrong shapes", () => {
-    const r = reviveDates({ a: "2024-01-01T00:00:00.000Z", b: null, c: 1 }, ["a"], ["b"]);
-    expect(r?.a).toBeInstanceOf(Date);
-    expect(r?.b).toBeNull();
-    expect(r?.c).toBe(1);
-    expect(reviveDates({ a: null }, ["a"])).toBeNull(); // required
-    expect(reviveDates({}, ["a"])).toBeNull(); // missing
-    expect(reviveDates({ a: "garbage" }, ["a"])).toBeNull();
-    expect(reviveDates({ a: 0 }, ["a"])).toBeNull();
-    expect(reviveDates(null, ["a"])).toBeNull();
-    expect(reviveDates([], [])).toBeNull();
-    expect(reviveDates("str", [])).toBeNull();
-  });
-
-  it("does not mutate its input", () => {
-    const input = { a: "2024-01-01T00:00:00.000Z" };
-    reviveDates(input, ["a"]);
-    expect(input.a).toBe("2024-01-01T00:00:00.000Z");
+describe("reviver", () => {
+  it("turns ISO strings back into Dates and rejects wrong shapes", () => {
+    const revived = reviveItem(JSON.parse(JSON.stringify(item(1))));
+    expect(revived).toEqual(item(1));
+    expect(revived?.createdAt).toBeInstanceOf(Date);
+    expect(reviveItem({ ...item(2), createdAt: null })).toBeNull(); // required
+    expect(reviveItem({ id: "x", name: "y" })).toBeNull(); // missing
+    expect(reviveItem({ ...item(2), createdAt: "garbage" })).toBeNull();
+    expect(reviveItem({ ...item(2), createdAt: 0 })).toBeNull();
+    expect(reviveItem(null)).toBeNull();
+    expect(reviveItem([])).toBeNull();
   });
 });

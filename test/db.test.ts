@@ -10,7 +10,9 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testConfig } from "../src/config.js";
+import { loadConfig } from "../src/config.js";
+
+const testConfig = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: "test", ...env });
 import { createDatabase, createStatementNamer, type Database } from "../src/db/client.js";
 import { EmbeddedDatabaseLockedError, lockPathFor, startEmbeddedPostgres } from "../src/db/embedded.js";
 

@@ -22,12 +22,3 @@ export async function createCache(config: CacheConfig, log?: CacheLogger): Promi
     ...(log ? { log } : {}),
   });
 }
-
-export type { Cache, CacheEntry, CacheLogger, CacheStatus, PingResult } from "./types.js";
-export { keys, channels, KEY_PREFIX } from "./keys.js";
-export { createMemoryCache } from "./memory.js";
-export { createRedisCache } from "./redis.js";
-export type { RedisCacheOptions } from "./redis.js";
-export { createFragmentLoader, reviveDates } from "./fragments.js";
-export { CacheStats, defaultCacheStats } from "./stats.js";
-export { invalidate, canTrustCache, onInvalidation, TOMBSTONE, TOMBSTONE_TTL_MS } from "./invalidation.js";

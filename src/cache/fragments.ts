@@ -1,7 +1,7 @@
 // Batched cache-aside for entities fetched by id, meant to sit inside a DataLoader:
 // one MGET for the batch, one load() for the misses, one pipeline writing them back.
+import { z } from "zod";
 import { TOMBSTONE } from "./invalidation.js";
-import { defaultCacheStats } from "./stats.js";
 import type { CacheStats } from "./stats.js";
 import type { Cache, CacheEntry } from "./types.js";
 
@@ -19,7 +19,7 @@ export interface FragmentLoaderOptions<T> {
   revive: (raw: unknown) => T | null;
   /** The id a value belongs to: a valid T stored under another id's key is just as wrong as junk. */
   idOf?: (value: T) => string;
-  metrics?: CacheStats;
+  metrics: CacheStats;
 }
 
 interface Miss {
@@ -51,7 +51,7 @@ function serialise(value: unknown): string | null {
  */
 export function createFragmentLoader<T>(options: FragmentLoaderOptions<T>): (ids: readonly string[]) => Promise<(T | null)[]> {
   const { cache, kind, key, ttlMs, load, revive } = options;
-  const stats = options.metrics ?? defaultCacheStats;
+  const stats = options.metrics;
 
   return async (ids) => {
     if (ids.length === 0) return [];
@@ -89,30 +89,13 @@ export function createFragmentLoader<T>(options: FragmentLoaderOptions<T>): (ids
   };
 }
 
-type Revived<R extends string, N extends string> = Record<string, unknown> & { [P in R]: Date } & { [P in N]: Date | null };
+/** A Date as JSON.stringify wrote it (ISO-8601, UTC), revived to a Date. */
+export const cachedDate = z.iso.datetime().transform((s) => new Date(s));
 
-/**
- * JSON turns Dates into ISO strings; this turns them back. `required` fields must hold a valid date
- * string, `nullable` ones may also be null. Returns null (a wrong-shape value) otherwise, so a
- * `revive` can start with it and go on to check the other fields.
- */
-export function reviveDates<R extends string, N extends string = never>(
-  raw: unknown,
-  required: readonly R[],
-  nullable: readonly N[] = [],
-): Revived<R, N> | null {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
-  const out: Record<string, unknown> = { ...raw };
-  const toDate = (field: string, allowNull: boolean): boolean => {
-    const v = out[field];
-    if (v === null) return allowNull;
-    if (typeof v !== "string") return false;
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) return false;
-    out[field] = d;
-    return true;
+/** A `revive` for createFragmentLoader from a zod schema: null for anything of another shape. */
+export function reviver<T>(schema: z.ZodType<T, unknown>): (raw: unknown) => T | null {
+  return (raw) => {
+    const parsed = schema.safeParse(raw);
+    return parsed.success ? parsed.data : null;
   };
-  for (const f of required) if (!toDate(f, false)) return null;
-  for (const f of nullable) if (!toDate(f, true)) return null;
-  return out as Revived<R, N>;
 }

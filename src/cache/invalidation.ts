@@ -1,6 +1,5 @@
 // What domain code calls after changing Postgres, and what it asks before relying on the cache.
 // Takes anything with a `cache` (the App fits) so this layer stays free of app types.
-import { channels } from "./keys.js";
 import type { Cache, CacheLogger } from "./types.js";
 
 /**
@@ -24,8 +23,8 @@ interface WithCache {
 }
 
 /**
- * Removes the keys from Redis and broadcasts them on `channels.invalidate` (for in-process copies),
- * before returning. Resolves false when Redis did not confirm: the Redis cache then treats those
+ * Deletes (or tombstones) the keys in the shared cache before returning, so every instance reading
+ * it sees the change. Resolves false when Redis did not confirm: the Redis cache then treats those
  * keys as misses on this instance and replays the delete when it can.
  */
 export async function invalidate(app: WithCache, what: InvalidationTarget): Promise<boolean> {
@@ -40,7 +39,6 @@ export async function invalidate(app: WithCache, what: InvalidationTarget): Prom
   // A tombstone that did not land falls back to a delete, which is remembered and replayed.
   const tombstoned = marked || (await cache.del(tombstones));
   const all = [...keys, ...tombstones];
-  await cache.publish(channels.invalidate, JSON.stringify({ keys: all }));
   const confirmed = deleted && tombstoned;
   if (!confirmed) app.log?.warn({ keys: all.length }, "cache invalidation not confirmed; Postgres stays authoritative");
   return confirmed;
@@ -49,35 +47,10 @@ export async function invalidate(app: WithCache, what: InvalidationTarget): Prom
 /**
  * Whether cached fragments may be used right now. False while Redis is unreachable, the circuit is
  * open or probing, a delete is unconfirmed, or the recovery epochs have not been bumped since an
- * outage: callers then go to Postgres only (and write nothing back). A pub/sub outage alone does
- * not count: it affects in-process copies, not what Redis holds.
+ * outage: callers then go to Postgres only (and write nothing back).
  */
 export function canTrustCache(app: WithCache): boolean {
   const s = app.cache.status();
   return s.status !== "DOWN" && s.breaker === "closed" && !s.unconfirmedDeletes && !s.resyncing;
 }
 
-/**
- * For an in-process L1: `onKeys` gets every invalidated key, `onResync` is called after a pub/sub
- * outage (messages were lost, so drop everything).
- */
-export function onInvalidation(
-  cache: Cache,
-  onKeys: (keys: string[]) => void,
-  onResync: () => void,
-): Promise<() => Promise<void>> {
-  return cache.subscribe(
-    channels.invalidate,
-    (message) => {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(message);
-      } catch {
-        return; // not ours; never let a stray publish break the subscriber
-      }
-      const list = (parsed as { keys?: unknown } | null)?.keys;
-      if (Array.isArray(list)) onKeys(list.filter((k): k is string => typeof k === "string"));
-    },
-    { onResubscribe: onResync },
-  );
-}

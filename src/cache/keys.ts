@@ -1,19 +1,14 @@
 // One place for the key layout, so invalidation code and loaders cannot drift apart. Builders
 // return keys WITHOUT the namespace; the cache implementation adds KEY_PREFIX.
 
-/** Namespace of every key and pub/sub channel this service owns in a shared Redis. */
+/** Namespace of every key this service owns in a shared Redis. */
 export const KEY_PREFIX = "auth:";
 
 export const keys = {
   session: (id: string): string => `session:${id}`,
   user: (id: string): string => `user:${id}`,
-  /**
-   * With an epoch in the key, bumping the epoch orphans every cached permission set at once; without
-   * one, the caller stores the epoch inside the value and compares it on read.
-   */
-  perms: (userId: string, epoch?: number | string): string =>
-    epoch === undefined ? `perms:${userId}` : `perms:${userId}:${String(epoch)}`,
-  /** Kept outside `perms:*` so a SCAN for permission sets never matches (or deletes) the epoch. */
+  /** Stores `{ epoch, keys }`; a set stamped with an older permission epoch is a miss. */
+  perms: (userId: string): string => `perms:${userId}`,
   permsEpoch: (): string => "epoch:perms",
   /** Stamped into every session fragment; a fragment stamped with an older epoch is a miss. */
   sessionsEpoch: (): string => "epoch:sessions",
@@ -25,7 +20,3 @@ export const keys = {
  * session, a withdrawn permission. User fragments only feed display fields and expire on their TTL.
  */
 export const RECOVERY_EPOCHS: readonly string[] = [keys.sessionsEpoch(), keys.permsEpoch()];
-
-export const channels = {
-  invalidate: "invalidate",
-} as const;

@@ -1,8 +1,5 @@
-// In-process cache for the single-instance embedded mode (no REDIS_URL). Same contract as Redis,
-// but pub/sub reaches only this process, which is all a single instance needs.
-import { EventEmitter } from "node:events";
+// In-process cache for the single-instance embedded mode (no REDIS_URL). Same contract as Redis.
 import { LRUCache } from "lru-cache";
-import { globToRegExp } from "./glob.js";
 import type { Cache, CacheEntry, CacheStatus, PingResult } from "./types.js";
 
 export interface MemoryCacheOptions {
@@ -14,9 +11,6 @@ const INTEGER = /^-?\d+$/;
 
 export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
   const store = new LRUCache<string, string>({ max: options.maxEntries ?? 50_000 });
-  const bus = new EventEmitter();
-  // Every L1 and invalidation listener subscribes here; the default limit of 10 would only warn.
-  bus.setMaxListeners(0);
   let closed = false;
 
   const write = (key: string, value: string, ttlMs: number): void => {
@@ -59,43 +53,13 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
       return true;
     },
 
-    async incr(key, ttlMs) {
+    async incr(key) {
       const current = store.get(key);
       // Redis refuses INCR on a non-integer value; mirror that rather than silently resetting.
       if (current !== undefined && !INTEGER.test(current)) return null;
       const next = (current === undefined ? 0 : Number.parseInt(current, 10)) + 1;
-      if (ttlMs !== undefined && ttlMs > 0) store.set(key, String(next), { ttl: Math.max(1, Math.round(ttlMs)) });
-      else store.set(key, String(next), { noUpdateTTL: true });
+      store.set(key, String(next), { noUpdateTTL: true });
       return next;
-    },
-
-    async publish(channel, message) {
-      if (closed) return;
-      // Asynchronous like Redis delivery, so a publisher never runs subscriber code re-entrantly.
-      setImmediate(() => bus.emit(channel, message));
-    },
-
-    async subscribe(channel, onMessage) {
-      const listener = (message: string): void => {
-        try {
-          onMessage(message);
-        } catch {
-          // A broken subscriber must not break publishers or other subscribers.
-        }
-      };
-      bus.on(channel, listener);
-      return async () => {
-        bus.off(channel, listener);
-      };
-    },
-
-    async *scan(pattern) {
-      const re = globToRegExp(pattern);
-      // Snapshot first: deleting while iterating the LRU's live generator would skip keys.
-      const snapshot = [...store.keys()];
-      for (const k of snapshot) {
-        if (re.test(k) && store.has(k)) yield k;
-      }
     },
 
     status(): CacheStatus {
@@ -109,7 +73,6 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
     async close() {
       closed = true;
       store.clear();
-      bus.removeAllListeners();
     },
   };
   return cache;

@@ -7,7 +7,6 @@ import { createGuard } from "./guard.js";
 import type { Outcome } from "./guard.js";
 import { KEY_PREFIX, RECOVERY_EPOCHS } from "./keys.js";
 import { createPendingDeletes } from "./pending-deletes.js";
-import { createSubscriber } from "./subscriber.js";
 import { errorMessage, timeBox } from "./time-box.js";
 import type { Cache, CacheEntry, CacheLogger, CacheStatus, PingResult } from "./types.js";
 
@@ -67,7 +66,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
   const prefix = options.prefix ?? KEY_PREFIX;
   const name = options.connectionName ?? "authgraph";
   const maxDelay = options.reconnectMaxDelayMs ?? Math.min(options.breakerCooldownMs, 5000);
-  // Subscribing and closing are off the request path and may take longer than a cache read.
+  // Closing is off the request path and may take longer than a cache read.
   const controlTimeoutMs = Math.max(timeoutMs, 1000);
   let nextRetryAt = 0;
   let lastError: string | undefined;
@@ -94,12 +93,6 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
       nextRetryAt = Date.now() + ms;
     }),
   });
-  const subscriber = createSubscriber(
-    url,
-    { ...common, connectionName: `${name}:sub`, commandTimeout: controlTimeoutMs, autoResubscribe: false, retryStrategy: backoff(maxDelay) },
-    controlTimeoutMs,
-    log,
-  );
   const pending = createPendingDeletes(options.maxPendingDeletes ?? 10_000, log);
 
   const guard = createGuard({
@@ -251,38 +244,9 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
       return r.ok;
     },
 
-    async incr(key, ttlMs) {
-      const r = await call(async () => {
-        if (ttlMs === undefined || ttlMs <= 0) return client.incr(key);
-        const replies = await client.multi().incr(key).pexpire(key, px(ttlMs)).exec();
-        const first = replies?.[0];
-        if (!first || first[0]) throw first?.[0] ?? new Error("MULTI aborted");
-        return Number(first[1]);
-      });
+    async incr(key) {
+      const r = await call(() => client.incr(key));
       return r.ok ? r.value : null;
-    },
-
-    async publish(channel, message) {
-      // keyPrefix does not apply to channels: prefix by hand.
-      await call(() => client.publish(prefix + channel, message));
-    },
-
-    async subscribe(channel, onMessage, opts) {
-      return subscriber.subscribe(prefix + channel, { onMessage, onResubscribe: opts?.onResubscribe });
-    },
-
-    async *scan(pattern) {
-      // keyPrefix does not apply to SCAN's MATCH, and replies carry the prefix: handle both by hand.
-      const match = prefix + pattern;
-      let cursor = "0";
-      do {
-        const at = cursor;
-        const r = await call(() => client.scan(at, "MATCH", match, "COUNT", 250));
-        if (!r.ok) return;
-        const [next, found] = r.value;
-        for (const k of found) if (k.startsWith(prefix)) yield k.slice(prefix.length);
-        cursor = next;
-      } while (cursor !== "0");
     },
 
     status(): CacheStatus {
@@ -302,8 +266,6 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
       }
       if (resyncNeeded) return degraded("back after an outage; bumping the cache epochs before trusting cached entries");
       if (pending.size > 0) return degraded(`${pending.size} cache deletes awaiting confirmation`);
-      const pubsub = subscriber.problem();
-      if (pubsub) return degraded(pubsub);
       return { status: "OK", breaker };
     },
 
@@ -321,12 +283,9 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
       closed = true;
       guard.dispose();
       clearTimeout(repairTimer);
-      await Promise.allSettled([
-        subscriber.close(),
-        timeBox(client.quit(), controlTimeoutMs)
-          .catch(() => undefined)
-          .then(() => client.disconnect()),
-      ]);
+      await timeBox(client.quit(), controlTimeoutMs)
+        .catch(() => undefined)
+        .then(() => client.disconnect());
     },
   };
 

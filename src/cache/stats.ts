@@ -37,9 +37,6 @@ export class CacheStats {
   }
 }
 
-/** Used by fragment loaders that are not given their own. */
-export const defaultCacheStats = new CacheStats();
-
 const perOwner = new WeakMap<object, CacheStats>();
 
 /**

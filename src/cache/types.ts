@@ -15,14 +15,6 @@ export interface CacheEntry {
   onlyIfAbsent?: boolean;
 }
 
-export interface SubscribeOptions {
-  /**
-   * Called after the subscription is re-established following a disconnect. Messages published
-   * during the outage are lost, so an in-process L1 should drop everything it holds here.
-   */
-  onResubscribe?: () => void;
-}
-
 export interface CacheStatus {
   status: CacheHealth;
   message?: string;
@@ -39,10 +31,7 @@ export interface PingResult {
   message?: string;
 }
 
-/**
- * Keys and channels are passed WITHOUT the `auth:` namespace; implementations add it. Keys yielded
- * by `scan` come back without it too, so they can be fed straight to `del`.
- */
+/** Keys are passed WITHOUT the `auth:` namespace; implementations add it. */
 export interface Cache {
   readonly kind: "redis" | "memory";
   /** Null on a miss or when the cache is unavailable. */
@@ -61,17 +50,8 @@ export interface Cache {
   compareAndSet(key: string, expected: string | null, value: string, ttlMs: number): Promise<boolean>;
   /** Resolves true only when the delete is confirmed by the cache; false means a stale copy may survive. */
   del(keys: readonly string[]): Promise<boolean>;
-  /** INCR (and PEXPIRE when ttlMs is given, atomically); null when unavailable. */
-  incr(key: string, ttlMs?: number): Promise<number | null>;
-  publish(channel: string, message: string): Promise<void>;
-  /** Resolves to an unsubscribe function. The subscription survives reconnects. */
-  subscribe(
-    channel: string,
-    onMessage: (message: string) => void,
-    options?: SubscribeOptions,
-  ): Promise<() => Promise<void>>;
-  /** Cursor-based (SCAN, never KEYS); may yield a key twice; stops early when the cache fails. */
-  scan(pattern: string): AsyncIterable<string>;
+  /** INCR; null when unavailable. */
+  incr(key: string): Promise<number | null>;
   status(): CacheStatus;
   ping(): Promise<PingResult>;
   /** The raw client (already `auth:`-prefixed) for rate-limiter-flexible; null for the memory cache. */

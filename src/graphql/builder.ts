@@ -4,7 +4,6 @@ import ErrorsPlugin from "@pothos/plugin-errors";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import RelayPlugin from "@pothos/plugin-relay";
 import PrismaPlugin from "@pothos/plugin-prisma";
-import ValidationPlugin from "@pothos/plugin-validation";
 import ComplexityPlugin, { ComplexityErrorKind } from "@pothos/plugin-complexity";
 import type PrismaTypes from "../generated/pothos-prisma-types.js";
 import { getDatamodel } from "../generated/pothos-prisma-types.js";
@@ -27,9 +26,8 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: true;
 }>({
-  // Order matters: errors wraps scope-auth (so FORBIDDEN can be a typed result), scope-auth wraps
-  // validation (so nothing about the input is revealed before authorization).
-  plugins: [ErrorsPlugin, RelayPlugin, ScopeAuthPlugin, PrismaPlugin, ValidationPlugin, ComplexityPlugin],
+  // Order matters: errors wraps scope-auth, so FORBIDDEN can be a typed result.
+  plugins: [ErrorsPlugin, RelayPlugin, ScopeAuthPlugin, PrismaPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   prisma: {
@@ -64,15 +62,6 @@ export const builder = new SchemaBuilder<{
     }),
     unauthorizedError: (_parent, ctx) => (ctx.viewer ? new ForbiddenError() : new UnauthenticatedError()),
     defaultStrategy: "any",
-  },
-  validation: {
-    validationError: (result) =>
-      new ValidationError(
-        result.issues.map((issue) => ({
-          path: (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join("."),
-          message: issue.message,
-        })),
-      ),
   },
   errors: {
     defaultTypes: [],

@@ -75,9 +75,9 @@ export function spyOnCache(cache: Cache): { calls: () => CacheCalls; reset(): vo
     calls.del++;
     return original.del(keys);
   };
-  cache.incr = (key, ttlMs) => {
+  cache.incr = (key) => {
     calls.incr++;
-    return original.incr(key, ttlMs);
+    return original.incr(key);
   };
   return {
     calls: () => ({ ...calls, mget: [...calls.mget], setMany: [...calls.setMany] }),
