@@ -10,11 +10,10 @@
 //
 // Uses a temporary database cloned from the test template (built if missing), dropped at the end.
 import { performance } from "node:perf_hooks";
-import { closeApp, createApp } from "../src/app-factory.js";
+import { closeApp, createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/observability/log.js";
 import { AUDIT_CHAIN_LOCK, eventHash, record, storedIpDigest } from "../src/modules/audit/append.js";
-import { auditOptions } from "../src/modules/audit/recorder.js";
 import { verifyAuditChain } from "../src/modules/audit/verify.js";
 import type { App } from "../src/app.js";
 import { setup } from "../test/helpers/global-setup.js";
@@ -56,7 +55,7 @@ async function run(name: string, writers: number, once: (worker: number, n: numb
 }
 
 function appendChained(app: App) {
-  const opts = auditOptions(app);
+  const opts = app.audit.options;
   // maxWait: 20 writers on 20+ connections never wait for one, but be explicit: we measure the lock.
   return (w: number, n: number) =>
     app.db.prisma.$transaction((tx) => record(tx, { type: "SESSION_REFRESHED", metadata: { worker: w, n } }, request, opts), { maxWait: 10_000 });
@@ -64,7 +63,7 @@ function appendChained(app: App) {
 
 /** The first design, kept here for comparison: three statements inside the lock. */
 function appendAppSide(app: App) {
-  const { ipKey } = auditOptions(app);
+  const { ipKey } = app.audit.options;
   return (w: number, n: number) =>
     app.db.prisma.$transaction(
       async (tx) => {
@@ -99,7 +98,7 @@ try {
   results.push(await run("app-side chain (v1)", 1, appendAppSide(app)));
   results.push(await run("app-side chain (v1)", CONCURRENCY, appendAppSide(app)));
   const verifyStart = performance.now();
-  const report = await verifyAuditChain(app.db.prisma, { ipKey: auditOptions(app).ipKey });
+  const report = await verifyAuditChain(app.db.prisma, { ipKey: app.audit.options.ipKey });
   const verifySeconds = (performance.now() - verifyStart) / 1000;
   // The floor appends junk hashes, so it runs after verification.
   results.push(await run("insert, no chain (floor)", 1, appendUnchained(app)));

@@ -8,7 +8,7 @@
 //                    development-only instanceof checks, as it does in a deployed gateway.
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { closeApp, createApp } from "../src/app-factory.js";
+import { closeApp, createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/observability/log.js";
 import { createGateway } from "../src/server/yoga.js";

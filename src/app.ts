@@ -1,12 +1,36 @@
-// The long-lived services of one gateway instance. Built once at start (or once per test instance);
-// every request's context points at it.
+// The long-lived services of one gateway instance, built once at start (or once per test instance)
+// from a Config: database (migrated and seeded when asked), cache, domain services. Shared by
+// `npm start`, the CLI jobs and the test-instance factory, so they cannot drift apart.
+import { readFileSync } from "node:fs";
 import type { Config } from "./config.js";
+import { createDatabase } from "./db/client.js";
 import type { Database } from "./db/client.js";
+import { migrateDatabase } from "./db/migrations/apply.js";
+import { seed } from "./db/seed.js";
+import type { SeedResult } from "./db/seed.js";
+import { createCache } from "./cache/connect.js";
 import type { Cache } from "./cache/types.js";
 import type { Logger } from "./observability/log.js";
-import type { Clock } from "./modules/types.js";
+import { createPasswordHasher } from "./modules/credentials/passwords.js";
 import type { PasswordHasher } from "./modules/credentials/passwords.js";
+import { createLoginLimiter } from "./modules/credentials/login-limiter.js";
 import type { LoginLimiter } from "./modules/credentials/login-limiter.js";
+import { createAuditRecorder } from "./modules/audit/recorder.js";
+import type { AuditRecorder } from "./modules/audit/recorder.js";
+
+/** Time source, injectable so tests can move the clock. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Who is asking and from where: recorded on sessions and audit events, never taken from client input. */
+export interface RequestMeta {
+  requestId: string;
+  ip: string | null;
+  userAgent: string | null;
+}
 
 export interface App {
   config: Config;
@@ -16,9 +40,69 @@ export interface App {
   clock: Clock;
   passwords: PasswordHasher;
   loginLimiter: LoginLimiter;
+  audit: AuditRecorder;
   /** ms since epoch at start, for uptime. */
   startedAt: number;
   version: string;
-  /** Background work (cleanup intervals, subscriptions) to stop on shutdown. */
+  /** Background work (cleanup intervals) to stop on shutdown. */
   disposers: (() => Promise<void> | void)[];
+}
+
+/** The package version, found by walking up from this file (src/ under tsx, dist/src/ when built). */
+export const VERSION: string = (() => {
+  for (let dir = new URL(".", import.meta.url); dir.pathname !== "/"; dir = new URL("..", dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "authgraph" && pkg.version) return pkg.version;
+    } catch {
+      // not here; keep walking up
+    }
+  }
+  return "0.0.0";
+})();
+
+export interface CreateAppOptions {
+  log: Logger;
+  clock?: Clock;
+  /** Apply migrations and seed (start-up does; tests on a cloned template do not need to). */
+  migrate?: boolean;
+}
+
+export async function createApp(config: Config, options: CreateAppOptions): Promise<{ app: App; seeded: SeedResult | null }> {
+  const { log } = options;
+  const db = await createDatabase(config, { log: (level, msg, extra) => log[level]({ ...extra }, msg) });
+  let seeded: SeedResult | null = null;
+  try {
+    const passwords = createPasswordHasher(config);
+    if (options.migrate ?? config.MIGRATE_ON_START) {
+      const applied = await migrateDatabase(db, log);
+      if (applied.length > 0) log.info({ applied }, `applied ${applied.length} migration(s)`);
+      seeded = await seed(db.prisma, passwords, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+    }
+    const cache = await createCache(config, log);
+    const clock = options.clock ?? systemClock;
+    const app: App = {
+      config,
+      db,
+      cache,
+      log,
+      clock,
+      passwords,
+      loginLimiter: createLoginLimiter(config, cache),
+      audit: createAuditRecorder(config, clock),
+      startedAt: Date.now(),
+      version: VERSION,
+      disposers: [],
+    };
+    return { app, seeded };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+export async function closeApp(app: App): Promise<void> {
+  for (const dispose of app.disposers.splice(0).reverse()) await dispose();
+  await app.cache.close();
+  await app.db.close();
 }

@@ -86,6 +86,7 @@ const schema = z.object({
   GRAPHQL_MAX_DEPTH: int(1, 100).default(10),
   GRAPHQL_MAX_COMPLEXITY: int(1, 1_000_000).default(5000),
   GRAPHQL_MAX_ALIASES: int(1, 1000).default(30),
+  GRAPHQL_MAX_DIRECTIVES: int(1, 1000).default(50),
   GRAPHQL_MAX_TOKENS: int(10, 1_000_000).default(5000),
   GRAPHQL_MAX_PAGE_SIZE: int(1, 1000).default(100),
   GRAPHQL_MAX_BATCH: int(0, 100).default(10),

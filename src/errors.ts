@@ -21,6 +21,7 @@ export const ErrorCode = {
   QUERY_TOO_DEEP: "QUERY_TOO_DEEP",
   TOO_MANY_ALIASES: "TOO_MANY_ALIASES",
   TOO_MANY_TOKENS: "TOO_MANY_TOKENS",
+  TOO_MANY_DIRECTIVES: "TOO_MANY_DIRECTIVES",
   BATCH_TOO_LARGE: "BATCH_TOO_LARGE",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   CSRF_REJECTED: "CSRF_REJECTED",
@@ -131,5 +132,23 @@ export class InvalidCursorError extends AppError {
 export class PageSizeError extends AppError {
   constructor(readonly max: number) {
     super(ErrorCode.PAGE_SIZE_EXCEEDED, `Page size must be between 0 and ${max}.`);
+  }
+}
+
+/** Prisma's code for a unique-constraint violation. */
+const UNIQUE_VIOLATION = "P2002";
+
+/**
+ * Runs `work`; a unique-constraint violation becomes ConflictError(message), after `onConflict`
+ * (e.g. counting the attempt). Anything else passes through.
+ */
+export async function conflictOnDuplicate<T>(work: () => Promise<T>, message: string, onConflict?: () => Promise<void>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+    if (code !== UNIQUE_VIOLATION) throw error;
+    await onConflict?.();
+    throw new ConflictError(message);
   }
 }

@@ -1,7 +1,8 @@
 // In-process interval jobs (session cleanup, audit retention). Each run is bounded and idempotent, so
 // several instances running them at once only duplicate a little work.
 import type { App } from "./app.js";
-import { cleanupExpiredSessions } from "./modules/sessions/lifecycle.js";
+import { cleanupExpiredSessions } from "./modules/sessions/cleanup.js";
+import { SYSTEM_ACTOR } from "./modules/audit/recorder.js";
 import { purgeAuditEvents } from "./modules/audit/retention.js";
 
 export function startJobs(app: App): void {
@@ -13,6 +14,6 @@ export function startJobs(app: App): void {
     timer.unref();
     app.disposers.push(() => clearInterval(timer));
   };
-  every(app.config.SESSION_CLEANUP_INTERVAL_SECONDS, "sessions:cleanup", () => cleanupExpiredSessions(app, { userId: null, request: null }));
+  every(app.config.SESSION_CLEANUP_INTERVAL_SECONDS, "sessions:cleanup", () => cleanupExpiredSessions(app, SYSTEM_ACTOR));
   every(app.config.AUDIT_PURGE_INTERVAL_SECONDS, "audit:purge", () => purgeAuditEvents(app));
 }

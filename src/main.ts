@@ -1,14 +1,12 @@
-// `npm start`: config -> db (migrate + seed) -> cache -> yoga -> listen; graceful shutdown on SIGTERM.
-import { createServer } from "node:http";
-import type { Socket } from "node:net";
+// `npm start`: config -> app (database migrated and seeded, cache) -> jobs -> Yoga -> listen; graceful
+// shutdown on SIGTERM.
 import { ConfigError, loadConfig } from "./config.js";
 import type { Config } from "./config.js";
-import { ErrorCode } from "./errors.js";
-import { createLogger } from "./observability/log.js";
-import { closeApp, createApp } from "./app-factory.js";
-import { createGateway } from "./server/yoga.js";
-import { chooseRequestId } from "./server/plugins/request-id.js";
+import { closeApp, createApp } from "./app.js";
 import { startJobs } from "./jobs.js";
+import { createLogger } from "./observability/log.js";
+import { listen } from "./server/http.js";
+import { createGateway } from "./server/yoga.js";
 
 let config: Config;
 try {
@@ -32,54 +30,21 @@ async function start(): Promise<void> {
     // Printed once, on the run that created the account; it is not stored anywhere in clear.
     console.log(`\n  Admin account created: ${seeded.adminEmail}\n  Password (shown once): ${seeded.generatedPassword}\n`);
   }
-  // An unreachable Redis is reported once by the cache layer itself ("Redis unavailable; serving from
-  // Postgres until it returns"); the gateway starts DEGRADED and recovers on its own.
+  // An unreachable Redis is reported once by the cache layer itself; the gateway starts DEGRADED and
+  // recovers on its own.
   startJobs(app);
+  const http = await listen(createGateway(app), { port: config.PORT, host: config.HOST });
+  log.info({ port: http.port, host: config.HOST, database: app.db.embedded ? "embedded" : app.db.target, cache: app.cache.kind }, "authgraph listening");
+  console.log(`authgraph ${app.version} ready: GraphiQL at http://${config.HOST}:${http.port}/graphql`);
 
-  const yoga = createGateway(app);
-  const sockets = new Set<Socket>();
-  let inFlight = 0;
   let stopping = false;
-  const server = createServer((req, res) => {
-    inFlight++;
-    res.on("close", () => inFlight--);
-    // While draining, a keep-alive client must not park its next request on a socket about to close.
-    if (stopping) res.setHeader("connection", "close");
-    // A declared oversize body is refused before anything reads it (bodies without a length are
-    // counted while Yoga reads them: src/http/protection.ts).
-    const length = Number(req.headers["content-length"] ?? 0);
-    if (length > config.REQUEST_BODY_LIMIT_BYTES) {
-      const header = req.headers["x-request-id"];
-      const requestId = chooseRequestId(typeof header === "string" ? header : null);
-      res.writeHead(413, { "content-type": "application/json", connection: "close", "x-request-id": requestId });
-      res.end(JSON.stringify({ errors: [{ message: `The request body exceeds ${config.REQUEST_BODY_LIMIT_BYTES} bytes.`, extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE, requestId } }] }));
-      return;
-    }
-    // The Node adapter passes { req, res } as the server context (context.ts reads req.socket).
-    void yoga.requestListener(req, res);
-  });
-  server.requestTimeout = 30_000;
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : config.PORT;
-  log.info({ port, host: config.HOST, database: app.db.embedded ? "embedded" : app.db.target, cache: app.cache.kind }, "authgraph listening");
-  console.log(`authgraph ${app.version} ready: GraphiQL at http://${config.HOST}:${port}/graphql`);
-
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal, inFlight }, "shutting down: draining in-flight requests");
-    // Stop accepting; idle keep-alive sockets go now, busy ones after their response.
-    server.close();
-    server.closeIdleConnections();
-    const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
-    while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-    if (inFlight > 0) log.warn({ inFlight, graceMs: config.SHUTDOWN_GRACE_MS }, "grace period over: dropping unfinished requests");
-    for (const s of sockets) s.destroy();
+    log.info({ signal, inFlight: http.inFlight() }, "shutting down: draining in-flight requests");
+    if (!(await http.drain(config.SHUTDOWN_GRACE_MS))) {
+      log.warn({ graceMs: config.SHUTDOWN_GRACE_MS }, "grace period over: dropping unfinished requests");
+    }
     // Redis, the pool and the embedded database (and its lockfile), bounded so a stuck close cannot
     // keep the process alive.
     let timer: NodeJS.Timeout | undefined;

@@ -8,7 +8,6 @@ import { AUDIT_EVENTS, integrity } from "./helpers/audit.js";
 import type { EventsPage } from "./helpers/audit.js";
 import { record } from "../src/modules/audit/append.js";
 import type { AuditEventInput } from "../src/modules/audit/append.js";
-import { auditOptions } from "../src/modules/audit/recorder.js";
 import { verifyAuditChain } from "../src/modules/audit/verify.js";
 import type { AuditEventType } from "../src/generated/prisma/enums.js";
 import { decodeId, encodeId } from "../src/graphql/global-id.js";
@@ -35,7 +34,7 @@ beforeAll(async () => {
     const u = await t.db.user.create({ data: { email: `paging-${i}@test.local`, name: `paging ${i}` }, select: { id: true } });
     users.push({ id: u.id, gid: encodeId("User", u.id) });
   }
-  const opts = auditOptions(t.app);
+  const opts = t.app.audit.options;
   await t.db.$transaction(
     async (tx) => {
       for (let i = 0; i < N; i++) {
@@ -90,7 +89,7 @@ describe("audit event pagination", () => {
     let appended = 0;
     const ids = await pageAll(null, 50, async () => {
       // New events are newer than every cursor, so they never shift or repeat a page.
-      if (appended++ < 3) await t.db.$transaction((tx) => record(tx, { type: "USER_UPDATED", metadata: { during: appended } }, null, auditOptions(t.app)));
+      if (appended++ < 3) await t.db.$transaction((tx) => record(tx, { type: "USER_UPDATED", metadata: { during: appended } }, null, t.app.audit.options));
     });
     expect(ids).toEqual(newestFirst(all));
     expect(new Set(ids).size).toBe(ids.length);
@@ -126,7 +125,7 @@ describe("audit event pagination", () => {
   it("verifies the whole chain across verification batches", async () => {
     const count = await t.db.auditEvent.count();
     expect(await integrity(t, admin.token)).toMatchObject({ ok: true, checkedCount: count, firstBrokenEventId: null });
-    const small = await verifyAuditChain(t.db, { ipKey: auditOptions(t.app).ipKey, batchSize: 7 });
+    const small = await verifyAuditChain(t.db, { ipKey: t.app.audit.options.ipKey, batchSize: 7 });
     expect(small).toMatchObject({ ok: true, checkedCount: count });
   });
 

@@ -7,7 +7,6 @@ import { createTestInstance } from "./helpers/instance.js";
 import type { SignedIn, TestInstance } from "./helpers/instance.js";
 import { integrity, maxEventId } from "./helpers/audit.js";
 import { record } from "../src/modules/audit/append.js";
-import { auditOptions } from "../src/modules/audit/recorder.js";
 import { purgeAuditEvents } from "../src/modules/audit/retention.js";
 
 const DAY = 86_400_000;
@@ -20,7 +19,7 @@ interface PurgeResult {
 async function addEvents(t: TestInstance, n: number, ip: string | null = null): Promise<bigint[]> {
   const ids: bigint[] = [];
   for (let i = 0; i < n; i++) {
-    ids.push(await t.db.$transaction((tx) => record(tx, { type: "USER_UPDATED", metadata: { i } }, { ip, userAgent: "retention-test" }, auditOptions(t.app), t.clock.now())));
+    ids.push(await t.db.$transaction((tx) => record(tx, { type: "USER_UPDATED", metadata: { i } }, { ip, userAgent: "retention-test" }, t.app.audit.options, t.clock.now())));
   }
   return ids;
 }
@@ -90,7 +89,7 @@ describe("audit retention purge", () => {
     if (!last) throw new Error("no old rows");
     // What a purge that crashed after its first batch leaves behind: the announcement and a shorter prefix.
     await t.db.$transaction((tx) =>
-      record(tx, { type: "RETENTION_PURGED", metadata: { count: rows.length, anchor: last.hash, anchorEventId: last.id.toString() } }, null, auditOptions(t.app), t.clock.now()),
+      record(tx, { type: "RETENTION_PURGED", metadata: { count: rows.length, anchor: last.hash, anchorEventId: last.id.toString() } }, null, t.app.audit.options, t.clock.now()),
     );
     await t.db.$transaction(async (tx) => {
       await tx.$executeRaw`SET LOCAL authgraph.audit_purge = 'on'`;

@@ -6,7 +6,6 @@ import { createTestInstance } from "./helpers/instance.js";
 import type { SignedIn, TestInstance } from "./helpers/instance.js";
 import { asSuperuser, eventGid, integrity } from "./helpers/audit.js";
 import { record } from "../src/modules/audit/append.js";
-import { auditOptions } from "../src/modules/audit/recorder.js";
 
 let t: TestInstance;
 let admin: SignedIn;
@@ -15,7 +14,7 @@ let ids: bigint[] = [];
 beforeAll(async () => {
   t = await createTestInstance();
   admin = await t.signInAs("admin");
-  const opts = auditOptions(t.app);
+  const opts = t.app.audit.options;
   // A second apart, so the time ranges below fall between events unambiguously.
   const base = Date.now() + 1000;
   for (let i = 0; i < 12; i++) {

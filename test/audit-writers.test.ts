@@ -6,7 +6,6 @@ import type { SignedIn, TestInstance } from "./helpers/instance.js";
 import { AUDIT_EVENTS, EVENT_FIELDS, integrity, maxEventId } from "./helpers/audit.js";
 import type { EventNode, EventsPage } from "./helpers/audit.js";
 import { record } from "../src/modules/audit/append.js";
-import { auditOptions } from "../src/modules/audit/recorder.js";
 import { encodeId } from "../src/graphql/global-id.js";
 
 let t: TestInstance;
@@ -112,7 +111,7 @@ describe("audit writers", () => {
     const boom = new Error("the change failed after recording");
     await expect(
       t.db.$transaction(async (tx) => {
-        await record(tx, { type: "USER_UPDATED", actorUserId: admin.userId, subjectUserId: admin.userId, metadata: { field: "name" } }, { ip: IP, userAgent: UA }, auditOptions(t.app), t.clock.now());
+        await record(tx, { type: "USER_UPDATED", actorUserId: admin.userId, subjectUserId: admin.userId, metadata: { field: "name" } }, { ip: IP, userAgent: UA }, t.app.audit.options, t.clock.now());
         throw boom;
       }),
     ).rejects.toBe(boom);
@@ -136,7 +135,7 @@ describe("audit writers", () => {
   it("rejects oversized metadata before touching the chain", async () => {
     const before = await maxEventId(t);
     const huge = { blob: "x".repeat(t.app.config.AUDIT_METADATA_MAX_BYTES) };
-    await expect(t.db.$transaction((tx) => record(tx, { type: "USER_UPDATED", metadata: huge }, null, auditOptions(t.app)))).rejects.toThrow(/exceeds/);
+    await expect(t.db.$transaction((tx) => record(tx, { type: "USER_UPDATED", metadata: huge }, null, t.app.audit.options))).rejects.toThrow(/exceeds/);
     expect(await maxEventId(t)).toBe(before);
   });
 

@@ -5,8 +5,9 @@ import { Redis } from "ioredis";
 import type { ChainableCommander, RedisOptions } from "ioredis";
 import { createGuard } from "./guard.js";
 import type { Outcome } from "./guard.js";
-import { KEY_PREFIX, RECOVERY_EPOCHS } from "./keys.js";
+import { KEY_PREFIX } from "./keys.js";
 import { createPendingDeletes } from "./pending-deletes.js";
+import { createRecovery, execAll } from "./redis-recovery.js";
 import { errorMessage, timeBox } from "./time-box.js";
 import type { Cache, CacheEntry, CacheLogger, CacheStatus, PingResult } from "./types.js";
 
@@ -43,13 +44,6 @@ return 1`;
 
 const px = (ttlMs: number): number => Math.max(1, Math.round(ttlMs));
 const seconds = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`;
-
-/** Runs a pipeline; exec() resolves even when single commands fail (OOM, ...): throw so the breaker sees those. */
-async function execAll(pipeline: ChainableCommander): Promise<void> {
-  const replies = await pipeline.exec();
-  const failed = replies?.find(([err]) => err);
-  if (!replies || failed) throw failed?.[0] ?? new Error("pipeline aborted");
-}
 
 /** Capped exponential backoff with jitter, forever: the cache must come back on its own. */
 function backoff(maxDelayMs: number, onDelay?: (ms: number) => void): (times: number) => number {
@@ -101,72 +95,19 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
     cooldownMs: options.breakerCooldownMs,
     ...(log ? { log } : {}),
     probe: () => cache.ping(),
-    onOpen: () => outageBegan(),
-    onRecover: () => void repair(),
+    onOpen: () => recovery.outageBegan(),
+    onRecover: () => void recovery.repair(),
   });
   guard.isolate(); // until the first 'ready'
 
   const call = async <T>(op: () => Promise<T>): Promise<Outcome<T>> => {
     if (closed) return { ok: false, error: new Error("cache closed"), shortCircuited: true };
     const outcome = await guard.run(op);
-    if (outcome.ok && (pending.size > 0 || resyncNeeded)) void repair();
+    if (outcome.ok && (pending.size > 0 || recovery.resyncNeeded)) void recovery.repair();
     return outcome;
   };
 
-  const replayDeletes = (): Promise<void> =>
-    pending.flush(async (batch) => (await guard.run(() => client.del(...batch))).ok);
-
-  // Invalidations can be lost in an outage: ours wait in `pending`, but those of another instance
-  // (a revoke whose tombstone never landed, on an instance that may have stopped since) are known
-  // to nobody, and a Redis that comes back with its data (persistence, or a partition rather than
-  // a crash) would serve the entries they were meant to remove. So an instance that saw an outage
-  // bumps the recovery epochs before it trusts the cache again: every session fragment and
-  // permission set stamped before the bump reads as a miss and is reloaded from Postgres. One
-  // INCR per kind, once per outage per instance; the price is one re-warm.
-  // The first connection is not an outage unless it failed: starting an instance must not flush
-  // everyone's sessions.
-  let resyncNeeded = false;
-  let outages = 0; // an outage that begins while a bump is in flight needs another bump
-  let resyncing = false;
-  const outageBegan = (): void => {
-    resyncNeeded = true;
-    outages++;
-  };
-  const resync = async (): Promise<void> => {
-    if (!resyncNeeded || resyncing || closed) return;
-    resyncing = true;
-    const generation = outages;
-    try {
-      const r = await guard.run(async () => {
-        const pipeline = client.pipeline();
-        for (const key of RECOVERY_EPOCHS) pipeline.incr(key);
-        await execAll(pipeline);
-      });
-      if (r.ok && generation === outages) {
-        resyncNeeded = false;
-        log?.info({ epochs: RECOVERY_EPOCHS }, "cache epochs bumped after the outage; entries cached before it are misses");
-      }
-    } finally {
-      resyncing = false;
-    }
-  };
-
-  const repair = async (): Promise<void> => {
-    await Promise.all([replayDeletes(), resync()]);
-    if (pending.size > 0 || resyncNeeded) scheduleRepair();
-  };
-
-  // Recovery events and successful calls trigger repairs, but callers that distrust a degraded
-  // cache stop calling it, and a lone timeout never opens the circuit: so also retry on a timer.
-  let repairTimer: NodeJS.Timeout | undefined;
-  const scheduleRepair = (): void => {
-    if (repairTimer || closed) return;
-    repairTimer = setTimeout(() => {
-      repairTimer = undefined;
-      void repair();
-    }, Math.min(options.breakerCooldownMs, 1000));
-    repairTimer.unref();
-  };
+  const recovery = createRecovery({ client, guard, pending, retryMs: Math.min(options.breakerCooldownMs, 1000), log });
 
   client.on("ready", () => {
     lastError = undefined;
@@ -176,7 +117,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
   });
   const lost = (why: string): void => {
     if (closed) return;
-    outageBegan();
+    recovery.outageBegan();
     guard.isolate();
     if (!outage) log?.warn({ err: lastError ?? why }, "Redis unavailable; serving from Postgres until it returns");
     outage = true;
@@ -239,7 +180,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
         pending.confirm(keyList);
       } else {
         pending.add(keyList);
-        scheduleRepair();
+        recovery.scheduleRepair();
       }
       return r.ok;
     },
@@ -252,7 +193,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
     status(): CacheStatus {
       if (closed) return { status: "DOWN", message: "cache closed", breaker: "open" };
       const breaker = guard.state();
-      const extra = { ...(pending.size > 0 ? { unconfirmedDeletes: pending.size } : {}), ...(resyncNeeded ? { resyncing: true as const } : {}) };
+      const extra = { ...(pending.size > 0 ? { unconfirmedDeletes: pending.size } : {}), ...(recovery.resyncNeeded ? { resyncing: true as const } : {}) };
       const degraded = (message: string): CacheStatus => ({ status: "DEGRADED", message, breaker, ...extra });
       if (guard.isolated) {
         const wait = nextRetryAt - Date.now();
@@ -264,7 +205,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
         const when = breaker === "open" && retryInMs > 0 ? `retrying in ${seconds(retryInMs)}` : "probing";
         return degraded(`Redis not responding: ${failure}; ${when}`);
       }
-      if (resyncNeeded) return degraded("back after an outage; bumping the cache epochs before trusting cached entries");
+      if (recovery.resyncNeeded) return degraded("back after an outage; bumping the cache epochs before trusting cached entries");
       if (pending.size > 0) return degraded(`${pending.size} cache deletes awaiting confirmation`);
       return { status: "OK", breaker };
     },
@@ -282,7 +223,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
       if (closed) return;
       closed = true;
       guard.dispose();
-      clearTimeout(repairTimer);
+      recovery.dispose();
       await timeBox(client.quit(), controlTimeoutMs)
         .catch(() => undefined)
         .then(() => client.disconnect());

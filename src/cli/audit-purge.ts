@@ -2,7 +2,7 @@
 // pseudonymise IPs older than AUDIT_IP_PSEUDONYMISE_DAYS, then exit.
 import { loadConfig } from "../config.js";
 import { createLogger } from "../observability/log.js";
-import { closeApp, createApp } from "../app-factory.js";
+import { closeApp, createApp } from "../app.js";
 import { purgeAuditEvents } from "../modules/audit/retention.js";
 
 const config = loadConfig();

@@ -1,28 +1,20 @@
 // The one way the app talks to PostgreSQL: Prisma Client over adapter-pg over a pg Pool we own, whether
 // the server is real (DATABASE_URL) or the embedded PGlite socket server. Owning the pool lets us count
 // statements, run health checks outside Prisma, and reset the embedded session on reconnect.
-import { createHash } from "node:crypto";
 import pg from "pg";
-import { parse as parseConnectionString } from "pg-connection-string";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { Config } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { connectionFailureReason, describeTarget } from "./connection-errors.js";
 import { startEmbeddedPostgres, type DbLog, type EmbeddedPostgres } from "./embedded.js";
+import { createCounter, createStatementNamer, instrument, internalQuery, uncountedQuery } from "./statements.js";
+import type { StatementCounter } from "./statements.js";
+
+export type { StatementCounter } from "./statements.js";
+export { connectionFailureReason } from "./connection-errors.js";
+export { createStatementNamer } from "./statements.js";
 
 export type { DbLog, DbLogLevel } from "./embedded.js";
-
-/**
- * Statements sent to the database by Prisma through this Database's pool, inside and outside
- * transactions: BEGIN / SET TRANSACTION / SAVEPOINT / COMMIT / ROLLBACK count like any other statement.
- * Not counted: `ping`, the start-up reachability check and the embedded session reset, so health checks
- * do not disturb tests that compare statement counts.
- */
-export interface StatementCounter {
-  count: number;
-  /** SQL texts since the last reset (the most recent LOG_LIMIT of them). */
-  log: string[];
-  reset(): void;
-}
 
 export interface PingResult {
   ok: boolean;
@@ -56,124 +48,19 @@ export class DatabaseUnreachableError extends Error {
 }
 
 const START_TIMEOUT_MS = 5000;
-const LOG_LIMIT = 1000;
-
-type RawQuery = (sql: string) => Promise<pg.QueryResult>;
-// The unwrapped `query` of each pooled client, for statements that must not be counted.
-const rawQueries = new WeakMap<pg.ClientBase, RawQuery>();
-
-function createCounter(): StatementCounter {
-  const counter: StatementCounter = {
-    count: 0,
-    log: [],
-    reset() {
-      counter.count = 0;
-      counter.log = [];
-    },
-  };
-  return counter;
-}
-
-function sqlOf(arg: unknown): string {
-  if (typeof arg === "string") return arg;
-  if (arg !== null && typeof arg === "object" && "text" in arg && typeof arg.text === "string") return arg.text;
-  return "<unknown>";
-}
-
-/** Wraps the client's `query` so every statement sent through it is counted. */
-function instrument(client: pg.ClientBase, counter: StatementCounter): void {
-  const original = client.query;
-  rawQueries.set(client, (sql) => Reflect.apply(original, client, [sql]) as Promise<pg.QueryResult>);
-  const counted = function (this: pg.ClientBase, ...args: unknown[]): unknown {
-    counter.count++;
-    counter.log.push(sqlOf(args[0]));
-    if (counter.log.length > LOG_LIMIT) counter.log.splice(0, counter.log.length - LOG_LIMIT);
-    return Reflect.apply(original, this, args);
-  };
-  client.query = counted as typeof client.query;
-}
-
-const MAX_NAMED_STATEMENTS = 1000;
 
 /**
- * Names prepared statements by a hash of their SQL, so a repeated query reuses its server-side plan.
- * Server-side statements are never deallocated while a connection lives, and some Prisma SQL varies
- * with the input (an `IN` list per length), so after MAX_NAMED_STATEMENTS distinct texts new ones go
- * unnamed ("" = pg's unnamed statement) rather than grow every connection's memory without bound.
+ * Every interactive transaction's bounds. Longer than Prisma's 2 s default wait: sign-in and revoke
+ * bursts queue on the pool (one connection when embedded) and on the audit-chain lock, and for an
+ * auth gateway waiting briefly beats failing the request (100 concurrent sign-ins failed with 2 s).
  */
-export function createStatementNamer(limit = MAX_NAMED_STATEMENTS): (query: { sql: string }) => string {
-  const names = new Map<string, string>();
-  return ({ sql }) => {
-    const known = names.get(sql);
-    if (known !== undefined) return known;
-    if (names.size >= limit) return "";
-    const name = `s_${createHash("sha1").update(sql).digest("hex").slice(0, 16)}`;
-    names.set(sql, name);
-    return name;
-  };
-}
-
-/** Runs `sql` on a pooled connection without counting it. */
-async function internalQuery(pool: pg.Pool, sql: string, opts: { dropConnection?: boolean } = {}): Promise<void> {
-  const client = await pool.connect();
-  try {
-    const raw = rawQueries.get(client);
-    if (raw) await raw(sql);
-    else await client.query(sql);
-    client.release(opts.dropConnection === true);
-  } catch (err) {
-    // A failed health query may mean a broken socket: drop the connection rather than reuse it.
-    client.release(err instanceof Error ? err : true);
-    throw err;
-  }
-}
-
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(Object.assign(new Error(`timed out after ${ms} ms`), { code: "AG_TIMEOUT" })), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-interface Target {
-  hostPort: string;
-  database: string;
-  password: string | undefined;
-}
-
-function describeTarget(url: string): Target {
-  const parsed = parseConnectionString(url);
-  const host = parsed.host ?? "localhost";
-  const port = parsed.port ?? "5432";
-  const hostPort = host.startsWith("/") ? `${host} (port ${port})` : host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-  return { hostPort, database: parsed.database ?? "", password: parsed.password ?? undefined };
-}
-
-const SOCKET_REASONS: Record<string, string> = {
-  ECONNREFUSED: "connection refused",
-  ECONNRESET: "connection reset by the server",
-  ENOTFOUND: "host not found",
-  EAI_AGAIN: "host name lookup failed",
-  EHOSTUNREACH: "host unreachable",
-  ENETUNREACH: "network unreachable",
-  ETIMEDOUT: "connection timed out",
-  ENOENT: "no such socket file",
-};
-
-/** One short line, password removed, for why a connection or query failed. */
-export function connectionFailureReason(err: unknown, password?: string): string {
-  // Node's happy-eyeballs connect reports an AggregateError whose `code` is the first attempt's.
-  const first = err instanceof AggregateError && err.errors[0] instanceof Error ? err.errors[0] : err;
-  const code = (first as { code?: unknown } | null)?.code ?? (err as { code?: unknown } | null)?.code;
-  const message = first instanceof Error ? first.message : String(first);
-  let reason: string;
-  if (typeof code === "string" && SOCKET_REASONS[code]) reason = SOCKET_REASONS[code];
-  else if (code === "AG_TIMEOUT") reason = message;
-  else if (/connection timeout|timeout exceeded when trying to connect/i.test(message)) reason = "timed out connecting";
-  else reason = message || "unknown error";
-  reason = reason.split("\n")[0] ?? reason;
-  return password ? reason.split(password).join("***") : reason;
 }
 
 /** A pg Client that, before connecting, waits until the embedded server has let go of the previous connection. */
@@ -217,9 +104,8 @@ export async function createDatabase(config: Config, opts: { log?: DbLog } = {})
         // A fresh pg client knows no prepared statements, but the PGlite session still has those of
         // earlier connections (ours or the migration runner's): "prepared statement s_… already exists".
         // DISCARD ALL also drops leftover session settings, temp tables and advisory locks.
-        const raw = rawQueries.get(client);
-        await raw?.("ROLLBACK");
-        await raw?.("DISCARD ALL");
+        await uncountedQuery(client, "ROLLBACK");
+        await uncountedQuery(client, "DISCARD ALL");
       }
     },
   });
@@ -248,9 +134,7 @@ export async function createDatabase(config: Config, opts: { log?: DbLog } = {})
     onPoolError: (err) => log?.("warn", "database pool error", { reason: connectionFailureReason(err, target.password) }),
     onConnectionError: (err) => log?.("warn", "database connection error", { reason: connectionFailureReason(err, target.password) }),
   });
-  // Wait for a pooled connection as long as pg itself does (connectionTimeoutMillis), not Prisma's 2 s
-  // default: under a burst, queueing briefly beats failing the request.
-  const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: START_TIMEOUT_MS, timeout: 10_000 } });
+  const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   log?.("info", "database connected", { target: `${target.hostPort}/${target.database}`, embedded });
 
   const ping = async (timeoutMs = 2000): Promise<PingResult> => {

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { PasswordHasher } from "../modules/credentials/passwords.js";
 import { ADMIN_ROLE_KEY, MEMBER_ROLE_KEY, PERMISSIONS, PERMISSION_KEYS } from "../modules/rbac/catalogue.js";
-import { normaliseEmail } from "../modules/users/records.js";
+import { normaliseEmail } from "../modules/users/user.js";
 
 export interface SeedResult {
   adminEmail: string;

@@ -1,4 +1,4 @@
-// Pothos builder: configuration only. Types, queries and mutations live in one file per domain type.
+// Pothos builder: configuration only. Types, queries and mutations live in each module's schema.ts.
 import SchemaBuilder from "@pothos/core";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
@@ -9,9 +9,9 @@ import type PrismaTypes from "../generated/pothos-prisma-types.js";
 import { getDatamodel } from "../generated/pothos-prisma-types.js";
 import type { Context } from "../server/context.js";
 import type { PermissionKey } from "../modules/rbac/catalogue.js";
-import type { Viewer } from "../modules/types.js";
+import type { Viewer } from "../modules/sessions/session.js";
 import { ForbiddenError, UnauthenticatedError, ValidationError, AppError, ErrorCode } from "../errors.js";
-import { decodeId, encodeId } from "./global-id.js";
+import { GLOBAL_ID_ERRORS_PLUGIN, decodeId, encodeId } from "./global-id.js";
 
 export type Scalars = {
   DateTime: { Input: Date; Output: Date };
@@ -26,8 +26,9 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: true;
 }>({
-  // Order matters: errors wraps scope-auth, so FORBIDDEN can be a typed result.
-  plugins: [ErrorsPlugin, RelayPlugin, ScopeAuthPlugin, PrismaPlugin, ComplexityPlugin],
+  // Order matters: errors wraps scope-auth (so FORBIDDEN can be a typed result) and the global-id
+  // plugin (so an ID of the wrong type can be one too).
+  plugins: [ErrorsPlugin, GLOBAL_ID_ERRORS_PLUGIN, RelayPlugin, ScopeAuthPlugin, PrismaPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   prisma: {
@@ -65,6 +66,8 @@ export const builder = new SchemaBuilder<{
   },
   errors: {
     defaultTypes: [],
+    // Lets a malformed global-ID argument (decoded before the resolver runs) be a typed InvalidIdError.
+    unsafelyHandleInputErrors: true,
   },
   complexity: {
     defaultComplexity: 1,

@@ -1,12 +1,22 @@
 // Per-request context, built once per request: the viewer (or null), request metadata, and fresh
 // DataLoaders so batching never leaks data between requests.
-import { randomUUID } from "node:crypto";
-import type { App } from "../app.js";
-import type { RequestMeta, Viewer } from "../modules/types.js";
+import type DataLoader from "dataloader";
+import type { App, RequestMeta } from "../app.js";
 import type { PermissionKey } from "../modules/rbac/catalogue.js";
-import { createLoaders } from "./loaders.js";
-import type { Loaders } from "./loaders.js";
-import { bearerToken, resolveViewer } from "../modules/sessions/lifecycle.js";
+import { createPermissionLoaders } from "../modules/rbac/permission-cache.js";
+import type { PermissionLoaders } from "../modules/rbac/permission-cache.js";
+import { createSessionLoader } from "../modules/sessions/session.js";
+import type { SessionRecord, Viewer } from "../modules/sessions/session.js";
+import { bearerToken } from "../modules/sessions/tokens.js";
+import { resolveViewer } from "../modules/sessions/validate.js";
+import { createUserLoader } from "../modules/users/user.js";
+import type { UserRecord } from "../modules/users/user.js";
+import { requestIdOf } from "./plugins/request-id.js";
+
+export interface Loaders extends PermissionLoaders {
+  users: DataLoader<string, UserRecord | null>;
+  sessions: DataLoader<string, SessionRecord | null>;
+}
 
 export interface Context {
   app: App;
@@ -23,24 +33,20 @@ export interface ServerContext {
 
 export function requestMeta(app: App, request: Request, server: ServerContext | undefined): RequestMeta {
   const forwarded = app.config.TRUST_PROXY ? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined;
-  const ip = forwarded || server?.req?.socket?.remoteAddress || null;
-  const incomingId = request.headers.get("x-request-id");
   return {
-    // Accept a caller's request id only if it looks like one, so logs cannot be injected into.
-    requestId: incomingId && /^[\w.-]{8,128}$/.test(incomingId) ? incomingId : randomUUID(),
-    ip,
+    requestId: requestIdOf(request),
+    ip: forwarded || server?.req?.socket?.remoteAddress || null,
     userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null,
   };
 }
 
 export async function createContext(app: App, request: Request, server?: ServerContext): Promise<Context> {
-  const meta = requestMeta(app, request, server);
-  const loaders = createLoaders(app);
+  const loaders: Loaders = { users: createUserLoader(app), sessions: createSessionLoader(app), ...createPermissionLoaders(app) };
   const viewer = await resolveViewer(app, bearerToken(request.headers.get("authorization")));
   return {
     app,
     viewer,
-    request: meta,
+    request: requestMeta(app, request, server),
     loaders,
     hasPermission: async (key) => (viewer ? (await loaders.permissions.load(viewer.user.id)).has(key) : false),
   };

@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, normalize } from "node:path";
-import type { GraphiQLOptions } from "graphql-yoga";
+import type { GraphiQLOptions, Plugin } from "graphql-yoga";
 
 export const GRAPHIQL_ASSET_PREFIX = "/graphiql-assets/";
 
@@ -47,4 +47,15 @@ export async function graphiqlAsset(pathname: string): Promise<Response | null> 
     cache.set(rel, body);
   }
   return new Response(new Uint8Array(body), { headers: { "content-type": type, "cache-control": "public, max-age=86400" } });
+}
+
+/** Serves the assets under GRAPHIQL_ASSET_PREFIX for GET requests. */
+export function useGraphiQLAssets(): Plugin {
+  return {
+    async onRequest({ request, url, endResponse }) {
+      if (request.method !== "GET") return;
+      const asset = await graphiqlAsset(url.pathname);
+      if (asset) endResponse(asset);
+    },
+  };
 }

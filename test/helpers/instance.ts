@@ -2,7 +2,7 @@
 // and seeded database, the real cache, a statement counter and `signInAs()`.
 import { randomBytes } from "node:crypto";
 import type { App } from "../../src/app.js";
-import { closeApp, createApp } from "../../src/app-factory.js";
+import { closeApp, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import type { Config } from "../../src/config.js";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
@@ -10,7 +10,7 @@ import { createLogger } from "../../src/observability/log.js";
 import type { Logger } from "../../src/observability/log.js";
 import { createGateway } from "../../src/server/yoga.js";
 import type { Gateway } from "../../src/server/yoga.js";
-import type { Clock } from "../../src/modules/types.js";
+import type { Clock } from "../../src/app.js";
 import { ADMIN_ROLE_KEY } from "../../src/modules/rbac/catalogue.js";
 import { REDIS_URL, TEST_ADMIN, TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "./pg.js";
 

@@ -5,19 +5,7 @@
 import { Prisma } from "../../generated/prisma/client.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { AuditEventType } from "../../generated/prisma/enums.js";
-import { InvalidCursorError, ValidationError } from "../../errors.js";
-
-export interface AuditEventRecord {
-  id: bigint;
-  type: AuditEventType;
-  actorUserId: string | null;
-  subjectUserId: string | null;
-  sessionId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  metadata: unknown;
-  createdAt: Date;
-}
+import { InvalidCursorError } from "../../errors.js";
 
 export const AUDIT_EVENT_SELECT = {
   id: true,
@@ -29,7 +17,9 @@ export const AUDIT_EVENT_SELECT = {
   userAgent: true,
   metadata: true,
   createdAt: true,
-} as const;
+} as const satisfies Prisma.AuditEventSelect;
+
+export type AuditEventRecord = Prisma.AuditEventGetPayload<{ select: typeof AUDIT_EVENT_SELECT }>;
 
 export interface AuditFilter {
   types?: readonly AuditEventType[] | null;
@@ -42,17 +32,16 @@ export interface AuditFilter {
   until?: Date | null;
 }
 
-export interface PageArgs {
-  first?: number | null;
-  after?: string | null;
-  last?: number | null;
-  before?: string | null;
-}
-
-export interface AuditPage {
-  rows: AuditEventRecord[];
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
+/**
+ * One page's keyset window, in the trail's order (newest first): `olderThan`/`newerThan` are the
+ * exclusive id bounds from the cursors, `limit` the rows to fetch, and `oldestFirst` asks for the rows
+ * nearest `newerThan` first (paging backwards).
+ */
+export interface AuditWindow {
+  olderThan: bigint | null;
+  newerThan: bigint | null;
+  limit: number;
+  oldestFirst: boolean;
 }
 
 const CURSOR_PREFIX = "ae:";
@@ -75,44 +64,16 @@ export function decodeAuditCursor(cursor: string): bigint {
   return id;
 }
 
-interface Window {
-  /** Newest first (forward) or oldest first (backward, reversed before returning). */
-  descending: boolean;
-  size: number;
-  /** Exclusive bound on id coming from the cursor. */
-  below: bigint | null;
-  above: bigint | null;
-}
-
-function windowOf(args: PageArgs, defaultSize: number): Window {
-  if (args.first != null && args.last != null) {
-    throw new ValidationError([{ path: "last", message: "Pass either first or last, not both." }]);
-  }
-  const below = args.after ? decodeAuditCursor(args.after) : null;
-  const above = args.before ? decodeAuditCursor(args.before) : null;
-  if (args.last != null) return { descending: false, size: args.last, below, above };
-  return { descending: true, size: args.first ?? defaultSize, below, above };
-}
-
-function pageOf(rows: AuditEventRecord[], w: Window, args: PageArgs): AuditPage {
-  const more = rows.length > w.size;
-  const page = rows.slice(0, w.size);
-  if (w.descending) return { rows: page, hasNextPage: more, hasPreviousPage: args.after != null };
-  return { rows: page.reverse(), hasNextPage: args.before != null, hasPreviousPage: more };
-}
-
-function idBounds(w: Window): Prisma.BigIntFilter<"AuditEvent"> | undefined {
-  if (w.below === null && w.above === null) return undefined;
-  return { ...(w.below !== null ? { lt: w.below } : {}), ...(w.above !== null ? { gt: w.above } : {}) };
+function idBounds(w: AuditWindow): Prisma.BigIntFilter<"AuditEvent"> | undefined {
+  if (w.olderThan === null && w.newerThan === null) return undefined;
+  return { ...(w.olderThan !== null ? { lt: w.olderThan } : {}), ...(w.newerThan !== null ? { gt: w.newerThan } : {}) };
 }
 
 /** One page of `auditEvents`: a single statement. */
-export async function findAuditEvents(db: PrismaClient, filter: AuditFilter, args: PageArgs, defaultSize: number): Promise<AuditPage> {
-  const w = windowOf(args, defaultSize);
-  if (w.size === 0) return { rows: [], hasNextPage: false, hasPreviousPage: false };
+export async function findAuditEvents(db: PrismaClient, filter: AuditFilter, w: AuditWindow): Promise<AuditEventRecord[]> {
   const id = idBounds(w);
   const createdAt = filter.since || filter.until ? { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } : undefined;
-  const rows = await db.auditEvent.findMany({
+  return db.auditEvent.findMany({
     where: {
       ...(id ? { id } : {}),
       ...(filter.types && filter.types.length > 0 ? { type: { in: [...filter.types] } } : {}),
@@ -121,11 +82,10 @@ export async function findAuditEvents(db: PrismaClient, filter: AuditFilter, arg
       ...(filter.sessionId ? { sessionId: filter.sessionId } : {}),
       ...(createdAt ? { createdAt } : {}),
     },
-    orderBy: { id: w.descending ? "desc" : "asc" },
-    take: w.size + 1,
+    orderBy: { id: w.oldestFirst ? "asc" : "desc" },
+    take: w.limit,
     select: AUDIT_EVENT_SELECT,
   });
-  return pageOf(rows, w, args);
 }
 
 /**
@@ -133,13 +93,11 @@ export async function findAuditEvents(db: PrismaClient, filter: AuditFilter, arg
  * would make Postgres bitmap-scan and sort ALL of the user's events for every page; two index range
  * scans each stopped at `first + 1`, merged by id, keep a page bounded.
  */
-export async function findUserAuditEvents(db: PrismaClient, userId: string, args: PageArgs, defaultSize: number): Promise<AuditPage> {
-  const w = windowOf(args, defaultSize);
-  if (w.size === 0) return { rows: [], hasNextPage: false, hasPreviousPage: false };
-  const dir = Prisma.raw(w.descending ? "DESC" : "ASC");
-  const bounds = Prisma.sql`${w.below !== null ? Prisma.sql`AND id < ${w.below}` : Prisma.empty} ${w.above !== null ? Prisma.sql`AND id > ${w.above}` : Prisma.empty}`;
-  const take = w.size + 1;
-  const rows = await db.$queryRaw<AuditEventRecord[]>`
+export async function findUserAuditEvents(db: PrismaClient, userId: string, w: AuditWindow): Promise<AuditEventRecord[]> {
+  const dir = Prisma.raw(w.oldestFirst ? "ASC" : "DESC");
+  const bounds = Prisma.sql`${w.olderThan !== null ? Prisma.sql`AND id < ${w.olderThan}` : Prisma.empty} ${w.newerThan !== null ? Prisma.sql`AND id > ${w.newerThan}` : Prisma.empty}`;
+  const take = w.limit;
+  return db.$queryRaw<AuditEventRecord[]>`
     SELECT id, type::text AS type, actor_user_id::text AS "actorUserId", subject_user_id::text AS "subjectUserId",
            session_id::text AS "sessionId", ip, user_agent AS "userAgent", metadata, created_at AS "createdAt"
     FROM audit_events
@@ -149,7 +107,6 @@ export async function findUserAuditEvents(db: PrismaClient, userId: string, args
       (SELECT id FROM audit_events WHERE subject_user_id = ${userId}::uuid ${bounds} ORDER BY id ${dir} LIMIT ${take}))
     ORDER BY id ${dir}
     LIMIT ${take}`;
-  return pageOf(rows, w, args);
 }
 
 /** Events by id, in the order asked (null where missing): `node(id)` lookups. */

@@ -1,10 +1,39 @@
-import type { App } from "../../app.js";
-import type { AuditOptions } from "./append.js";
+// The audit trail's writer bound to one gateway: its key, its size limit and its clock, so callers
+// record an event with `app.audit.record(tx, event, request)` inside the transaction of the change.
+import type { Clock, RequestMeta } from "../../app.js";
+import type { Config } from "../../config.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import type { Viewer } from "../sessions/session.js";
+import { record } from "./append.js";
+import type { AuditEventInput, AuditOptions } from "./append.js";
 
 // Without AUDIT_IP_KEY the IP digest is still keyed, but with a public constant: set the variable in
 // production so pseudonymised IPs cannot be recovered by hashing all IPv4 addresses.
 const DEFAULT_IP_KEY = "authgraph-audit-ip-digest-v1";
 
-export function auditOptions(app: App): AuditOptions {
-  return { ipKey: app.config.AUDIT_IP_KEY ?? DEFAULT_IP_KEY, metadataMaxBytes: app.config.AUDIT_METADATA_MAX_BYTES };
+export interface AuditRecorder {
+  readonly options: AuditOptions;
+  /** Appends `event`; call it as the last statement of the change's transaction (see append.ts). */
+  record(tx: Prisma.TransactionClient, event: AuditEventInput, request: Pick<RequestMeta, "ip" | "userAgent"> | null): Promise<bigint>;
 }
+
+export function createAuditRecorder(config: Pick<Config, "AUDIT_IP_KEY" | "AUDIT_METADATA_MAX_BYTES">, clock: Clock): AuditRecorder {
+  const options: AuditOptions = { ipKey: config.AUDIT_IP_KEY ?? DEFAULT_IP_KEY, metadataMaxBytes: config.AUDIT_METADATA_MAX_BYTES };
+  return {
+    options,
+    record: (tx, event, request) => record(tx, event, request, options, clock.now()),
+  };
+}
+
+/** Who did it, as every event about a signed-in caller's action records it. */
+export function actorFields(viewer: Viewer): Pick<AuditEventInput, "actorUserId" | "sessionId"> {
+  return { actorUserId: viewer.user.id, sessionId: viewer.session.id };
+}
+
+/** Who started a maintenance job: an admin through a mutation, or nobody (interval job, CLI). */
+export interface JobActor {
+  userId: string | null;
+  request: RequestMeta | null;
+}
+
+export const SYSTEM_ACTOR: JobActor = { userId: null, request: null };

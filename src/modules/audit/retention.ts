@@ -9,19 +9,11 @@
 // while a purge runs (or after one crashed) the verifier sees the first row inside the announced prefix.
 import type { App } from "../../app.js";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
-import { auditOptions } from "./recorder.js";
-import { pseudonymiseIp, record } from "./append.js";
-import type { RequestMeta } from "../types.js";
+import { SYSTEM_ACTOR } from "./recorder.js";
+import type { JobActor } from "./recorder.js";
+import { pseudonymiseIp } from "./append.js";
 
 type Tx = Prisma.TransactionClient;
-
-/** Who started the job: an admin through the mutation, or nobody (interval job, CLI). */
-export interface AuditJobActor {
-  userId: string | null;
-  request: RequestMeta | null;
-}
-
-const SYSTEM: AuditJobActor = { userId: null, request: null };
 
 // Serialise planning among instances (each runs the interval job); appends still take the chain lock.
 const PURGE_PLAN_LOCK = 7_134_559_201_338n;
@@ -82,7 +74,7 @@ interface PurgePlan {
   remaining: number;
 }
 
-async function planPurge(app: App, actor: AuditJobActor): Promise<PurgePlan | null> {
+async function planPurge(app: App, actor: JobActor): Promise<PurgePlan | null> {
   const now = app.clock.now();
   const cutoff = new Date(now.getTime() - app.config.AUDIT_RETENTION_DAYS * DAY_MS);
   return app.db.prisma.$transaction(async (tx) => {
@@ -100,7 +92,7 @@ async function planPurge(app: App, actor: AuditJobActor): Promise<PurgePlan | nu
     if (throughId === null) return null;
     const last = await tx.auditEvent.findUniqueOrThrow({ where: { id: throughId }, select: { hash: true } });
     const count = await tx.auditEvent.count({ where: { id: { lte: throughId } } });
-    await record(
+    await app.audit.record(
       tx,
       {
         type: "RETENTION_PURGED",
@@ -108,8 +100,6 @@ async function planPurge(app: App, actor: AuditJobActor): Promise<PurgePlan | nu
         metadata: { count, anchor: last.hash, anchorEventId: throughId.toString(), cutoff: cutoff.toISOString(), retentionDays: app.config.AUDIT_RETENTION_DAYS },
       },
       actor.request,
-      auditOptions(app),
-      now,
     );
     return { throughId, remaining: count };
   });
@@ -134,7 +124,7 @@ async function deletePrefix(app: App, plan: PurgePlan): Promise<number> {
 }
 
 /** Delete events older than the retention window; returns how many this call deleted. */
-export async function purgeExpiredAuditEvents(app: App, actor: AuditJobActor = SYSTEM): Promise<number> {
+export async function purgeExpiredAuditEvents(app: App, actor: JobActor = SYSTEM_ACTOR): Promise<number> {
   let total = 0;
   // A resumed plan may be followed by a fresh one; two rounds cover that, a third finds nothing.
   for (let round = 0; round < 3; round++) {
@@ -151,7 +141,7 @@ interface PseudonymisePlan {
   throughId: bigint;
 }
 
-async function planPseudonymise(app: App, actor: AuditJobActor, days: number): Promise<PseudonymisePlan | null> {
+async function planPseudonymise(app: App, actor: JobActor, days: number): Promise<PseudonymisePlan | null> {
   const now = app.clock.now();
   const cutoff = new Date(now.getTime() - days * DAY_MS);
   return app.db.prisma.$transaction(async (tx) => {
@@ -167,7 +157,7 @@ async function planPseudonymise(app: App, actor: AuditJobActor, days: number): P
     const [counted] = await tx.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM audit_events
       WHERE id > ${prevThrough} AND id <= ${throughId} AND ip IS NOT NULL AND ip NOT LIKE 'pseudo:%'`;
-    await record(
+    await app.audit.record(
       tx,
       {
         type: "IP_PSEUDONYMISED",
@@ -175,20 +165,18 @@ async function planPseudonymise(app: App, actor: AuditJobActor, days: number): P
         metadata: { count: Number(counted?.n ?? 0n), fromEventId: prevThrough.toString(), throughEventId: throughId.toString(), cutoff: cutoff.toISOString() },
       },
       actor.request,
-      auditOptions(app),
-      now,
     );
     return { fromId: prevFrom, throughId };
   });
 }
 
 /** Replace raw IPs of events older than AUDIT_IP_PSEUDONYMISE_DAYS (0 = off); returns how many. */
-export async function pseudonymiseAuditIps(app: App, actor: AuditJobActor = SYSTEM): Promise<number> {
+export async function pseudonymiseAuditIps(app: App, actor: JobActor = SYSTEM_ACTOR): Promise<number> {
   const days = app.config.AUDIT_IP_PSEUDONYMISE_DAYS;
   if (days <= 0) return 0;
   const plan = await planPseudonymise(app, actor, days);
   if (!plan) return 0;
-  const { ipKey } = auditOptions(app);
+  const { ipKey } = app.audit.options;
   const batch = app.config.AUDIT_PURGE_BATCH_SIZE;
   let cursor = plan.fromId;
   let total = 0;
@@ -221,7 +209,7 @@ export interface AuditRetentionResult {
 }
 
 /** The retention job: purge first (no point pseudonymising rows about to go), then pseudonymise. */
-export async function purgeAuditEvents(app: App, actor: AuditJobActor = SYSTEM): Promise<AuditRetentionResult> {
+export async function purgeAuditEvents(app: App, actor: JobActor = SYSTEM_ACTOR): Promise<AuditRetentionResult> {
   const purgedCount = await purgeExpiredAuditEvents(app, actor);
   const pseudonymisedCount = await pseudonymiseAuditIps(app, actor);
   return { purgedCount, pseudonymisedCount };

@@ -1,50 +1,26 @@
 // The audit trail's GraphQL face: AuditEvent nodes, the `auditEvents` connection, `User.auditEvents`,
-// `auditIntegrity` and the `purgeAuditEvents` mutation. The work is in src/auth/audit-*.ts.
-import type { SessionRecord } from "../types.js";
-import DataLoader from "dataloader";
-import { AuditEventType } from "../../generated/prisma/enums.js";
-import type { Context } from "../../server/context.js";
-import type { PermissionKey } from "../rbac/catalogue.js";
-import { auditOptions } from "./recorder.js";
-import { encodeAuditCursor, findAuditEvents, findAuditEventsByIds, findUserAuditEvents } from "./query.js";
-import type { AuditEventRecord, AuditPage, PageArgs } from "./query.js";
-import { SESSION_SELECT } from "../sessions/store.js";
-import { verifyAuditChain } from "./verify.js";
-import type { IntegrityReport } from "./verify.js";
-import { purgeAuditEvents } from "./retention.js";
-import type { AuditRetentionResult } from "./retention.js";
+// `auditIntegrity` and the `purgeAuditEvents` mutation.
 import { InvalidIdError } from "../../errors.js";
+import { AuditEventType } from "../../generated/prisma/enums.js";
 import { builder } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
-import { decodeIdOf, encodeId } from "../../graphql/global-id.js";
+import { encodeId } from "../../graphql/global-id.js";
+import { keysetConnection } from "../../graphql/pagination.js";
+import type { KeysetWindow, PageArgs } from "../../graphql/pagination.js";
+import type { Context } from "../../server/context.js";
+import type { PermissionKey } from "../rbac/catalogue.js";
 import { SessionRef } from "../sessions/schema.js";
-import { assertPageSize, UserRef } from "../users/schema.js";
+import { UserRef } from "../users/schema.js";
+import { decodeAuditCursor, encodeAuditCursor, findAuditEvents, findAuditEventsByIds, findUserAuditEvents } from "./query.js";
+import type { AuditEventRecord, AuditWindow } from "./query.js";
+import { purgeAuditEvents } from "./retention.js";
+import type { AuditRetentionResult } from "./retention.js";
+import { verifyAuditChain } from "./verify.js";
+import type { IntegrityReport } from "./verify.js";
 
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
-const DEFAULT_PAGE_SIZE = 20;
 
 export const AuditEventTypeEnum = builder.enumType("AuditEventType", { values: Object.values(AuditEventType) });
-
-const { tokenHash: _tokenHash, ...PUBLIC_SESSION_SELECT } = SESSION_SELECT;
-
-// Sessions referenced by a page load in ONE query per request batch. Kept here, keyed by the request's
-// context, because only audit events look sessions up by a bare id.
-const sessionLoaders = new WeakMap<Context, DataLoader<string, SessionRecord | null>>();
-function sessionLoader(ctx: Context): DataLoader<string, SessionRecord | null> {
-  let loader = sessionLoaders.get(ctx);
-  if (!loader) {
-    loader = new DataLoader(async (ids) => {
-      const rows = await ctx.app.db.prisma.session.findMany({
-        where: { id: { in: [...ids] } },
-        select: PUBLIC_SESSION_SELECT,
-      });
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
-    sessionLoaders.set(ctx, loader);
-  }
-  return loader;
-}
 
 /**
  * Whether the viewer may see a user/session an event points at: their own, or with the type's read
@@ -83,14 +59,14 @@ builder.node(AuditEventRef, {
       description: "Who did it; null for system jobs, deleted users, or users you may not see.",
       // Visibility is decided in the resolver (mayFollow), so the User type's own check is granted.
       grantScopes: ["owner"],
-      resolve: (e, _a, ctx) => relatedUser(ctx, e.actorUserId) as never,
+      resolve: (e, _a, ctx) => relatedUser(ctx, e.actorUserId),
     }),
     subject: t.field({
       type: UserRef,
       nullable: true,
       description: "Whom it concerns; null when none, deleted, or not visible to you.",
       grantScopes: ["owner"],
-      resolve: (e, _a, ctx) => relatedUser(ctx, e.subjectUserId) as never,
+      resolve: (e, _a, ctx) => relatedUser(ctx, e.subjectUserId),
     }),
     session: t.field({
       type: SessionRef,
@@ -99,8 +75,8 @@ builder.node(AuditEventRef, {
       grantScopes: ["owner"],
       resolve: async (e, _a, ctx) => {
         if (!e.sessionId) return null;
-        const s = await sessionLoader(ctx).load(e.sessionId);
-        return s && (await mayFollow(ctx, s.userId, "sessions:read")) ? (s as never) : null;
+        const s = await ctx.loaders.sessions.load(e.sessionId);
+        return s && (await mayFollow(ctx, s.userId, "sessions:read")) ? s : null;
       },
     }),
     ip: t.exposeString("ip", { nullable: true, description: "Client IP, or `pseudo:<hex>` (its keyed digest) once pseudonymised." }),
@@ -113,30 +89,20 @@ builder.node(AuditEventRef, {
 const AuditEventsFilter = builder.inputType("AuditEventsFilter", {
   fields: (t) => ({
     types: t.field({ type: [AuditEventTypeEnum], required: false }),
-    actorId: t.id({ required: false, description: "User ID of the actor." }),
-    subjectId: t.id({ required: false, description: "User ID of the subject." }),
-    sessionId: t.id({ required: false, description: "Session ID." }),
+    actorId: t.globalID({ for: UserRef, required: false, description: "User ID of the actor." }),
+    subjectId: t.globalID({ for: UserRef, required: false, description: "User ID of the subject." }),
+    sessionId: t.globalID({ for: SessionRef, required: false, description: "Session ID." }),
     since: t.field({ type: "DateTime", required: false, description: "Created at or after (inclusive)." }),
     until: t.field({ type: "DateTime", required: false, description: "Created before (exclusive)." }),
   }),
 });
 
-function connectionOf(page: AuditPage) {
-  const edges = page.rows.map((node) => ({ cursor: encodeAuditCursor(node.id), node }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
-}
-
-function pageArgs(args: PageArgs, max: number): PageArgs {
-  assertPageSize(args.first, args.last, max);
-  return args;
+/** The trail reads newest first: `after` a cursor means older than it, `before` means newer. */
+function auditPage(args: PageArgs, ctx: Context, load: (w: AuditWindow) => Promise<AuditEventRecord[]>) {
+  const cursors = { parse: decodeAuditCursor, of: (e: AuditEventRecord) => encodeAuditCursor(e.id) };
+  return keysetConnection(args, ctx, cursors, (w: KeysetWindow<bigint>) =>
+    load({ olderThan: w.after, newerThan: w.before, limit: w.limit, oldestFirst: w.inverted }),
+  );
 }
 
 builder.queryField("auditEvents", (t) =>
@@ -145,18 +111,17 @@ builder.queryField("auditEvents", (t) =>
     description: "The audit trail, newest first. Requires audit:read.",
     authScopes: { permission: "audit:read" },
     args: { filter: t.arg({ type: AuditEventsFilter, required: false }) },
-    resolve: async (_r, args, ctx) => {
-      const page = pageArgs(args, ctx.app.config.GRAPHQL_MAX_PAGE_SIZE);
+    resolve: (_r, args, ctx) => {
       const f = args.filter;
       const filter = {
         types: f?.types ?? null,
-        actorUserId: f?.actorId ? decodeIdOf("User", String(f.actorId)) : null,
-        subjectUserId: f?.subjectId ? decodeIdOf("User", String(f.subjectId)) : null,
-        sessionId: f?.sessionId ? decodeIdOf("Session", String(f.sessionId)) : null,
+        actorUserId: f?.actorId?.id ?? null,
+        subjectUserId: f?.subjectId?.id ?? null,
+        sessionId: f?.sessionId?.id ?? null,
         since: f?.since ?? null,
         until: f?.until ?? null,
       };
-      return connectionOf(await findAuditEvents(ctx.app.db.prisma, filter, page, DEFAULT_PAGE_SIZE));
+      return auditPage(args, ctx, (w) => findAuditEvents(ctx.app.db.prisma, filter, w));
     },
   }),
 );
@@ -166,10 +131,7 @@ builder.prismaObjectField(UserRef, "auditEvents", (t) =>
     type: AuditEventRef,
     description: "Events this user acted in or that concern them, newest first.",
     authScopes: (user) => ({ self: user.id, permission: "audit:read" }),
-    resolve: async (user, args, ctx) => {
-      const page = pageArgs(args, ctx.app.config.GRAPHQL_MAX_PAGE_SIZE);
-      return connectionOf(await findUserAuditEvents(ctx.app.db.prisma, user.id, page, DEFAULT_PAGE_SIZE));
-    },
+    resolve: (user, args, ctx) => auditPage(args, ctx, (w) => findUserAuditEvents(ctx.app.db.prisma, user.id, w)),
   }),
 );
 
@@ -197,7 +159,7 @@ builder.queryField("auditIntegrity", (t) =>
       since: t.arg({ type: "DateTime", required: false }),
       until: t.arg({ type: "DateTime", required: false }),
     },
-    resolve: (_r, args, ctx) => verifyAuditChain(ctx.app.db.prisma, { ipKey: auditOptions(ctx.app).ipKey }, { since: args.since ?? null, until: args.until ?? null }),
+    resolve: (_r, args, ctx) => verifyAuditChain(ctx.app.db.prisma, { ipKey: ctx.app.audit.options.ipKey }, { since: args.since ?? null, until: args.until ?? null }),
   }),
 );
 

@@ -3,11 +3,13 @@
 // set, role deletion, status change), invalidating every entry with one INCR instead of deleting
 // thousands of keys.
 // The epoch is read in the SAME MGET as the entries, so a batch still costs one round trip.
+import DataLoader from "dataloader";
 import type { App } from "../../app.js";
 import { keys } from "../../cache/keys.js";
 import { canTrustCache, invalidate } from "../../cache/invalidation.js";
 import { statsFor } from "../../cache/stats.js";
-import { loadEffectivePermissions } from "./permissions.js";
+import { loadEffectivePermissions, loadRolePermissions } from "./permissions.js";
+import type { PermissionRecord } from "./permissions.js";
 
 interface Entry {
   epoch: string;
@@ -63,4 +65,24 @@ export async function permissionsChanged(app: App, affectedUserIds: () => Promis
   const ids = await affectedUserIds();
   app.log.warn({ users: ids.length }, "permission epoch bump not confirmed; deleting the affected permission sets");
   await invalidate(app, { keys: ids.map((id) => keys.perms(id)) });
+}
+
+export interface PermissionLoaders {
+  /** Effective permission keys per user id. */
+  permissions: DataLoader<string, ReadonlySet<string>>;
+  /** Permissions of each role id (Role.permissions), one statement per batch. */
+  rolePermissions: DataLoader<string, PermissionRecord[]>;
+}
+
+export function createPermissionLoaders(app: App): PermissionLoaders {
+  return {
+    permissions: new DataLoader(async (ids) => {
+      const map = await loadEffectivePermissionsCached(app, ids);
+      return ids.map((id) => new Set(map.get(id) ?? []));
+    }),
+    rolePermissions: new DataLoader(async (ids) => {
+      const map = await loadRolePermissions(app.db.prisma, ids);
+      return ids.map((id) => map.get(id) ?? []);
+    }),
+  };
 }

@@ -1,28 +1,18 @@
-// Role administration: create, update and delete roles, set a role's permissions, grant and revoke
-// roles. Each change is one transaction that ends with its audit event; permission caches are
-// invalidated after the commit and before returning (permissionsChanged).
+// Role administration: create, update and delete roles, set a role's permissions. Each change is one
+// transaction that ends with its audit event; permission caches are invalidated after the commit and
+// before returning (permissionsChanged).
 import { z } from "zod";
-import type { App } from "../../app.js";
-import type { Prisma } from "../../generated/prisma/client.js";
-import { ConflictError, LastAdminError, NotFoundError, RoleInUseError, ValidationError } from "../../errors.js";
-import { record } from "../audit/append.js";
-import type { AuditEventInput } from "../audit/append.js";
-import { auditOptions } from "../audit/recorder.js";
-import { isUniqueViolation } from "../credentials/sign-in.js";
-import { permissionsChanged } from "./permission-cache.js";
-import { ADMIN_ROLE_KEY } from "./catalogue.js";
-import type { RequestMeta, UserRecord, Viewer } from "../types.js";
-import { USER_SELECT } from "../users/records.js";
+import type { App, RequestMeta } from "../../app.js";
+import { LastAdminError, NotFoundError, RoleInUseError, ValidationError, conflictOnDuplicate } from "../../errors.js";
 import { parseInput } from "../../validation.js";
+import { actorFields } from "../audit/recorder.js";
+import type { Viewer } from "../sessions/session.js";
+import { ADMIN_ROLE_KEY } from "./catalogue.js";
+import { activeAdminCount, lockRole } from "./last-admin.js";
+import type { RoleRecord } from "./last-admin.js";
+import { permissionsChanged } from "./permission-cache.js";
 
-export type Tx = Prisma.TransactionClient;
-
-export interface RoleRecord {
-  id: string;
-  key: string;
-  name: string;
-  description: string;
-}
+export type { RoleRecord };
 
 const ROLE_SELECT = { id: true, key: true, name: true, description: true } as const;
 /** Bounds the IN lists built from client input. */
@@ -35,46 +25,6 @@ const roleKeySchema = z
 const roleNameSchema = z.string().trim().min(1, "is required").max(100, "must be at most 100 characters");
 const descriptionSchema = z.string().trim().max(500, "must be at most 500 characters");
 
-/** Who did it and from where, as every audit event records it. */
-export function actorFields(viewer: Viewer): Pick<AuditEventInput, "actorUserId" | "sessionId"> {
-  return { actorUserId: viewer.user.id, sessionId: viewer.session.id };
-}
-
-async function audit(app: App, tx: Tx, event: AuditEventInput, request: RequestMeta): Promise<void> {
-  await record(tx, event, request, auditOptions(app), app.clock.now());
-}
-
-/**
- * Locks one role row until commit. Every change that could leave no active admin locks the admin
- * role row first, so two concurrent demotions of different admins cannot both see "one other admin
- * left": the second waits, then counts what the first committed.
- */
-async function lockRole(tx: Tx, where: { id: string } | { key: string }): Promise<RoleRecord | null> {
-  const rows =
-    "id" in where
-      ? await tx.$queryRaw<RoleRecord[]>`SELECT id::text AS id, key, name, description FROM roles WHERE id = ${where.id}::uuid FOR UPDATE`
-      : await tx.$queryRaw<RoleRecord[]>`SELECT id::text AS id, key, name, description FROM roles WHERE key = ${where.key} FOR UPDATE`;
-  return rows[0] ?? null;
-}
-
-export function lockAdminRole(tx: Tx): Promise<RoleRecord | null> {
-  return lockRole(tx, { key: ADMIN_ROLE_KEY });
-}
-
-/** Active holders of the admin role, optionally not counting one user. Call with the admin row locked. */
-export function activeAdminCount(tx: Tx, adminRoleId: string, excludingUserId?: string): Promise<number> {
-  return tx.userRole.count({
-    where: { roleId: adminRoleId, user: { status: "ACTIVE", ...(excludingUserId ? { id: { not: excludingUserId } } : {}) } },
-  });
-}
-
-/** Throws LastAdminError when `user` is an active admin and no other active admin exists. */
-export async function assertNotLastAdmin(tx: Tx, admin: RoleRecord | null, user: { id: string; status: string }): Promise<void> {
-  if (!admin || user.status !== "ACTIVE") return;
-  const holds = await tx.userRole.count({ where: { roleId: admin.id, userId: user.id } });
-  if (holds > 0 && (await activeAdminCount(tx, admin.id, user.id)) === 0) throw new LastAdminError();
-}
-
 function holderIds(app: App, roleId: string): () => Promise<string[]> {
   return async () => (await app.db.prisma.userRole.findMany({ where: { roleId }, select: { userId: true } })).map((r) => r.userId);
 }
@@ -86,16 +36,15 @@ export async function createRole(
   request: RequestMeta,
 ): Promise<RoleRecord> {
   const data = parseInput(z.object({ key: roleKeySchema, name: roleNameSchema, description: descriptionSchema.nullish() }), input);
-  try {
-    return await app.db.prisma.$transaction(async (tx) => {
-      const role = await tx.role.create({ data: { key: data.key, name: data.name, description: data.description ?? "" }, select: ROLE_SELECT });
-      await audit(app, tx, { type: "ROLE_CREATED", ...actorFields(viewer), metadata: { roleId: role.id, key: role.key } }, request);
-      return role;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError(`A role with the key "${data.key}" already exists.`);
-    throw error;
-  }
+  return conflictOnDuplicate(
+    () =>
+      app.db.prisma.$transaction(async (tx) => {
+        const role = await tx.role.create({ data: { key: data.key, name: data.name, description: data.description ?? "" }, select: ROLE_SELECT });
+        await app.audit.record(tx, { type: "ROLE_CREATED", ...actorFields(viewer), metadata: { roleId: role.id, key: role.key } }, request);
+        return role;
+      }),
+    `A role with the key "${data.key}" already exists.`,
+  );
 }
 
 /** Name and description only: the key is the role's identity in grants, filters and the admin checks. */
@@ -116,7 +65,7 @@ export async function updateRole(
     };
     if (Object.keys(changes).length === 0) return current;
     const role = await tx.role.update({ where: { id: roleId }, data: changes, select: ROLE_SELECT });
-    await audit(app, tx, { type: "ROLE_UPDATED", ...actorFields(viewer), metadata: { roleId, key: role.key, changed: Object.keys(changes) } }, request);
+    await app.audit.record(tx, { type: "ROLE_UPDATED", ...actorFields(viewer), metadata: { roleId, key: role.key, changed: Object.keys(changes) } }, request);
     return role;
   });
 }
@@ -141,7 +90,7 @@ export async function deleteRole(app: App, viewer: Viewer, roleId: string, force
     const holders = holderCount === 0 ? [] : (await tx.userRole.findMany({ where: { roleId }, select: { userId: true } })).map((r) => r.userId);
     // Grants and permission links go with the role (ON DELETE CASCADE).
     await tx.role.delete({ where: { id: roleId } });
-    await audit(app, tx, { type: "ROLE_DELETED", ...actorFields(viewer), metadata: { roleId, key: role.key, revokedGrants: holders.length, forced: force } }, request);
+    await app.audit.record(tx, { type: "ROLE_DELETED", ...actorFields(viewer), metadata: { roleId, key: role.key, revokedGrants: holders.length, forced: force } }, request);
     return { roleId, revokedGrantCount: holders.length, holders };
   });
   if (holders.length > 0) await permissionsChanged(app, async () => holders);
@@ -177,8 +126,7 @@ export async function setRolePermissions(
     if (added.length > 0) {
       await tx.rolePermission.createMany({ data: added.map((p) => ({ roleId, permissionId: p.id })), skipDuplicates: true });
     }
-    await audit(
-      app,
+    await app.audit.record(
       tx,
       {
         type: "ROLE_PERMISSIONS_SET",
@@ -191,51 +139,4 @@ export async function setRolePermissions(
   });
   await permissionsChanged(app, holderIds(app, roleId));
   return role;
-}
-
-async function findUserForUpdate(tx: Tx, userId: string): Promise<UserRecord> {
-  // Row lock: a concurrent status change or deletion of this user waits for us.
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
-  if (locked.length === 0) throw new NotFoundError("User");
-  return tx.user.findUniqueOrThrow({ where: { id: userId }, select: USER_SELECT });
-}
-
-export async function grantRole(app: App, viewer: Viewer, userId: string, roleKey: string, request: RequestMeta): Promise<UserRecord> {
-  const user = await app.db.prisma.$transaction(async (tx) => {
-    const subject = await findUserForUpdate(tx, userId);
-    const role = await tx.role.findUnique({ where: { key: roleKey }, select: ROLE_SELECT });
-    if (!role) throw new NotFoundError(`Role "${roleKey}"`);
-    // ON CONFLICT DO NOTHING: a duplicate is reported without aborting the transaction.
-    const { count } = await tx.userRole.createMany({ data: [{ userId, roleId: role.id, grantedById: viewer.user.id }], skipDuplicates: true });
-    if (count === 0) throw new ConflictError(`The user already has the role "${roleKey}".`);
-    await audit(app, tx, { type: "ROLE_GRANTED", ...actorFields(viewer), subjectUserId: userId, metadata: { roleId: role.id, key: role.key } }, request);
-    return subject;
-  });
-  await permissionsChanged(app, async () => [userId]);
-  return user;
-}
-
-export async function revokeRole(app: App, viewer: Viewer, userId: string, roleKey: string, request: RequestMeta): Promise<UserRecord> {
-  const user = await app.db.prisma.$transaction(async (tx) => {
-    // Lock order everywhere: admin role row, then the user row.
-    const role = roleKey === ADMIN_ROLE_KEY ? await lockAdminRole(tx) : await tx.role.findUnique({ where: { key: roleKey }, select: ROLE_SELECT });
-    if (!role) throw new NotFoundError(`Role "${roleKey}"`);
-    const subject = await findUserForUpdate(tx, userId);
-    if (role.key === ADMIN_ROLE_KEY) await assertNotLastAdmin(tx, role, subject);
-    const { count } = await tx.userRole.deleteMany({ where: { userId, roleId: role.id } });
-    if (count === 0) throw new NotFoundError(`Grant of role "${roleKey}"`);
-    await audit(app, tx, { type: "ROLE_REVOKED", ...actorFields(viewer), subjectUserId: userId, metadata: { roleId: role.id, key: role.key } }, request);
-    return subject;
-  });
-  await permissionsChanged(app, async () => [userId]);
-  return user;
-}
-
-/** Role ids for keys, or a ValidationError at `path` naming every unknown key. */
-export async function roleIdsForKeys(tx: Tx, roleKeys: readonly string[], path: string): Promise<{ id: string; key: string }[]> {
-  const wanted = [...new Set(roleKeys)];
-  const found = await tx.role.findMany({ where: { key: { in: wanted } }, select: { id: true, key: true } });
-  const unknown = wanted.filter((k) => !found.some((r) => r.key === k));
-  if (unknown.length > 0) throw new ValidationError([{ path, message: `unknown role key(s): ${unknown.join(", ")}` }]);
-  return found;
 }

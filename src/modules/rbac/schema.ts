@@ -1,11 +1,33 @@
-// Role type and its queries. Role mutations (create/update/delete, set permissions, grant/revoke)
-// live in role-admin.ts.
-import { InvalidCursorError } from "../../errors.js";
-import { builder } from "../../graphql/builder.js";
-import { isUuid } from "../../graphql/global-id.js";
-import { assertPageSize, UserRef } from "../users/schema.js";
-import type { PageArgs } from "../users/schema.js";
-import { PermissionRef } from "./permission-schema.js";
+// Roles and permissions: their types, User.roles and User.permissions, the catalogue queries and the
+// role mutations (create/update/delete, set permissions, grant/revoke).
+import { ConflictError, InvalidCursorError, LastAdminError, RoleInUseError } from "../../errors.js";
+import { actor, builder } from "../../graphql/builder.js";
+import { COMMON_ERRORS } from "../../graphql/error-types.js";
+import { encodeId, isUuid } from "../../graphql/global-id.js";
+import { keysetConnection, keysetWindow } from "../../graphql/pagination.js";
+import { UserRef } from "../users/schema.js";
+import { grantRole, revokeRole } from "./grants.js";
+import type { PermissionRecord } from "./permissions.js";
+import * as roles from "./roles.js";
+import type { DeleteRoleResult } from "./roles.js";
+
+const PERMISSION_SELECT = { id: true, key: true, description: true } as const;
+
+export const PermissionRef = builder.node(builder.objectRef<PermissionRecord>("Permission"), {
+  id: { resolve: (p) => p.id },
+  // The catalogue needs roles:read; a permission reached through a readable role (including the
+  // viewer's own roles) is granted by Role.permissions.
+  authScopes: { permission: "roles:read", $granted: "viaRole" },
+  loadMany: async (ids, ctx) => {
+    const rows = await ctx.app.db.prisma.permission.findMany({ where: { id: { in: [...ids] } }, select: PERMISSION_SELECT });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  },
+  fields: (t) => ({
+    key: t.exposeString("key"),
+    description: t.exposeString("description"),
+  }),
+});
 
 export const RoleRef = builder.prismaNode("Role", {
   id: { field: "id" },
@@ -26,24 +48,58 @@ export const RoleRef = builder.prismaNode("Role", {
   }),
 });
 
-// Added after both types exist: Role.users -> User -> roles -> Role is a circular reference.
+builder.prismaObjectFields(UserRef, (t) => ({
+  roles: t.field({
+    type: [RoleRef],
+    description: "Roles granted to this user.",
+    // Whoever may read the user may read their roles (a member their own) without roles:read.
+    grantScopes: ["viaUser"],
+    // Through the join table, letting the nested Role selection ride along in the same query.
+    select: (_args, _ctx, nestedSelection) => ({
+      // Grant order; roles granted together (same timestamp) by key, so the order is stable.
+      roles: { select: { role: nestedSelection(true) }, orderBy: [{ grantedAt: "asc" }, { role: { key: "asc" } }] },
+    }),
+    resolve: (user) => user.roles.map((ur) => ur.role),
+  }),
+  permissions: t.stringList({
+    description: "Effective permission keys: the union over the user's roles.",
+    resolve: async (user, _args, ctx) => [...(await ctx.loaders.permissions.load(user.id))].sort(),
+  }),
+}));
+
+const USER_CURSOR = "U:";
+const userCursor = {
+  of: (row: { userId: string }) => Buffer.from(`${USER_CURSOR}${row.userId}`).toString("base64url"),
+  parse: (cursor: string) => {
+    const raw = Buffer.from(cursor, "base64url").toString("utf8");
+    const id = raw.slice(USER_CURSOR.length);
+    if (!raw.startsWith(USER_CURSOR) || !isUuid(id)) throw new InvalidCursorError();
+    return id;
+  },
+};
+
 builder.prismaObjectField(RoleRef, "users", (t) =>
   t.connection({
     type: UserRef,
     authScopes: { permission: "users:read" },
-    // Part of the parent's query: the holders of every role on a page come in one statement.
+    // Part of the parent's query: the holders of every role on a page come in one statement, keyset
+    // on the join table's user id.
     select: (args, ctx, nestedSelection) => {
-      const w = joinWindow(args, ctx.app.config.GRAPHQL_MAX_PAGE_SIZE);
+      const w = keysetWindow(args, ctx, userCursor.parse);
+      const towards = w.inverted ? w.before : w.after;
       return {
         users: {
-          ...(w.cursor ? { where: { userId: w.backward ? { lt: w.cursor } : { gt: w.cursor } } } : {}),
-          orderBy: { userId: w.backward ? "desc" : "asc" },
-          take: w.size + 1,
+          ...(towards ? { where: { userId: w.inverted ? { lt: towards } : { gt: towards } } } : {}),
+          orderBy: { userId: w.inverted ? "desc" : "asc" },
+          take: w.limit,
           select: { userId: true, user: nestedSelection(true) },
         },
       };
     },
-    resolve: (role, args) => connectionFromJoinRows(role.users, joinWindow(args, Number.MAX_SAFE_INTEGER)),
+    resolve: async (role, args, ctx) => {
+      const connection = await keysetConnection(args, ctx, userCursor, () => role.users);
+      return { ...connection, edges: connection.edges.map((e) => e && { ...e, node: e.node.user }) };
+    },
   }),
 );
 
@@ -55,45 +111,97 @@ builder.queryField("roles", (t) =>
   }),
 );
 
-interface JoinWindow {
-  size: number;
-  backward: boolean;
-  cursor: string | null;
-}
+builder.queryField("permissions", (t) =>
+  t.field({
+    type: [PermissionRef],
+    authScopes: { permission: "roles:read" },
+    description: "The permission catalogue.",
+    resolve: (_r, _a, ctx) => ctx.app.db.prisma.permission.findMany({ select: PERMISSION_SELECT, orderBy: { key: "asc" } }),
+  }),
+);
 
-/** Keyset window on the join table for Role.users (cursor = the user id). */
-function joinWindow(args: PageArgs, max: number): JoinWindow {
-  assertPageSize(args.first, args.last, max);
-  const backward = args.last != null || (args.before != null && args.first == null);
-  const raw = backward ? args.before : args.after;
-  return { size: (backward ? args.last : args.first) ?? 20, backward, cursor: raw == null ? null : decodeCursor(raw) };
-}
+const CreateRoleInput = builder.inputType("CreateRoleInput", {
+  fields: (t) => ({
+    key: t.string({ description: "Stable identifier: 1-64 of a-z 0-9 _ -, starting with a letter. Cannot be changed later." }),
+    name: t.string(),
+    description: t.string({ required: false }),
+  }),
+});
 
-const CURSOR_PREFIX = "U:";
+const UpdateRoleInput = builder.inputType("UpdateRoleInput", {
+  fields: (t) => ({
+    name: t.string({ required: false }),
+    description: t.string({ required: false }),
+  }),
+});
 
-function encodeCursor(userId: string): string {
-  return Buffer.from(`${CURSOR_PREFIX}${userId}`).toString("base64url");
-}
+builder.mutationField("createRole", (t) =>
+  t.field({
+    type: RoleRef,
+    authScopes: { permission: "roles:write" },
+    args: { input: t.arg({ type: CreateRoleInput }) },
+    errors: { types: [...COMMON_ERRORS, ConflictError], directResult: true, union: { name: "CreateRoleResult" } },
+    resolve: (_r, { input }, ctx) => roles.createRole(ctx.app, actor(ctx), input, ctx.request),
+  }),
+);
 
-function decodeCursor(cursor: string): string {
-  const raw = Buffer.from(cursor, "base64url").toString("utf8");
-  const id = raw.slice(CURSOR_PREFIX.length);
-  if (!raw.startsWith(CURSOR_PREFIX) || !isUuid(id)) throw new InvalidCursorError();
-  return id;
-}
+builder.mutationField("updateRole", (t) =>
+  t.field({
+    type: RoleRef,
+    authScopes: { permission: "roles:write" },
+    args: { id: t.arg.globalID({ for: RoleRef }), input: t.arg({ type: UpdateRoleInput }) },
+    errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "UpdateRoleResult" } },
+    resolve: (_r, args, ctx) => roles.updateRole(ctx.app, actor(ctx), args.id.id, args.input, ctx.request),
+  }),
+);
 
-function connectionFromJoinRows<T>(rows: { userId: string; user: T }[], w: JoinWindow) {
-  const more = rows.length > w.size;
-  const page = rows.slice(0, w.size);
-  if (w.backward) page.reverse();
-  const edges = page.map((r) => ({ cursor: encodeCursor(r.userId), node: r.user }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: w.backward ? w.cursor !== null : more,
-      hasPreviousPage: w.backward ? more : w.cursor !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
-}
+const DeleteRoleSuccess = builder.objectRef<DeleteRoleResult>("DeleteRoleSuccess").implement({
+  authScopes: { public: true },
+  fields: (t) => ({
+    deletedRoleId: t.id({ resolve: (r) => encodeId("Role", r.roleId) }),
+    revokedGrantCount: t.exposeInt("revokedGrantCount", { description: "Grants removed with the role (only non-zero when forced)." }),
+  }),
+});
+
+builder.mutationField("deleteRole", (t) =>
+  t.field({
+    type: DeleteRoleSuccess,
+    authScopes: { permission: "roles:write" },
+    description: "Refused with RoleInUseError while the role is granted, unless `force`. The admin role cannot be deleted while it has active holders.",
+    args: { id: t.arg.globalID({ for: RoleRef }), force: t.arg.boolean({ required: false, defaultValue: false }) },
+    errors: { types: [...COMMON_ERRORS, RoleInUseError, LastAdminError], directResult: true, union: { name: "DeleteRoleResult" } },
+    resolve: (_r, args, ctx) => roles.deleteRole(ctx.app, actor(ctx), args.id.id, args.force ?? false, ctx.request),
+  }),
+);
+
+builder.mutationField("setRolePermissions", (t) =>
+  t.field({
+    type: RoleRef,
+    authScopes: { permission: "roles:write" },
+    description: "Replaces the role's permission set. Unknown keys fail the whole mutation (ValidationError naming them).",
+    args: { roleId: t.arg.globalID({ for: RoleRef }), permissionKeys: t.arg.stringList() },
+    errors: { types: [...COMMON_ERRORS, LastAdminError], directResult: true, union: { name: "SetRolePermissionsResult" } },
+    resolve: (_r, args, ctx) => roles.setRolePermissions(ctx.app, actor(ctx), args.roleId.id, args.permissionKeys, ctx.request),
+  }),
+);
+
+builder.mutationField("grantRole", (t) =>
+  t.field({
+    type: UserRef,
+    authScopes: { permission: "roles:write" },
+    args: { userId: t.arg.globalID({ for: UserRef }), roleKey: t.arg.string() },
+    errors: { types: [...COMMON_ERRORS, ConflictError], directResult: true, union: { name: "GrantRoleResult" } },
+    resolve: (_r, args, ctx) => grantRole(ctx.app, actor(ctx), args.userId.id, args.roleKey, ctx.request),
+  }),
+);
+
+builder.mutationField("revokeRole", (t) =>
+  t.field({
+    type: UserRef,
+    authScopes: { permission: "roles:write" },
+    description: "The last active admin cannot lose the admin role (LastAdminError).",
+    args: { userId: t.arg.globalID({ for: UserRef }), roleKey: t.arg.string() },
+    errors: { types: [...COMMON_ERRORS, LastAdminError], directResult: true, union: { name: "RevokeRoleResult" } },
+    resolve: (_r, args, ctx) => revokeRole(ctx.app, actor(ctx), args.userId.id, args.roleKey, ctx.request),
+  }),
+);

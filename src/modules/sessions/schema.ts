@@ -1,23 +1,16 @@
-// Session type, the viewer, and the session lifecycle mutations (sign in/up, refresh, sign out,
-// revoke, change password, cleanup). Resolvers only translate; the work is in src/auth.
-import * as sessions from "./lifecycle.js";
-import * as credentials from "../credentials/sign-in.js";
-import type { SignInResult } from "../credentials/sign-in.js";
-import { observeSignIn } from "../../observability/metrics.js";
-import type { SessionRecord, UserRecord, Viewer } from "../types.js";
-import {
-  AccountLockedError,
-  ConflictError,
-  InvalidCredentialsError,
-  NotFoundError,
-  RateLimitedError,
-  SignUpDisabledError,
-  ValidationError,
-} from "../../errors.js";
+// Session type, User.sessions, the viewer, and the session mutations (refresh, sign out, revoke,
+// revoke all, cleanup). Sign-in and sign-up are in the credentials module.
+import type { Session, User } from "../../generated/prisma/client.js";
 import { actor, builder } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
-import { decodeIdOf } from "../../graphql/global-id.js";
+import { uuidConnectionPolicy } from "../../graphql/pagination.js";
+import { NotFoundError } from "../../errors.js";
 import { UserRef } from "../users/schema.js";
+import { cleanupExpiredSessions } from "./cleanup.js";
+import { activeSessionWhere, isSessionActive } from "./session.js";
+import type { Viewer } from "./session.js";
+import { revokeAllSessions, revokeSession, signOut } from "./revoke.js";
+import { refreshSession } from "./start.js";
 
 export const SessionRef = builder.prismaNode("Session", {
   id: { field: "id" },
@@ -35,10 +28,20 @@ export const SessionRef = builder.prismaNode("Session", {
     current: t.boolean({ description: "True for the session making this request.", resolve: (s, _a, ctx) => ctx.viewer?.session.id === s.id }),
     active: t.boolean({
       select: { revokedAt: true, expiresAt: true, absoluteExpiresAt: true },
-      resolve: (s, _a, ctx) => sessions.isActive(s as unknown as SessionRecord, ctx.app.clock.now()),
+      resolve: (s, _a, ctx) => isSessionActive(s, ctx.app.clock.now()),
     }),
   }),
 });
+
+builder.prismaObjectField(UserRef, "sessions", (t) =>
+  t.relatedConnection("sessions", {
+    cursor: "id",
+    maxSize: uuidConnectionPolicy,
+    authScopes: (user) => ({ self: user.id, permission: "sessions:read" }),
+    args: { activeOnly: t.arg.boolean({ required: false, defaultValue: false }) },
+    query: (args, ctx) => ({ where: args.activeOnly ? activeSessionWhere(ctx.app.clock.now()) : {}, orderBy: { createdAt: "desc" } }),
+  }),
+);
 
 /** The planned Prisma query of a `prismaField`, as far as deciding whether a record covers it. */
 interface PlannedQuery {
@@ -50,7 +53,7 @@ interface PlannedQuery {
  * Whether a plain record already holds everything the planned query selects: only scalar fields
  * (`true`) it has. A relation or connection below it needs the database after all.
  */
-function covers(query: PlannedQuery, record: object): boolean {
+function covers<Row extends object>(query: PlannedQuery, record: object): record is Row {
   if (query.include || !query.select) return false;
   return Object.entries(query.select).every(([key, value]) => value === true && key in record);
 }
@@ -65,14 +68,11 @@ const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
     session: t.prismaField({
       type: "Session",
       resolve: (query, v, _a, ctx) =>
-        covers(query, v.session)
-          ? (v.session as never)
-          : ctx.app.db.prisma.session.findUniqueOrThrow({ ...query, where: { id: v.session.id } }),
+        covers<Session>(query, v.session) ? v.session : ctx.app.db.prisma.session.findUniqueOrThrow({ ...query, where: { id: v.session.id } }),
     }),
     user: t.prismaField({
       type: "User",
-      resolve: (query, v, _a, ctx) =>
-        covers(query, v.user) ? (v.user as never) : ctx.app.db.prisma.user.findUniqueOrThrow({ ...query, where: { id: v.user.id } }),
+      resolve: (query, v, _a, ctx) => (covers<User>(query, v.user) ? v.user : ctx.app.db.prisma.user.findUniqueOrThrow({ ...query, where: { id: v.user.id } })),
     }),
   }),
 });
@@ -92,55 +92,8 @@ builder.queryField("session", (t) =>
     type: "Session",
     nullable: true,
     authScopes: { authenticated: true },
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _r, args, ctx) => ctx.app.db.prisma.session.findUnique({ ...query, where: { id: decodeIdOf("Session", String(args.id)) } }),
-  }),
-);
-
-const SignInSuccess = builder.objectRef<SignInResult>("SignInSuccess").implement({
-  authScopes: { public: true },
-  fields: (t) => ({
-    token: t.exposeString("token", { description: "Send as `Authorization: Bearer <token>`. Shown once; store it securely." }),
-    session: t.field({ type: SessionRef, grantScopes: ["owner"], resolve: (r) => r.session as never }),
-    user: t.field({ type: UserRef, grantScopes: ["owner"], resolve: (r) => r.user as never }),
-  }),
-});
-
-const SignInInput = builder.inputType("SignInInput", {
-  fields: (t) => ({ email: t.string(), password: t.string() }),
-});
-const SignUpInput = builder.inputType("SignUpInput", {
-  fields: (t) => ({ email: t.string(), password: t.string(), name: t.string({ required: false }) }),
-});
-const ChangePasswordInput = builder.inputType("ChangePasswordInput", {
-  fields: (t) => ({ currentPassword: t.string(), newPassword: t.string() }),
-});
-
-builder.mutationField("signIn", (t) =>
-  t.field({
-    type: SignInSuccess,
-    authScopes: { public: true },
-    args: { input: t.arg({ type: SignInInput }) },
-    errors: {
-      types: [InvalidCredentialsError, RateLimitedError, AccountLockedError, ValidationError],
-      directResult: true,
-      union: { name: "SignInResult" },
-    },
-    resolve: (_r, { input }, ctx) => observeSignIn(ctx.app, credentials.signIn(ctx.app, input, ctx.request)),
-  }),
-);
-
-builder.mutationField("signUp", (t) =>
-  t.field({
-    type: SignInSuccess,
-    authScopes: { public: true },
-    args: { input: t.arg({ type: SignUpInput }) },
-    errors: {
-      types: [ValidationError, ConflictError, SignUpDisabledError, RateLimitedError],
-      directResult: true,
-      union: { name: "SignUpResult" },
-    },
-    resolve: (_r, { input }, ctx) => credentials.signUp(ctx.app, input, ctx.request),
+    args: { id: t.arg.globalID({ for: SessionRef }) },
+    resolve: (query, _r, args, ctx) => ctx.app.db.prisma.session.findUnique({ ...query, where: { id: args.id.id } }),
   }),
 );
 
@@ -149,7 +102,7 @@ builder.mutationField("refreshSession", (t) =>
     type: SessionRef,
     authScopes: { authenticated: true },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "RefreshSessionResult" } },
-    resolve: (_r, _a, ctx) => sessions.refreshSession(ctx.app, actor(ctx), ctx.request) as never,
+    resolve: (_r, _a, ctx) => refreshSession(ctx.app, actor(ctx), ctx.request),
   }),
 );
 
@@ -164,7 +117,7 @@ builder.mutationField("signOut", (t) =>
     authScopes: { authenticated: true },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "SignOutResult" } },
     resolve: async (_r, _a, ctx) => {
-      await sessions.signOut(ctx.app, actor(ctx), ctx.request);
+      await signOut(ctx.app, actor(ctx), ctx.request);
       return { ok: true as const };
     },
   }),
@@ -173,22 +126,24 @@ builder.mutationField("signOut", (t) =>
 builder.mutationField("revokeSession", (t) =>
   t.field({
     type: SessionRef,
-    args: { id: t.arg.id() },
-    // Own sessions, or any with sessions:revoke. The owner is only known after a lookup, so the
-    // field-level scope admits members and the type-level check on the target does the rest.
+    args: { id: t.arg.globalID({ for: SessionRef }) },
+    // Own sessions, or any with sessions:revoke. The row is read once, through the request's session
+    // loader: here for its owner, and again (from the loader) by the resolver.
     authScopes: async (_r, args, ctx) => {
       if (!ctx.viewer) return { authenticated: true };
-      const id = decodeIdOf("Session", String(args.id));
-      const row = await ctx.app.db.prisma.session.findUnique({ where: { id }, select: { userId: true } });
-      if (!row) throw new NotFoundError("Session");
-      return { self: row.userId, permission: "sessions:revoke" };
+      const target = await ctx.loaders.sessions.load(args.id.id);
+      if (!target) throw new NotFoundError("Session");
+      return { self: target.userId, permission: "sessions:revoke" };
     },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "RevokeSessionResult" } },
     // Whoever may revoke a session may see the result of doing so (an operator with sessions:revoke
     // but not sessions:read was refused every field of the session they had just revoked).
     grantScopes: ["owner"],
-    resolve: (_r, args, ctx) =>
-      sessions.revokeSessionById(ctx.app, actor(ctx), decodeIdOf("Session", String(args.id)), ctx.request) as never,
+    resolve: async (_r, args, ctx) => {
+      const target = await ctx.loaders.sessions.load(args.id.id);
+      if (!target) throw new NotFoundError("Session");
+      return revokeSession(ctx.app, actor(ctx), target, ctx.request);
+    },
   }),
 );
 
@@ -200,37 +155,11 @@ const RevokeAllSessionsSuccess = builder.objectRef<{ revokedCount: number }>("Re
 builder.mutationField("revokeAllSessions", (t) =>
   t.field({
     type: RevokeAllSessionsSuccess,
-    args: { userId: t.arg.id(), keepCurrent: t.arg.boolean({ required: false, defaultValue: true }) },
-    authScopes: (_r, args) => ({ self: safeUserId(String(args.userId)), permission: "sessions:revoke" }),
+    args: { userId: t.arg.globalID({ for: UserRef }), keepCurrent: t.arg.boolean({ required: false, defaultValue: true }) },
+    authScopes: (_r, args) => ({ self: args.userId.id, permission: "sessions:revoke" }),
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "RevokeAllSessionsResult" } },
     resolve: async (_r, args, ctx) => ({
-      revokedCount: await sessions.revokeAllSessions(ctx.app, actor(ctx), decodeIdOf("User", String(args.userId)), args.keepCurrent ?? true, ctx.request),
-    }),
-  }),
-);
-
-/** For scope checks only: a malformed id matches no user (the resolver then reports INVALID_ID). */
-function safeUserId(globalId: string): string {
-  try {
-    return decodeIdOf("User", globalId);
-  } catch {
-    return "";
-  }
-}
-
-const ChangePasswordSuccess = builder.objectRef<{ revokedSessionCount: number }>("ChangePasswordSuccess").implement({
-  authScopes: { public: true },
-  fields: (t) => ({ revokedSessionCount: t.exposeInt("revokedSessionCount") }),
-});
-
-builder.mutationField("changePassword", (t) =>
-  t.field({
-    type: ChangePasswordSuccess,
-    args: { input: t.arg({ type: ChangePasswordInput }) },
-    authScopes: { authenticated: true },
-    errors: { types: [...COMMON_ERRORS, InvalidCredentialsError, RateLimitedError], directResult: true, union: { name: "ChangePasswordResult" } },
-    resolve: async (_r, { input }, ctx) => ({
-      revokedSessionCount: await credentials.changePassword(ctx.app, actor(ctx), input, ctx.request),
+      revokedCount: await revokeAllSessions(ctx.app, actor(ctx), args.userId.id, args.keepCurrent ?? true, ctx.request),
     }),
   }),
 );
@@ -246,9 +175,7 @@ builder.mutationField("cleanupExpiredSessions", (t) =>
     authScopes: { permission: "sessions:revoke" },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "CleanupExpiredSessionsResult" } },
     resolve: async (_r, _a, ctx) => ({
-      deletedCount: await sessions.cleanupExpiredSessions(ctx.app, { userId: ctx.viewer?.user.id ?? null, request: ctx.request }),
+      deletedCount: await cleanupExpiredSessions(ctx.app, { userId: ctx.viewer?.user.id ?? null, request: ctx.request }),
     }),
   }),
 );
-
-export type { UserRecord };

@@ -1,79 +1,21 @@
 // Cache-aside storage of the session+user fragment under `auth:session:<id>` (TTL = time to expiry).
 // Postgres is the record; the cache only saves the per-request lookup.
+import { z } from "zod";
 import type { App } from "../../app.js";
+import { cachedDate } from "../../cache/fragments.js";
 import { keys } from "../../cache/keys.js";
 import { canTrustCache, TOMBSTONE } from "../../cache/invalidation.js";
 import { statsFor } from "../../cache/stats.js";
-import type { SessionRecord, UserRecord } from "../types.js";
-import { USER_SELECT, reviveDate, reviveUser } from "../users/records.js";
+import { USER_SELECT, userSchema } from "../users/user.js";
+import type { UserRecord } from "../users/user.js";
+import { SESSION_SELECT } from "./session.js";
+import type { StoredSession } from "./session.js";
 
 /** What the cache holds: the session (with its token hash, needed to check the secret) and its user. */
 export interface SessionFragment {
-  session: SessionRecord & { tokenHash: string };
+  session: StoredSession;
   user: UserRecord;
 }
-
-export const SESSION_SELECT = {
-  id: true,
-  userId: true,
-  tokenHash: true,
-  createdAt: true,
-  lastSeenAt: true,
-  expiresAt: true,
-  absoluteExpiresAt: true,
-  revokedAt: true,
-  ip: true,
-  userAgent: true,
-} as const;
-
-
-export function reviveSession(raw: unknown): (SessionRecord & { tokenHash: string }) | null {
-  if (typeof raw !== "object" || raw === null) return null;
-  const r = raw as Record<string, unknown>;
-  const createdAt = reviveDate(r.createdAt);
-  const lastSeenAt = reviveDate(r.lastSeenAt);
-  const expiresAt = reviveDate(r.expiresAt);
-  const absoluteExpiresAt = reviveDate(r.absoluteExpiresAt);
-  const revokedAt = reviveDate(r.revokedAt);
-  if (
-    typeof r.id !== "string" ||
-    typeof r.userId !== "string" ||
-    typeof r.tokenHash !== "string" ||
-    !/^[0-9a-f]{64}$/.test(r.tokenHash) ||
-    !createdAt ||
-    !lastSeenAt ||
-    !expiresAt ||
-    !absoluteExpiresAt ||
-    revokedAt === undefined ||
-    !(r.ip === null || typeof r.ip === "string") ||
-    !(r.userAgent === null || typeof r.userAgent === "string")
-  ) {
-    return null;
-  }
-  return {
-    id: r.id,
-    userId: r.userId,
-    tokenHash: r.tokenHash,
-    createdAt,
-    lastSeenAt,
-    expiresAt,
-    absoluteExpiresAt,
-    revokedAt,
-    ip: r.ip,
-    userAgent: r.userAgent,
-  };
-}
-
-export function reviveFragment(raw: unknown): SessionFragment | null {
-  if (typeof raw !== "object" || raw === null) return null;
-  const r = raw as Record<string, unknown>;
-  const session = reviveSession(r.session);
-  const user = reviveUser(r.user);
-  return session && user && session.userId === user.id ? { session, user } : null;
-}
-
-/** Written over `auth:session:<id>` by a revoke, so an in-flight read cannot write the session back. */
-export const SESSION_TOMBSTONE = TOMBSTONE;
 
 /**
  * What the cache holds: `{ epoch, session, user }`. The epoch is `auth:epoch:sessions` as read
@@ -82,19 +24,32 @@ export const SESSION_TOMBSTONE = TOMBSTONE;
  * cached before the outage cannot bring back a session revoked during it, even when the revoking
  * instance's delete never reached Redis and Redis kept its data.
  */
-interface Stamped {
-  epoch: string;
-  fragment: SessionFragment;
-}
+const stampedSchema = z
+  .object({
+    epoch: z.string(),
+    session: z.object({
+      id: z.string(),
+      userId: z.string(),
+      tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
+      createdAt: cachedDate,
+      lastSeenAt: cachedDate,
+      expiresAt: cachedDate,
+      absoluteExpiresAt: cachedDate,
+      revokedAt: cachedDate.nullable(),
+      ip: z.string().nullable(),
+      userAgent: z.string().nullable(),
+    }),
+    user: userSchema,
+  })
+  .refine((v) => v.session.userId === v.user.id);
+
+type Stamped = z.infer<typeof stampedSchema>;
 
 function parse(value: string | null): Stamped | null {
-  if (value === null || value === SESSION_TOMBSTONE) return null;
+  if (value === null || value === TOMBSTONE) return null;
   try {
-    const raw: unknown = JSON.parse(value);
-    if (typeof raw !== "object" || raw === null) return null;
-    const epoch = (raw as { epoch?: unknown }).epoch;
-    const fragment = reviveFragment(raw);
-    return typeof epoch === "string" && fragment ? { epoch, fragment } : null;
+    const parsed = stampedSchema.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null; // corrupt value: a miss, overwritten below
   }
@@ -153,7 +108,7 @@ export async function writeFragment(app: App, fragment: SessionFragment, expecte
 export async function replaceFragment(app: App, fragment: SessionFragment): Promise<void> {
   if (!canTrustCache(app)) return;
   const [epoch, raw = null] = await app.cache.mget([keys.sessionsEpoch(), keys.session(fragment.session.id)]);
-  if (raw === SESSION_TOMBSTONE) return;
+  if (raw === TOMBSTONE) return;
   await store(app, fragment, epochOf(epoch), raw);
 }
 
@@ -168,15 +123,15 @@ export async function getSessionFragment(app: App, sessionId: string): Promise<L
   if (trusted) {
     const [epochRaw, value = null] = await app.cache.mget([keys.sessionsEpoch(), keys.session(sessionId)]);
     raw = value;
-    if (raw === SESSION_TOMBSTONE) return null;
+    if (raw === TOMBSTONE) return null;
     epoch = epochOf(epochRaw);
     const cached = parse(raw);
     // A fragment of another session under this key is as wrong as junk: the token check would
     // refuse a valid caller on it.
-    const hit = cached !== null && cached.epoch === epoch && cached.fragment.session.id === sessionId;
-    const corrupt = raw !== null && (cached === null || cached.fragment.session.id !== sessionId);
+    const hit = cached !== null && cached.epoch === epoch && cached.session.id === sessionId;
+    const corrupt = raw !== null && (cached === null || cached.session.id !== sessionId);
     statsFor(app).add("session", hit ? { hits: 1 } : { misses: 1, corrupt: corrupt ? 1 : 0 });
-    if (hit) return { fragment: cached.fragment, cachedRaw: raw };
+    if (hit) return { fragment: { session: cached.session, user: cached.user }, cachedRaw: raw };
   }
   const loaded = await loadFromDb(app, sessionId);
   if (!loaded) return null;

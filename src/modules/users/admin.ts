@@ -1,22 +1,21 @@
 // User administration: create users, change their profile, change their status. One transaction
 // per change, ending with its audit event; caches are invalidated after the commit, before returning.
 import { z } from "zod";
-import type { App } from "../../app.js";
+import type { App, RequestMeta } from "../../app.js";
 import type { UserStatus } from "../../generated/prisma/enums.js";
 import { invalidate } from "../../cache/invalidation.js";
 import { keys } from "../../cache/keys.js";
-import { ConflictError, NotFoundError } from "../../errors.js";
-import { record } from "../audit/append.js";
-import { auditOptions } from "../audit/recorder.js";
-import { isUniqueViolation } from "../credentials/sign-in.js";
+import { conflictOnDuplicate } from "../../errors.js";
+import { actorFields } from "../audit/recorder.js";
 import { permissionsChanged } from "../rbac/permission-cache.js";
 import { MEMBER_ROLE_KEY } from "../rbac/catalogue.js";
-import { actorFields, assertNotLastAdmin, lockAdminRole, roleIdsForKeys } from "../rbac/roles.js";
-import type { Tx } from "../rbac/roles.js";
-import { revokeSessions } from "../sessions/lifecycle.js";
-import type { RevokeReason } from "../sessions/lifecycle.js";
-import type { RequestMeta, UserRecord, Viewer } from "../types.js";
-import { USER_SELECT } from "./records.js";
+import { roleIdsForKeys } from "../rbac/grants.js";
+import { assertNotLastAdmin, lockAdminRole } from "../rbac/last-admin.js";
+import type { Viewer } from "../sessions/session.js";
+import { revokeSessionsInTx } from "../sessions/revoke.js";
+import type { RevokeReason } from "../sessions/revoke.js";
+import { USER_SELECT, lockUser } from "./user.js";
+import type { UserRecord } from "./user.js";
 import { emailSchema, nameSchema, parseInput, passwordSchema } from "../../validation.js";
 
 const EMAIL_TAKEN = "A user with this email already exists.";
@@ -42,32 +41,21 @@ export async function createUser(app: App, viewer: Viewer, input: CreateUserInpu
   );
   const passwordHash = data.password ? await app.passwords.hash(data.password) : null;
   const roleKeys = data.roleKeys ?? [MEMBER_ROLE_KEY];
-  try {
-    return await app.db.prisma.$transaction(async (tx) => {
-      const roles = await roleIdsForKeys(tx, roleKeys, "input.roleKeys");
-      const user = await tx.user.create({
-        data: {
-          email: data.email,
-          name: data.name,
-          passwordHash,
-          roles: { create: roles.map((r) => ({ roleId: r.id, grantedById: viewer.user.id })) },
-        },
-        select: USER_SELECT,
-      });
-      // No email in the metadata: the append-only log should not become a second copy of personal data.
-      await record(
-        tx,
-        { type: "USER_CREATED", ...actorFields(viewer), subjectUserId: user.id, metadata: { roleKeys: roles.map((r) => r.key).sort(), withPassword: passwordHash !== null } },
-        request,
-        auditOptions(app),
-        app.clock.now(),
-      );
-      return user;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError(EMAIL_TAKEN);
-    throw error;
-  }
+  return conflictOnDuplicate(
+    () =>
+      app.db.prisma.$transaction(async (tx) => {
+        const roles = await roleIdsForKeys(tx, roleKeys, "input.roleKeys");
+        const user = await tx.user.create({
+          data: { email: data.email, name: data.name, passwordHash, roles: { create: roles.map((r) => ({ roleId: r.id, grantedById: viewer.user.id })) } },
+          select: USER_SELECT,
+        });
+        // No email in the metadata: the append-only log should not become a second copy of personal data.
+        const metadata = { roleKeys: roles.map((r) => r.key).sort(), withPassword: passwordHash !== null };
+        await app.audit.record(tx, { type: "USER_CREATED", ...actorFields(viewer), subjectUserId: user.id, metadata }, request);
+        return user;
+      }),
+    EMAIL_TAKEN,
+  );
 }
 
 export async function updateUser(
@@ -79,25 +67,24 @@ export async function updateUser(
 ): Promise<UserRecord> {
   const data = parseInput(z.object({ email: emailSchema.nullish(), name: nameSchema.nullish() }), input);
   let changed: string[] = [];
-  try {
-    const user = await app.db.prisma.$transaction(async (tx) => {
-      const current = await lockUser(tx, userId);
-      const changes = {
-        ...(data.email != null && data.email !== current.email ? { email: data.email } : {}),
-        ...(data.name != null && data.name !== current.name ? { name: data.name } : {}),
-      };
-      changed = Object.keys(changes);
-      if (changed.length === 0) return current;
-      const updated = await tx.user.update({ where: { id: userId }, data: changes, select: USER_SELECT });
-      await record(tx, { type: "USER_UPDATED", ...actorFields(viewer), subjectUserId: userId, metadata: { changed } }, request, auditOptions(app), app.clock.now());
-      return updated;
-    });
-    if (changed.length > 0) await invalidateUser(app, userId, []);
-    return user;
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError(EMAIL_TAKEN);
-    throw error;
-  }
+  const user = await conflictOnDuplicate(
+    () =>
+      app.db.prisma.$transaction(async (tx) => {
+        const current = await lockUser(tx, userId);
+        const changes = {
+          ...(data.email != null && data.email !== current.email ? { email: data.email } : {}),
+          ...(data.name != null && data.name !== current.name ? { name: data.name } : {}),
+        };
+        changed = Object.keys(changes);
+        if (changed.length === 0) return current;
+        const updated = await tx.user.update({ where: { id: userId }, data: changes, select: USER_SELECT });
+        await app.audit.record(tx, { type: "USER_UPDATED", ...actorFields(viewer), subjectUserId: userId, metadata: { changed } }, request);
+        return updated;
+      }),
+    EMAIL_TAKEN,
+  );
+  if (changed.length > 0) await invalidateUser(app, userId, []);
+  return user;
 }
 
 export interface SetUserStatusResult {
@@ -122,25 +109,14 @@ export async function setUserStatus(app: App, viewer: Viewer, userId: string, st
       data: status === "ACTIVE" ? { status, lockedUntil: null, failedLoginCount: 0 } : { status },
       select: USER_SELECT,
     });
-    const revoked = status === "ACTIVE" ? [] : await revokeSessions(app, { userId }, REVOKE_REASON[status], async () => {}, tx);
-    await record(
-      tx,
-      { type: "USER_STATUS_CHANGED", ...actorFields(viewer), subjectUserId: userId, metadata: { from: current.status, to: status, revokedSessions: revoked.length } },
-      request,
-      auditOptions(app),
-      app.clock.now(),
-    );
+    const revoked = status === "ACTIVE" ? [] : (await revokeSessionsInTx(app, tx, { userId }, REVOKE_REASON[status], async () => undefined)).revoked;
+    const metadata = { from: current.status, to: status, revokedSessions: revoked.length };
+    await app.audit.record(tx, { type: "USER_STATUS_CHANGED", ...actorFields(viewer), subjectUserId: userId, metadata }, request);
     return { user, revoked };
   });
   await invalidateUser(app, userId, result.revoked);
   await permissionsChanged(app, async () => [userId]);
   return { user: result.user, revokedSessionCount: result.revoked.length };
-}
-
-async function lockUser(tx: Tx, userId: string): Promise<UserRecord> {
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
-  if (locked.length === 0) throw new NotFoundError("User");
-  return tx.user.findUniqueOrThrow({ where: { id: userId }, select: USER_SELECT });
 }
 
 /**

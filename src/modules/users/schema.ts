@@ -1,10 +1,11 @@
-// User type and its queries. Admin mutations on users live in user-admin.ts.
-import { parsePrismaCursor } from "@pothos/plugin-prisma";
-import type { Context } from "../../server/context.js";
-import { decodeIdOf, isUuid } from "../../graphql/global-id.js";
-import { builder } from "../../graphql/builder.js";
-import { InvalidCursorError, PageSizeError } from "../../errors.js";
-import { RoleRef } from "../rbac/schema.js";
+// User type, its queries and the admin mutations on users. Roles, permissions, sessions and audit
+// events are added to User by their own modules.
+import { ConflictError, LastAdminError } from "../../errors.js";
+import { actor, builder } from "../../graphql/builder.js";
+import { COMMON_ERRORS } from "../../graphql/error-types.js";
+import { uuidConnectionPolicy } from "../../graphql/pagination.js";
+import * as admin from "./admin.js";
+import type { SetUserStatusResult } from "./admin.js";
 
 export const UserStatusEnum = builder.enumType("UserStatus", { values: ["ACTIVE", "DISABLED", "LOCKED"] as const });
 
@@ -21,35 +22,6 @@ export const UserRef = builder.prismaNode("User", {
     status: t.expose("status", { type: UserStatusEnum }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     lastLoginAt: t.expose("lastLoginAt", { type: "DateTime", nullable: true }),
-    roles: t.field({
-      type: [RoleRef],
-      description: "Roles granted to this user.",
-      // Whoever may read the user may read their roles (a member their own) without roles:read.
-      grantScopes: ["viaUser"],
-      // Through the join table, letting the nested Role selection ride along in the same query.
-      select: (_args, _ctx, nestedSelection) => ({
-        // Grant order; roles granted together (same timestamp) by key, so the order is stable.
-        roles: { select: { role: nestedSelection(true) }, orderBy: [{ grantedAt: "asc" }, { role: { key: "asc" } }] },
-      }),
-      resolve: (user) => user.roles.map((ur) => ur.role),
-    }),
-    permissions: t.stringList({
-      description: "Effective permission keys: the union over the user's roles.",
-      resolve: async (user, _args, ctx) => [...(await ctx.loaders.permissions.load(user.id))].sort(),
-    }),
-    sessions: t.relatedConnection("sessions", {
-      cursor: "id",
-      maxSize: uuidConnectionPolicy,
-      authScopes: (user) => ({ self: user.id, permission: "sessions:read" }),
-      args: { activeOnly: t.arg.boolean({ required: false, defaultValue: false }) },
-      query: (args, ctx) => {
-        const now = ctx.app.clock.now();
-        return {
-          where: args.activeOnly ? { revokedAt: null, expiresAt: { gt: now }, absoluteExpiresAt: { gt: now } } : {},
-          orderBy: { createdAt: "desc" },
-        };
-      },
-    }),
   }),
 });
 
@@ -58,13 +30,12 @@ builder.queryField("user", (t) =>
     type: "User",
     nullable: true,
     authScopes: { authenticated: true },
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.app.db.prisma.user.findUnique({ ...query, where: { id: decodeIdOf("User", String(args.id)) } }),
+    args: { id: t.arg.globalID({ for: UserRef }) },
+    resolve: (query, _root, args, ctx) => ctx.app.db.prisma.user.findUnique({ ...query, where: { id: args.id.id } }),
   }),
 );
 
-export const UsersFilter = builder.inputType("UsersFilter", {
+const UsersFilter = builder.inputType("UsersFilter", {
   fields: (t) => ({
     search: t.string({ required: false, description: "Case-insensitive match on email or name." }),
     status: t.field({ type: UserStatusEnum, required: false }),
@@ -96,38 +67,58 @@ builder.queryField("users", (t) =>
   }),
 );
 
-export interface PageArgs {
-  first?: number | null;
-  after?: string | null;
-  last?: number | null;
-  before?: string | null;
-}
+const CreateUserInput = builder.inputType("CreateUserInput", {
+  fields: (t) => ({
+    email: t.string(),
+    name: t.string(),
+    password: t.string({ required: false, description: "Omit to create an account that cannot sign in with a password yet." }),
+    roleKeys: t.stringList({ required: false, description: "Roles to grant. Omitted: `member`. Unknown keys fail the whole mutation." }),
+  }),
+});
 
-/**
- * The `maxSize` of every plugin-prisma connection with a UUID cursor. plugin-prisma calls it with the
- * raw arguments BEFORE it parses the cursor, which makes it the one hook where both an oversized page
- * (otherwise silently clamped) and a malformed cursor (otherwise an internal error, or junk handed to
- * Postgres) become typed errors.
- */
-export function uuidConnectionPolicy(args: PageArgs, ctx: Context): number {
-  const max = ctx.app.config.GRAPHQL_MAX_PAGE_SIZE;
-  assertPageSize(args.first, args.last, max);
-  for (const cursor of [args.after, args.before]) {
-    if (cursor == null) continue;
-    let value: unknown;
-    try {
-      value = parsePrismaCursor(cursor);
-    } catch {
-      throw new InvalidCursorError();
-    }
-    if (!isUuid(value)) throw new InvalidCursorError();
-  }
-  return max;
-}
+const UpdateUserInput = builder.inputType("UpdateUserInput", {
+  fields: (t) => ({
+    email: t.string({ required: false }),
+    name: t.string({ required: false }),
+  }),
+});
 
-/** Connection arguments above the configured maximum are a typed error, not a silent clamp. */
-export function assertPageSize(first: number | null | undefined, last: number | null | undefined, max: number): void {
-  for (const n of [first, last]) {
-    if (n !== null && n !== undefined && (n < 0 || n > max)) throw new PageSizeError(max);
-  }
-}
+builder.mutationField("createUser", (t) =>
+  t.field({
+    type: UserRef,
+    authScopes: { permission: "users:write" },
+    args: { input: t.arg({ type: CreateUserInput }) },
+    errors: { types: [...COMMON_ERRORS, ConflictError], directResult: true, union: { name: "CreateUserResult" } },
+    resolve: (_r, { input }, ctx) => admin.createUser(ctx.app, actor(ctx), input, ctx.request),
+  }),
+);
+
+builder.mutationField("updateUser", (t) =>
+  t.field({
+    type: UserRef,
+    authScopes: { permission: "users:write" },
+    args: { id: t.arg.globalID({ for: UserRef }), input: t.arg({ type: UpdateUserInput }) },
+    errors: { types: [...COMMON_ERRORS, ConflictError], directResult: true, union: { name: "UpdateUserResult" } },
+    resolve: (_r, args, ctx) => admin.updateUser(ctx.app, actor(ctx), args.id.id, args.input, ctx.request),
+  }),
+);
+
+const SetUserStatusSuccess = builder.objectRef<SetUserStatusResult>("SetUserStatusSuccess").implement({
+  // A payload: what it holds is protected by its own types (User).
+  authScopes: { public: true },
+  fields: (t) => ({
+    user: t.field({ type: UserRef, resolve: (r) => r.user }),
+    revokedSessionCount: t.exposeInt("revokedSessionCount", { description: "Sessions revoked by a DISABLED or LOCKED status." }),
+  }),
+});
+
+builder.mutationField("setUserStatus", (t) =>
+  t.field({
+    type: SetUserStatusSuccess,
+    authScopes: { permission: "users:write" },
+    description: "DISABLED and LOCKED also revoke every session of the user. The last active admin cannot be disabled or locked.",
+    args: { id: t.arg.globalID({ for: UserRef }), status: t.arg({ type: UserStatusEnum }) },
+    errors: { types: [...COMMON_ERRORS, LastAdminError], directResult: true, union: { name: "SetUserStatusResult" } },
+    resolve: (_r, args, ctx) => admin.setUserStatus(ctx.app, actor(ctx), args.id.id, args.status, ctx.request),
+  }),
+);

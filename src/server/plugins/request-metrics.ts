@@ -1,15 +1,11 @@
-// /metrics (Prometheus text format) and the per-request observations behind it: operation counts and
-// outcomes, latency, error codes, plus one access-log line per GraphQL request with its request id.
-import { createHash, timingSafeEqual } from "node:crypto";
+// Per-request observations: operation counts and outcomes, latency, error codes, plus one access-log
+// line per GraphQL request with its request id.
 import { getOperationAST } from "graphql";
 import type { ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { App } from "../../app.js";
 import { metricsOf } from "../../observability/metrics.js";
-import type { ServerContext } from "../context.js";
 import { requestIdOf } from "./request-id.js";
-
-export const METRICS_PATH = "/metrics";
 
 interface Operation {
   name: string;
@@ -22,50 +18,17 @@ interface Observed {
   codes: string[];
 }
 
-function digest(value: string): Buffer {
-  return createHash("sha256").update(value).digest();
-}
-
-function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const v4 = address.startsWith("::ffff:") ? address.slice(7) : address;
-  return v4.startsWith("127.") || address === "::1";
-}
-
-/**
- * With METRICS_TOKEN: `Authorization: Bearer <token>` (compared in constant time). Without it: only
- * direct loopback callers; a request that came through a proxy (forwarding headers) is refused, since
- * a proxy on the same host would otherwise make every remote caller look local.
- */
-function denied(app: App, request: Request, server: ServerContext | undefined): Response | null {
-  const token = app.config.METRICS_TOKEN;
-  if (token) {
-    const given = request.headers.get("authorization") ?? "";
-    const ok = timingSafeEqual(digest(given), digest(`Bearer ${token}`));
-    return ok ? null : new Response("Unauthorized\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } });
-  }
-  const forwarded = ["forwarded", "x-forwarded-for", "x-real-ip"].some((h) => request.headers.has(h));
-  if (!forwarded && isLoopback(server?.req?.socket?.remoteAddress)) return null;
-  return new Response("Forbidden: /metrics answers loopback only unless METRICS_TOKEN is set\n", { status: 403 });
-}
-
 function codeLabel(code: unknown): string {
   return typeof code === "string" && /^[A-Z][A-Z0-9_]{0,49}$/.test(code) ? code : "UNKNOWN";
 }
 
-export function useMetrics(app: App, graphqlEndpoint: string): Plugin {
+export function useRequestMetrics(app: App, graphqlEndpoint: string): Plugin {
   const metrics = metricsOf(app);
   const observed = new WeakMap<Request, Observed>();
   const byContext = new WeakMap<object, Operation>();
 
   return {
-    async onRequest({ request, url, serverContext, endResponse }) {
-      if (url.pathname === METRICS_PATH) {
-        const refusal = denied(app, request, serverContext as ServerContext | undefined);
-        if (refusal) return endResponse(refusal);
-        const body = await metrics.registry.metrics();
-        return endResponse(new Response(body, { headers: { "content-type": metrics.registry.contentType, "cache-control": "no-store" } }));
-      }
+    onRequest({ request, url }) {
       if (url.pathname === graphqlEndpoint) observed.set(request, { startedAt: performance.now(), operations: [], codes: [] });
     },
     onParams({ params, request, context }) {
@@ -87,7 +50,7 @@ export function useMetrics(app: App, graphqlEndpoint: string): Plugin {
       metrics.operations.inc({ operation: operation.name, type: operation.type, outcome: failed ? "error" : "ok" });
     },
     onResultProcess({ request, result }) {
-      // After errors.ts (registered earlier) has settled the codes; covers errors raised before any
+      // After error-masking.ts (registered earlier) has settled the codes; covers errors raised before any
       // operation ran (CSRF, body size, batch size, malformed JSON) as well.
       const results = Array.isArray(result) ? result : Symbol.asyncIterator in result ? [] : [result];
       const seen = observed.get(request);

@@ -1,0 +1,106 @@
+// Revocation: Postgres first (the record), then the cache entries are tombstoned before returning,
+// so no instance sharing the cache accepts a revoked token afterwards.
+import type { App, RequestMeta } from "../../app.js";
+import { invalidate } from "../../cache/invalidation.js";
+import { keys } from "../../cache/keys.js";
+import { NotFoundError } from "../../errors.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import { actorFields } from "../audit/recorder.js";
+import { PUBLIC_SESSION_SELECT } from "./session.js";
+import type { SessionRecord, Viewer } from "./session.js";
+
+type Tx = Prisma.TransactionClient;
+
+export type RevokeReason = "signed_out" | "revoked" | "revoked_all" | "password_changed" | "user_disabled" | "user_locked";
+
+export interface Revocation {
+  /** Sessions this call revoked (a concurrent revoke of the same session counts for only one of them). */
+  revoked: string[];
+  /** Their rows as revoked. */
+  rows: SessionRecord[];
+  /**
+   * Cache entries to tombstone: the revoked sessions plus matching ones a concurrent call revoked
+   * but may not have tombstoned yet, so that THIS call also returns only once no instance accepts them.
+   */
+  invalidate: string[];
+}
+
+/**
+ * Revoke sessions matching `where` inside `tx`. The UPDATE itself decides which call revoked a row:
+ * under READ COMMITTED a concurrent revoke's row is re-checked after it commits and no longer matches
+ * `revokedAt: null`, so the ids returned (and audited) are exactly the ones this call changed.
+ * The caller tombstones `invalidate` after its commit (invalidateSessions).
+ */
+export async function revokeSessionsInTx(
+  app: App,
+  tx: Tx,
+  where: Prisma.SessionWhereInput,
+  reason: RevokeReason,
+  audit: (tx: Tx, revokedIds: string[]) => Promise<unknown>,
+): Promise<Revocation> {
+  const now = app.clock.now();
+  const rows = await tx.session.updateManyAndReturn({
+    where: { AND: [where, { revokedAt: null }] },
+    data: { revokedAt: now, revokedReason: reason },
+    select: PUBLIC_SESSION_SELECT,
+  });
+  const revoked = rows.map((r) => r.id);
+  // Expired sessions are refused whatever the cache says, so only unexpired ones need a tombstone.
+  const others = await tx.session.findMany({
+    where: { AND: [where, { revokedAt: { not: null } }, { expiresAt: { gt: now } }, { id: { notIn: revoked } }] },
+    select: { id: true },
+  });
+  await audit(tx, revoked);
+  return { revoked, rows, invalidate: [...revoked, ...others.map((o) => o.id)] };
+}
+
+/** Tombstone session fragments; call after the revoking transaction committed. */
+export async function invalidateSessions(app: App, sessionIds: readonly string[]): Promise<void> {
+  await invalidate(app, { tombstones: sessionIds.map((id) => keys.session(id)) });
+}
+
+/** Revoke in its own transaction (with `audit` inside it), then invalidate. */
+async function revokeAndInvalidate(
+  app: App,
+  where: Prisma.SessionWhereInput,
+  reason: RevokeReason,
+  audit: (tx: Tx, revokedIds: string[]) => Promise<unknown>,
+): Promise<Revocation> {
+  const result = await app.db.prisma.$transaction((tx) => revokeSessionsInTx(app, tx, where, reason, audit));
+  await invalidateSessions(app, result.invalidate);
+  return result;
+}
+
+/** Revoke one session the caller has already looked up (and been authorised for). */
+export async function revokeSession(app: App, viewer: Viewer, target: SessionRecord, request: RequestMeta): Promise<SessionRecord> {
+  const reason = viewer.session.id === target.id ? "signed_out" : "revoked";
+  const { rows } = await revokeAndInvalidate(app, { id: target.id }, reason, (tx, ids) =>
+    app.audit.record(
+      tx,
+      { type: "SESSION_REVOKED", ...actorFields(viewer), subjectUserId: target.userId, sessionId: target.id, metadata: { alreadyRevoked: ids.length === 0 } },
+      request,
+    ),
+  );
+  // Revoked before this call: its row as it is now (rare, so a second read is fine).
+  return rows[0] ?? app.db.prisma.session.findUniqueOrThrow({ where: { id: target.id }, select: PUBLIC_SESSION_SELECT });
+}
+
+export async function signOut(app: App, viewer: Viewer, request: RequestMeta): Promise<void> {
+  await revokeAndInvalidate(app, { id: viewer.session.id }, "signed_out", (tx) =>
+    app.audit.record(tx, { type: "SIGNED_OUT", ...actorFields(viewer), subjectUserId: viewer.user.id }, request),
+  );
+}
+
+export async function revokeAllSessions(app: App, viewer: Viewer, userId: string, keepCurrent: boolean, request: RequestMeta): Promise<number> {
+  const exists = await app.db.prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
+  if (!exists) throw new NotFoundError("User");
+  const keep = keepCurrent && viewer.user.id === userId ? viewer.session.id : null;
+  const { revoked } = await revokeAndInvalidate(app, { userId, ...(keep ? { id: { not: keep } } : {}) }, "revoked_all", (tx, revoked) =>
+    app.audit.record(
+      tx,
+      { type: "ALL_SESSIONS_REVOKED", ...actorFields(viewer), subjectUserId: userId, metadata: { count: revoked.length, keptCurrent: keep !== null } },
+      request,
+    ),
+  );
+  return revoked.length;
+}

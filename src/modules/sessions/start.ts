@@ -1,0 +1,64 @@
+// Creating sessions (inside the sign-in or sign-up transaction) and refreshing them explicitly.
+import type { App, RequestMeta } from "../../app.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import { UnauthenticatedError } from "../../errors.js";
+import { SESSION_SELECT, publicSession } from "./session.js";
+import type { SessionRecord, Viewer } from "./session.js";
+import { replaceFragment } from "./store.js";
+import { formatToken, generateSecret, hashSecret } from "./tokens.js";
+
+/** The idle expiry from `now`, never past the absolute lifetime. */
+export function slidingExpiry(app: App, now: Date, absoluteExpiresAt: Date): Date {
+  const idle = now.getTime() + app.config.SESSION_IDLE_TTL_SECONDS * 1000;
+  return new Date(Math.min(idle, absoluteExpiresAt.getTime()));
+}
+
+export interface NewSession {
+  token: string;
+  session: SessionRecord;
+}
+
+/** Create a session row inside `tx` (the caller's transaction also records the audit event). */
+export async function createSessionInTx(app: App, tx: Prisma.TransactionClient, userId: string, request: RequestMeta): Promise<NewSession> {
+  const now = app.clock.now();
+  const secret = generateSecret();
+  const absoluteExpiresAt = new Date(now.getTime() + app.config.SESSION_ABSOLUTE_TTL_SECONDS * 1000);
+  const row = await tx.session.create({
+    data: {
+      userId,
+      tokenHash: hashSecret(secret),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: slidingExpiry(app, now, absoluteExpiresAt),
+      absoluteExpiresAt,
+      ip: request.ip,
+      userAgent: request.userAgent,
+    },
+    select: SESSION_SELECT,
+  });
+  return { token: formatToken(row.id, secret), session: publicSession(row) };
+}
+
+/** Explicit refresh: extend the idle expiry now (capped by the absolute lifetime). */
+export async function refreshSession(app: App, viewer: Viewer, request: RequestMeta): Promise<SessionRecord> {
+  const now = app.clock.now();
+  const expiresAt = slidingExpiry(app, now, viewer.session.absoluteExpiresAt);
+  const row = await app.db.prisma.$transaction(async (tx) => {
+    // Only a live session: a revoke that committed after this request resolved its viewer wins.
+    const [updated] = await tx.session.updateManyAndReturn({
+      where: { id: viewer.session.id, revokedAt: null, expiresAt: { gt: now } },
+      data: { lastSeenAt: now, expiresAt },
+      select: SESSION_SELECT,
+    });
+    if (!updated) throw new UnauthenticatedError("This session has ended.");
+    await app.audit.record(
+      tx,
+      { type: "SESSION_REFRESHED", actorUserId: viewer.user.id, subjectUserId: viewer.user.id, sessionId: viewer.session.id, metadata: { expiresAt: expiresAt.toISOString() } },
+      request,
+    );
+    return updated;
+  });
+  // Not a plain delete: that could remove the tombstone of a revoke that committed right after us.
+  await replaceFragment(app, { session: row, user: viewer.user });
+  return publicSession(row);
+}

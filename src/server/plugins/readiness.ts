@@ -1,0 +1,17 @@
+// `/ready` (Yoga's readiness check): 200 while PostgreSQL answers, 503 while it cannot, so a load
+// balancer stops routing here.
+import { useReadinessCheck } from "graphql-yoga";
+import type { Plugin } from "graphql-yoga";
+import type { App } from "../../app.js";
+import { checkPostgres } from "../../modules/health/checks.js";
+
+export function useReadiness(app: App): Plugin {
+  return useReadinessCheck({
+    endpoint: "/ready",
+    check: async () => {
+      const postgres = await checkPostgres(app);
+      const ready = postgres.status === "OK";
+      return Response.json({ status: ready ? "ready" : "unavailable", postgres }, { status: ready ? 200 : 503 });
+    },
+  });
+}
