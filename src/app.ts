@@ -13,6 +13,8 @@ import type { Cache } from "./cache/types.js";
 import type { Logger } from "./observability/log.js";
 import { createPasswordHasher } from "./modules/credentials/passwords.js";
 import type { PasswordHasher } from "./modules/credentials/passwords.js";
+import { createLockout } from "./modules/credentials/lockout.js";
+import type { Lockout } from "./modules/credentials/lockout.js";
 import { createLoginLimiter } from "./modules/credentials/login-limiter.js";
 import type { LoginLimiter } from "./modules/credentials/login-limiter.js";
 import { createAuditRecorder } from "./modules/audit/recorder.js";
@@ -40,6 +42,7 @@ export interface App {
   clock: Clock;
   passwords: PasswordHasher;
   loginLimiter: LoginLimiter;
+  lockout: Lockout;
   audit: AuditRecorder;
   /** ms since epoch at start, for uptime. */
   startedAt: number;
@@ -89,6 +92,7 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
       clock,
       passwords,
       loginLimiter: createLoginLimiter(config, cache),
+      lockout: createLockout({ config, cache, db }),
       audit: createAuditRecorder(config, clock),
       startedAt: Date.now(),
       version: VERSION,

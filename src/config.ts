@@ -13,7 +13,7 @@ const url = (protocols: string[]) =>
     .url("expected a URL")
     .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), `expected a ${protocols.join(" or ")} URL`);
 
-const schema = z.object({
+const fields = z.object({
   /** Environment name; `production` turns off introspection and dev conveniences unless overridden. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** HTTP port. 0 picks a free port. */
@@ -47,8 +47,10 @@ const schema = z.object({
   SESSION_CLEANUP_INTERVAL_SECONDS: int(0, 7 * 86400).default(3600),
   /** Allow self-service sign-up. */
   SIGNUP_ENABLED: bool.default(true),
-  /** Trust X-Forwarded-For for the client IP (only behind a proxy you control). */
+  /** Trust X-Forwarded-For for the client IP (only behind proxies you control). */
   TRUST_PROXY: bool.default(false),
+  /** Proxies in front of the gateway that append to X-Forwarded-For; the client is that many entries from the right. */
+  TRUST_PROXY_HOPS: int(1, 10).default(1),
 
   /** Passwords: argon2id cost (OWASP defaults) and length bounds. */
   ARGON2_MEMORY_KIB: int(1024, 4 * 1024 * 1024).default(19456),
@@ -63,6 +65,12 @@ const schema = z.object({
   LOGIN_WINDOW_SECONDS: int(1, 86400).default(900),
   LOCKOUT_AFTER_FAILURES: int(1, 1000).default(5),
   LOCKOUT_SECONDS: int(1, 30 * 86400).default(900),
+  /** A lockout does not stop a source (IP, or IPv6 /64) that signed in to the account within this many days (0 = off). */
+  LOGIN_KNOWN_SOURCE_DAYS: int(0, 365).default(30),
+  /** Sign-ups per client address per window, and per minute overall. */
+  SIGNUP_MAX_PER_IP: int(1, 100_000).default(10),
+  SIGNUP_WINDOW_SECONDS: int(1, 86400).default(3600),
+  SIGNUP_MAX_PER_MINUTE: int(1, 1_000_000).default(300),
 
   /** Optional sub-namespace: keys become `auth:<ns>:...` (several deployments, or test isolation, on one Redis). */
   CACHE_NAMESPACE: z.string().regex(/^[a-z0-9_-]{1,32}$/, "expected 1-32 of a-z 0-9 _ -").optional(),
@@ -78,8 +86,12 @@ const schema = z.object({
   AUDIT_PURGE_BATCH_SIZE: int(1, 100_000).default(1000),
   AUDIT_PURGE_INTERVAL_SECONDS: int(0, 7 * 86400).default(86400),
   AUDIT_IP_PSEUDONYMISE_DAYS: int(0, 36500).default(0),
-  /** Key for keyed IP digests in the audit chain. Unset: a built-in constant (set your own in production). */
+  /** Key for keyed IP digests in the audit chain (required when pseudonymising; fix it before the first event). */
   AUDIT_IP_KEY: z.string().min(16).optional(),
+  /** Key signing the audit chain head kept outside the table. Unset: a per-process random key. */
+  AUDIT_HEAD_KEY: z.string().min(32).optional(),
+  /** How often the signed chain head is checkpointed (seconds, 0 = off). */
+  AUDIT_HEAD_INTERVAL_SECONDS: int(0, 86400).default(10),
   AUDIT_METADATA_MAX_BYTES: int(64, 1_000_000).default(4096),
 
   /** GraphQL protection. */
@@ -96,6 +108,13 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** In-flight requests get this long to finish on SIGTERM (ms). */
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+});
+
+const schema = fields.superRefine((c, ctx) => {
+  // Without its own key a pseudonym is a public function of the IP: every IPv4 address can be tried.
+  if (c.AUDIT_IP_PSEUDONYMISE_DAYS > 0 && !c.AUDIT_IP_KEY) {
+    ctx.addIssue({ code: "custom", path: ["AUDIT_IP_KEY"], message: "required when AUDIT_IP_PSEUDONYMISE_DAYS is set" });
+  }
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,8 +1,9 @@
-// In-process interval jobs (session cleanup, audit retention). Each run is bounded and idempotent, so
+// In-process interval jobs (session cleanup, audit retention, the audit chain head checkpoint). Each run is bounded and idempotent, so
 // several instances running them at once only duplicate a little work.
 import type { App } from "./app.js";
 import { cleanupExpiredSessions } from "./modules/sessions/cleanup.js";
 import { SYSTEM_ACTOR } from "./modules/audit/recorder.js";
+import { checkpointHead } from "./modules/audit/head.js";
 import { purgeAuditEvents } from "./modules/audit/retention.js";
 
 export function startJobs(app: App): void {
@@ -16,4 +17,5 @@ export function startJobs(app: App): void {
   };
   every(app.config.SESSION_CLEANUP_INTERVAL_SECONDS, "sessions:cleanup", () => cleanupExpiredSessions(app, SYSTEM_ACTOR));
   every(app.config.AUDIT_PURGE_INTERVAL_SECONDS, "audit:purge", () => purgeAuditEvents(app));
+  every(app.config.AUDIT_HEAD_INTERVAL_SECONDS, "audit:head", () => checkpointHead(app));
 }

@@ -5,10 +5,12 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type AuditEventType =
+  | 'ACCESS_DENIED'
   | 'ACCOUNT_LOCKED'
   | 'ALL_SESSIONS_REVOKED'
   | 'IP_PSEUDONYMISED'
   | 'PASSWORD_CHANGED'
+  | 'PASSWORD_CHANGE_FAILED'
   | 'RETENTION_PURGED'
   | 'ROLE_CREATED'
   | 'ROLE_DELETED'
@@ -24,6 +26,7 @@ export type AuditEventType =
   | 'SIGN_IN_RATE_LIMITED'
   | 'SIGN_IN_SUCCEEDED'
   | 'SIGN_UP'
+  | 'SIGN_UP_RATE_LIMITED'
   | 'USER_CREATED'
   | 'USER_STATUS_CHANGED'
   | 'USER_UPDATED';

@@ -12,6 +12,14 @@ export const keys = {
   permsEpoch: (): string => "epoch:perms",
   /** Stamped into every session fragment; a fragment stamped with an older epoch is a miss. */
   sessionsEpoch: (): string => "epoch:sessions",
+  /** `{ count, lockedUntil }` of an email no account has, so its lockout answers like a real one's. */
+  phantomAttempts: (emailDigest: string): string => `login:phantom:${emailDigest}`,
+  /** Present while a source (an address bucket) has signed in to the user recently. */
+  knownSource: (userId: string, sourceDigest: string): string => `login:known:${userId}:${sourceDigest}`,
+  /** `{ count, lockedUntil }` of a known source's own attempts. */
+  sourceAttempts: (userId: string, sourceDigest: string): string => `login:source:${userId}:${sourceDigest}`,
+  /** The latest signed audit chain head (see modules/audit/head.ts). */
+  auditHead: (): string => "audit:head",
 } as const;
 
 /**

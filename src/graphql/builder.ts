@@ -9,9 +9,11 @@ import type PrismaTypes from "../generated/pothos-prisma-types.js";
 import { getDatamodel } from "../generated/pothos-prisma-types.js";
 import type { Context } from "../server/context.js";
 import type { PermissionKey } from "../modules/rbac/catalogue.js";
+import { recordAccessDenied } from "../modules/audit/recorder.js";
 import type { Viewer } from "../modules/sessions/session.js";
 import { ForbiddenError, UnauthenticatedError, ValidationError, AppError, ErrorCode } from "../errors.js";
 import { GLOBAL_ID_ERRORS_PLUGIN, decodeId, encodeId } from "./global-id.js";
+import { readableOrNull } from "./visibility.js";
 
 export type Scalars = {
   DateTime: { Input: Date; Output: Date };
@@ -49,7 +51,10 @@ export const builder = new SchemaBuilder<{
     encodeGlobalID: encodeId,
     decodeGlobalID: decodeId,
     nodesQueryOptions: false,
-    nodeQueryOptions: { authScopes: { authenticated: true } },
+    nodeQueryOptions: {
+      authScopes: { authenticated: true },
+      resolve: async (_root, args, ctx, info, resolveNode) => readableOrNull(await resolveNode(args.id), args.id.typename, ctx, info),
+    },
   },
   scopeAuth: {
     // Computed once per request; `permission` is a loader so each key is checked at most once.
@@ -61,7 +66,11 @@ export const builder = new SchemaBuilder<{
       permission: (key) => ctx.hasPermission(key),
       self: (userId) => ctx.viewer?.user.id === userId,
     }),
-    unauthorizedError: (_parent, ctx) => (ctx.viewer ? new ForbiddenError() : new UnauthenticatedError()),
+    unauthorizedError: (_parent, ctx, info) => {
+      if (!ctx.viewer) return new UnauthenticatedError();
+      if (info.parentType.name === "Mutation") recordAccessDenied(ctx.app, ctx.viewer, info.fieldName, ctx.request);
+      return new ForbiddenError();
+    },
     defaultStrategy: "any",
   },
   errors: {

@@ -1,5 +1,6 @@
 // Per-request context, built once per request: the viewer (or null), request metadata, and fresh
 // DataLoaders so batching never leaks data between requests.
+import { isIP } from "node:net";
 import type DataLoader from "dataloader";
 import type { App, RequestMeta } from "../app.js";
 import type { PermissionKey } from "../modules/rbac/catalogue.js";
@@ -31,11 +32,24 @@ export interface ServerContext {
   req?: { socket?: { remoteAddress?: string | undefined } };
 }
 
+/**
+ * The client's address. Behind TRUST_PROXY_HOPS proxies, each appends the address it received from,
+ * so the client is that many entries from the RIGHT of X-Forwarded-For; entries further left are
+ * whatever the client chose to send. Anything that is not an IP address is ignored.
+ */
+export function clientAddress(config: Pick<App["config"], "TRUST_PROXY" | "TRUST_PROXY_HOPS">, forwardedFor: string | null, socketAddress: string | null): string | null {
+  if (config.TRUST_PROXY && forwardedFor) {
+    const hops = forwardedFor.split(",").map((h) => h.trim());
+    const candidate = hops[hops.length - config.TRUST_PROXY_HOPS];
+    if (candidate && isIP(candidate)) return candidate;
+  }
+  return socketAddress;
+}
+
 export function requestMeta(app: App, request: Request, server: ServerContext | undefined): RequestMeta {
-  const forwarded = app.config.TRUST_PROXY ? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined;
   return {
     requestId: requestIdOf(request),
-    ip: forwarded || server?.req?.socket?.remoteAddress || null,
+    ip: clientAddress(app.config, request.headers.get("x-forwarded-for"), server?.req?.socket?.remoteAddress ?? null),
     userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null,
   };
 }

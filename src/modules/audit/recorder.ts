@@ -1,6 +1,7 @@
 // The audit trail's writer bound to one gateway: its key, its size limit and its clock, so callers
 // record an event with `app.audit.record(tx, event, request)` inside the transaction of the change.
-import type { Clock, RequestMeta } from "../../app.js";
+import { randomBytes } from "node:crypto";
+import type { App, Clock, RequestMeta } from "../../app.js";
 import type { Config } from "../../config.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { Viewer } from "../sessions/session.js";
@@ -13,14 +14,18 @@ const DEFAULT_IP_KEY = "authgraph-audit-ip-digest-v1";
 
 export interface AuditRecorder {
   readonly options: AuditOptions;
+  /** Signs the chain heads kept outside the table (head.ts). */
+  readonly headKey: string;
   /** Appends `event`; call it as the last statement of the change's transaction (see append.ts). */
   record(tx: Prisma.TransactionClient, event: AuditEventInput, request: Pick<RequestMeta, "ip" | "userAgent"> | null): Promise<bigint>;
 }
 
-export function createAuditRecorder(config: Pick<Config, "AUDIT_IP_KEY" | "AUDIT_METADATA_MAX_BYTES">, clock: Clock): AuditRecorder {
+export function createAuditRecorder(config: Pick<Config, "AUDIT_IP_KEY" | "AUDIT_METADATA_MAX_BYTES" | "AUDIT_HEAD_KEY">, clock: Clock): AuditRecorder {
   const options: AuditOptions = { ipKey: config.AUDIT_IP_KEY ?? DEFAULT_IP_KEY, metadataMaxBytes: config.AUDIT_METADATA_MAX_BYTES };
   return {
     options,
+    // Without a configured key, heads signed by this process verify only until it restarts.
+    headKey: config.AUDIT_HEAD_KEY ?? randomBytes(32).toString("hex"),
     record: (tx, event, request) => record(tx, event, request, options, clock.now()),
   };
 }
@@ -37,3 +42,13 @@ export interface JobActor {
 }
 
 export const SYSTEM_ACTOR: JobActor = { userId: null, request: null };
+
+/**
+ * A signed-in caller was refused a mutation: recorded without holding up the refusal (the answer is
+ * the same either way), failures to record are logged.
+ */
+export function recordAccessDenied(app: App, viewer: Viewer, operation: string, request: RequestMeta): void {
+  app.db.prisma
+    .$transaction((tx) => app.audit.record(tx, { type: "ACCESS_DENIED", ...actorFields(viewer), subjectUserId: viewer.user.id, metadata: { operation } }, request))
+    .catch((err: unknown) => app.log.warn({ err, operation }, "could not record a refused mutation"));
+}

@@ -1,6 +1,7 @@
 // Retention for the audit trail: delete events older than AUDIT_RETENTION_DAYS, and replace raw IPs
 // older than AUDIT_IP_PSEUDONYMISE_DAYS by their keyed digest. Both work in bounded batches, each its
-// own short transaction that turns on the trigger's switch with SET LOCAL (see the init migration).
+// own short statement through the maintenance functions the trigger admits (see the
+// audit_maintenance_role migration).
 //
 // The purge only ever removes a PREFIX of the chain (in id order), so what remains is one unbroken
 // chain whose first row's prevHash is the hash of the last purged row: the "anchor". The anchor is
@@ -110,13 +111,9 @@ async function deletePrefix(app: App, plan: PurgePlan): Promise<number> {
   const batch = app.config.AUDIT_PURGE_BATCH_SIZE;
   let total = 0;
   for (;;) {
-    const deleted = await app.db.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SET LOCAL authgraph.audit_purge = 'on'`;
-      // Oldest first, so the rows left are always a suffix of the chain: never a hole in the middle.
-      return tx.$executeRaw`
-        DELETE FROM audit_events WHERE id IN (
-          SELECT id FROM audit_events WHERE id <= ${plan.throughId} ORDER BY id LIMIT ${batch})`;
-    });
+    // Oldest first, so the rows left are always a suffix of the chain: never a hole in the middle.
+    const [row] = await app.db.prisma.$queryRaw<{ deleted: number }[]>`SELECT audit_purge_prefix(${plan.throughId}, ${batch}::int) AS deleted`;
+    const deleted = row?.deleted ?? 0;
     total += deleted;
     // Another instance helping with the same plan makes a batch come up short: that is fine, it finishes.
     if (deleted < batch || total >= plan.remaining) return total;
@@ -182,20 +179,15 @@ export async function pseudonymiseAuditIps(app: App, actor: JobActor = SYSTEM_AC
   let total = 0;
   for (;;) {
     const { scanned, updated, last } = await app.db.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SET LOCAL authgraph.audit_pseudonymise = 'on'`;
       const rows = await tx.$queryRaw<{ id: bigint; ip: string }[]>`
         SELECT id, ip FROM audit_events
         WHERE id > ${cursor} AND id <= ${plan.throughId} AND ip IS NOT NULL AND ip NOT LIKE 'pseudo:%'
-        ORDER BY id LIMIT ${batch}
-        FOR UPDATE`;
+        ORDER BY id LIMIT ${batch}`;
       if (rows.length === 0) return { scanned: 0, updated: 0, last: cursor };
       const ids = rows.map((r) => r.id.toString());
       const pseudonyms = rows.map((r) => pseudonymiseIp(r.ip, ipKey));
-      const n = await tx.$executeRaw`
-        UPDATE audit_events AS a SET ip = v.ip
-        FROM unnest(${ids}::bigint[], ${pseudonyms}::text[]) AS v(id, ip)
-        WHERE a.id = v.id`;
-      return { scanned: rows.length, updated: n, last: rows[rows.length - 1]?.id ?? cursor };
+      const [changed] = await tx.$queryRaw<{ n: number }[]>`SELECT audit_set_pseudonyms(${ids}::bigint[], ${pseudonyms}::text[]) AS n`;
+      return { scanned: rows.length, updated: changed?.n ?? 0, last: rows[rows.length - 1]?.id ?? cursor };
     });
     total += updated;
     cursor = last;

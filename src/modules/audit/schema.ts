@@ -1,6 +1,6 @@
 // The audit trail's GraphQL face: AuditEvent nodes, the `auditEvents` connection, `User.auditEvents`,
 // `auditIntegrity` and the `purgeAuditEvents` mutation.
-import { InvalidIdError } from "../../errors.js";
+import { InvalidIdError, ValidationError } from "../../errors.js";
 import { AuditEventType } from "../../generated/prisma/enums.js";
 import { builder } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
@@ -13,6 +13,7 @@ import { SessionRef } from "../sessions/schema.js";
 import { UserRef } from "../users/schema.js";
 import { decodeAuditCursor, encodeAuditCursor, findAuditEvents, findAuditEventsByIds, findUserAuditEvents } from "./query.js";
 import type { AuditEventRecord, AuditWindow } from "./query.js";
+import { parseHeadToken, recordedHead } from "./head.js";
 import { purgeAuditEvents } from "./retention.js";
 import type { AuditRetentionResult } from "./retention.js";
 import { verifyAuditChain } from "./verify.js";
@@ -34,6 +35,11 @@ async function mayFollow(ctx: Context, ownerId: string, permission: PermissionKe
 async function relatedUser(ctx: Context, userId: string | null) {
   if (!userId || !(await mayFollow(ctx, userId, "users:read"))) return null;
   return ctx.loaders.users.load(userId);
+}
+
+/** Where a request came from identifies its actor: shown only to whoever may see the actor. */
+async function actorVisible(ctx: Context, e: AuditEventRecord): Promise<boolean> {
+  return e.actorUserId === null || (await mayFollow(ctx, e.actorUserId, "users:read"));
 }
 
 export const AuditEventRef = builder.objectRef<AuditEventRecord>("AuditEvent");
@@ -79,8 +85,16 @@ builder.node(AuditEventRef, {
         return s && (await mayFollow(ctx, s.userId, "sessions:read")) ? s : null;
       },
     }),
-    ip: t.exposeString("ip", { nullable: true, description: "Client IP, or `pseudo:<hex>` (its keyed digest) once pseudonymised." }),
-    userAgent: t.exposeString("userAgent", { nullable: true }),
+    ip: t.string({
+      nullable: true,
+      description: "Client IP, or `pseudo:<hex>` (its keyed digest) once pseudonymised; null when the actor is not visible to you.",
+      resolve: async (e, _a, ctx) => ((await actorVisible(ctx, e)) ? e.ip : null),
+    }),
+    userAgent: t.string({
+      nullable: true,
+      description: "Null when the actor is not visible to you.",
+      resolve: async (e, _a, ctx) => ((await actorVisible(ctx, e)) ? e.userAgent : null),
+    }),
     metadata: t.field({ type: "JSON", nullable: true, resolve: (e) => e.metadata ?? null }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
@@ -158,8 +172,16 @@ builder.queryField("auditIntegrity", (t) =>
     args: {
       since: t.arg({ type: "DateTime", required: false }),
       until: t.arg({ type: "DateTime", required: false }),
+      head: t.arg.string({
+        required: false,
+        description: "A signed chain head token kept from the log (`audit chain head`); default: the newest head this deployment recorded.",
+      }),
     },
-    resolve: (_r, args, ctx) => verifyAuditChain(ctx.app.db.prisma, { ipKey: ctx.app.audit.options.ipKey }, { since: args.since ?? null, until: args.until ?? null }),
+    resolve: async (_r, args, ctx) => {
+      const head = args.head ? parseHeadToken(ctx.app.audit.headKey, args.head) : await recordedHead(ctx.app);
+      if (args.head && !head) throw new ValidationError([{ path: "head", message: "is not a chain head signed by this deployment" }]);
+      return verifyAuditChain(ctx.app.db.prisma, { ipKey: ctx.app.audit.options.ipKey }, { since: args.since ?? null, until: args.until ?? null }, head);
+    },
   }),
 );
 

@@ -3,14 +3,16 @@
 // prevHash is the hash of the row before it.
 //
 // What it can and cannot prove: an edit of any row (without rewriting every later hash) and a deleted
-// row in the middle are found and pinpointed. Dropping the newest rows, or rewriting the chain from
-// some row to the end, needs the head hash kept outside the database (e.g. shipped to a log store).
+// row in the middle are found and pinpointed from the table alone. Dropping the newest rows, or
+// rewriting the chain from some row to the end, is found only against a head kept outside the
+// database (head.ts): up to the newest recorded head, not the events after it.
 import { AUDIT_EVENT_SELECT } from "./query.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import { storedRowHash } from "./append.js";
 import type { StoredAuditRow } from "./append.js";
 import { retentionAnchors } from "./retention.js";
 import type { RetentionAnchor } from "./retention.js";
+import type { ChainHead } from "./head.js";
 
 export interface IntegrityReport {
   ok: boolean;
@@ -66,7 +68,25 @@ function purgedGap(anchors: RetentionAnchor[], row: StoredAuditRow, prevId: bigi
   return null;
 }
 
-export async function verifyAuditChain(db: PrismaClient, options: VerifyOptions, range: VerifyRange = {}): Promise<IntegrityReport> {
+/**
+ * Verifies the chain in `range`, then (over the whole trail) that it still reaches `head` — a head
+ * recorded outside the table (head.ts) — unchanged: the one check that catches a deleted tail.
+ */
+export async function verifyAuditChain(db: PrismaClient, options: VerifyOptions, range: VerifyRange = {}, head: ChainHead | null = null): Promise<IntegrityReport> {
+  const report = await verifyLinks(db, options, range);
+  if (!report.ok || !head || range.until) return report;
+  const row = await db.auditEvent.findUnique({ where: { id: head.id }, select: { hash: true } });
+  const when = head.at.toISOString();
+  if (row && row.hash !== head.hash) {
+    return { ...report, ok: false, firstBrokenEventId: head.id, message: `Event ${head.id} no longer has the hash recorded in the chain head of ${when}: the trail was rewritten from there on.` };
+  }
+  if (!row && !(await retentionAnchors(db)).some((a) => head.id <= a.anchorEventId)) {
+    return { ...report, ok: false, firstBrokenEventId: head.id, message: `Event ${head.id}, the chain head recorded at ${when}, is missing: events at the end of the trail were deleted.` };
+  }
+  return { ...report, message: `${report.message} The chain reaches the head recorded at ${when} (event ${head.id}).` };
+}
+
+async function verifyLinks(db: PrismaClient, options: VerifyOptions, range: VerifyRange): Promise<IntegrityReport> {
   const batchSize = options.batchSize ?? 1000;
   const bounds = await rangeIds(db, range);
   if (!bounds) return { ok: true, checkedCount: 0, firstBrokenEventId: null, message: "No audit events in the range." };

@@ -11,14 +11,16 @@ import { enteredPassword } from "./sign-in.js";
 /** Returns how many other sessions were revoked. */
 export async function changePassword(app: App, viewer: Viewer, input: { currentPassword: string; newPassword: string }, request: RequestMeta): Promise<number> {
   const data = parseInput(z.object({ currentPassword: enteredPassword(app), newPassword: passwordSchema(app.config) }), input);
-  // A stolen session must not become a password oracle: wrong current passwords count against the
-  // same per-account and per-IP limits as failed sign-ins.
-  const wait = await app.loginLimiter.blockedFor(viewer.user.email, request.ip);
+  // A stolen session must not become a password oracle: every attempt is reserved against the same
+  // per-account and per-address windows as sign-in before the current password is checked.
+  const wait = await app.loginLimiter.reserve(viewer.user.email, request.ip);
   if (wait > 0) throw new RateLimitedError(wait);
   const row = await app.db.prisma.user.findUniqueOrThrow({ where: { id: viewer.user.id }, select: { passwordHash: true } });
   const ok = row.passwordHash ? await app.passwords.verify(row.passwordHash, data.currentPassword) : await app.passwords.verifyDummy(data.currentPassword);
   if (!ok) {
-    await app.loginLimiter.fail(viewer.user.email, request.ip);
+    await app.db.prisma.$transaction((tx) =>
+      app.audit.record(tx, { type: "PASSWORD_CHANGE_FAILED", ...actorFields(viewer), subjectUserId: viewer.user.id, metadata: { reason: "invalid_credentials" } }, request),
+    );
     throw new InvalidCredentialsError();
   }
   const passwordHash = await app.passwords.hash(data.newPassword);
@@ -28,6 +30,6 @@ export async function changePassword(app: App, viewer: Viewer, input: { currentP
       app.audit.record(innerTx, { type: "PASSWORD_CHANGED", ...actorFields(viewer), subjectUserId: viewer.user.id, metadata: { revokedSessions: ids.length } }, request),
     );
   });
-  await invalidateSessions(app, revocation.invalidate);
+  await Promise.all([invalidateSessions(app, revocation.invalidate), app.loginLimiter.release(viewer.user.email, request.ip)]);
   return revocation.revoked.length;
 }

@@ -1,67 +1,93 @@
-// Failed sign-ins counted per account and per IP (rate-limiter-flexible: Redis when configured, with
-// an in-memory insurance limiter so a Redis outage degrades to per-instance counting instead of
-// failing sign-in; pure memory on the embedded default).
+// Attempt windows (rate-limiter-flexible: Redis when configured, with an in-memory insurance limiter
+// so a Redis outage degrades to per-instance counting instead of failing sign-in; pure memory on the
+// embedded default). Every attempt is RESERVED (an atomic consume) before any password is checked and
+// given back when it succeeds, so N concurrent attempts — a batch, aliases, parallel requests, other
+// instances — never get more answers than the limit allows.
+import { isIPv4, isIPv6 } from "node:net";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
-import type { Config } from "../../config.js";
 import type { Cache } from "../../cache/types.js";
+import type { Config } from "../../config.js";
 
 export interface LoginLimiter {
-  /** Seconds to wait if either counter is over its limit, else 0. Does not consume. */
-  blockedFor(email: string, ip: string | null): Promise<number>;
-  /** Count one failure against the account and the IP. */
-  fail(email: string, ip: string | null): Promise<void>;
-  /** A successful sign-in clears the account counter (the IP counter keeps its window). */
-  succeed(email: string): Promise<void>;
-  /**
-   * Unknown emails "lock" exactly like accounts (same threshold and period): otherwise the lockout
-   * itself would tell which emails exist. When this one is locked, until when (from `now`), else null.
-   */
-  phantomLockedUntil(email: string, now: Date): Promise<Date | null>;
-  /** Count a failure against an unknown email; the LOCKOUT_AFTER_FAILURES-th locks it for LOCKOUT_SECONDS. */
-  phantomFail(email: string): Promise<void>;
+  /** Reserves one attempt for the client address and one for the account: 0 = go ahead, else seconds to wait. */
+  reserve(accountKey: string, ip: string | null): Promise<number>;
+  /** A successful attempt gives both reservations back (the account window starts over). */
+  release(accountKey: string, ip: string | null): Promise<void>;
+  /** Reserves one sign-up for the client address and one in the global window: 0 = go ahead, else seconds to wait. */
+  reserveSignUp(ip: string | null): Promise<number>;
 }
 
-function limiter(cache: Cache, prefix: string, points: number, duration: number, timeoutMs: number): RateLimiterAbstract {
+export function limiter(cache: Cache, prefix: string, points: number, duration: number, timeoutMs: number): RateLimiterAbstract {
   const memory = new RateLimiterMemory({ keyPrefix: prefix, points, duration });
   if (!cache.redis) return memory;
   // Keys land under `auth:` through the client's keyPrefix.
   return new RateLimiterRedis({ storeClient: cache.redis, keyPrefix: prefix, points, duration, insuranceLimiter: memory, timeoutMs } as ConstructorParameters<typeof RateLimiterRedis>[0]);
 }
 
-function secondsLeft(res: RateLimiterRes | null, limit: number): number {
-  if (!res || res.consumedPoints < limit) return 0;
-  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+/**
+ * Consumes one point; the seconds to wait when that went over the limit, else 0. A cache failure
+ * the insurance limiter could not absorb counts as allowed: the database lockout still applies.
+ */
+export async function consume(l: RateLimiterAbstract, key: string): Promise<number> {
+  try {
+    await l.consume(key);
+    return 0;
+  } catch (rejection) {
+    return rejection instanceof RateLimiterRes ? Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) : 0;
+  }
+}
+
+const expandIPv6 = (ip: string): string[] => {
+  const [head = "", tail] = ip.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const missing = tail === undefined ? 0 : 8 - left.length - right.length;
+  return [...left, ...Array<string>(missing).fill("0"), ...right];
+};
+
+/**
+ * The unit an address is limited by: an IPv4 address, or an IPv6 /64 (one subscriber usually has a
+ * whole /64, so per-address limits would be free to evade). IPv4-mapped IPv6 counts as IPv4.
+ */
+export function addressBucket(ip: string | null): string | null {
+  if (!ip) return null;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  if (isIPv4(ip)) return ip;
+  if (!isIPv6(ip)) return ip;
+  return `${expandIPv6(ip.split("%")[0] ?? ip)
+    .slice(0, 4)
+    .map((h) => Number.parseInt(h, 16).toString(16))
+    .join(":")}::/64`;
 }
 
 export function createLoginLimiter(config: Config, cache: Cache): LoginLimiter {
-  const account = limiter(cache, "login:acct", config.LOGIN_MAX_FAILURES_PER_ACCOUNT, config.LOGIN_WINDOW_SECONDS, config.CACHE_TIMEOUT_MS);
-  const byIp = limiter(cache, "login:ip", config.LOGIN_MAX_FAILURES_PER_IP, config.LOGIN_WINDOW_SECONDS, config.CACHE_TIMEOUT_MS);
-  // Like users.failedLoginCount, which no window resets; a day bounds what an email spray leaves behind.
-  const phantom = limiter(cache, "login:phantom", config.LOCKOUT_AFTER_FAILURES, Math.max(86_400, config.LOCKOUT_SECONDS), config.CACHE_TIMEOUT_MS);
-  const safeGet = (l: RateLimiterAbstract, key: string) => l.get(key).catch(() => null);
-  // consume() rejects with a RateLimiterRes when over the limit; that is expected here.
-  const safeConsume = (l: RateLimiterAbstract, key: string) => l.consume(key).then(() => undefined, () => undefined);
+  const t = config.CACHE_TIMEOUT_MS;
+  const account = limiter(cache, "login:acct", config.LOGIN_MAX_FAILURES_PER_ACCOUNT, config.LOGIN_WINDOW_SECONDS, t);
+  const byAddress = limiter(cache, "login:ip", config.LOGIN_MAX_FAILURES_PER_IP, config.LOGIN_WINDOW_SECONDS, t);
+  const signUpByAddress = limiter(cache, "signup:ip", config.SIGNUP_MAX_PER_IP, config.SIGNUP_WINDOW_SECONDS, t);
+  const signUpGlobal = limiter(cache, "signup:all", config.SIGNUP_MAX_PER_MINUTE, 60, t);
   return {
-    async blockedFor(email, ip) {
-      const [a, i] = await Promise.all([safeGet(account, email), ip ? safeGet(byIp, ip) : Promise.resolve(null)]);
-      return Math.max(secondsLeft(a, config.LOGIN_MAX_FAILURES_PER_ACCOUNT), secondsLeft(i, config.LOGIN_MAX_FAILURES_PER_IP));
+    async reserve(accountKey, ip) {
+      const bucket = addressBucket(ip);
+      // The address first: a client over its limit learns nothing about the account.
+      const addressWait = bucket ? await consume(byAddress, bucket) : 0;
+      if (addressWait > 0) return addressWait;
+      return consume(account, accountKey);
     },
-    async fail(email, ip) {
-      await Promise.all([safeConsume(account, email), ip ? safeConsume(byIp, ip) : Promise.resolve()]);
+    async release(accountKey, ip) {
+      const bucket = addressBucket(ip);
+      await Promise.all([account.delete(accountKey).catch(() => false), bucket ? byAddress.reward(bucket).catch(() => undefined) : undefined]);
     },
-    async succeed(email) {
-      await account.delete(email).catch(() => false);
-    },
-    async phantomLockedUntil(email, now) {
-      const res = await safeGet(phantom, email);
-      // block() stores points + 1, which no run of failures reaches on its own.
-      if (!res || res.consumedPoints <= config.LOCKOUT_AFTER_FAILURES) return null;
-      return new Date(now.getTime() + res.msBeforeNext);
-    },
-    async phantomFail(email) {
-      const res = await phantom.consume(email).catch((r: unknown) => (r instanceof RateLimiterRes ? r : null));
-      if (res && res.consumedPoints >= config.LOCKOUT_AFTER_FAILURES) await phantom.block(email, config.LOCKOUT_SECONDS).catch(() => undefined);
+    async reserveSignUp(ip) {
+      const bucket = addressBucket(ip);
+      // An address already refused for sign-in failures is refused sign-up too (no existence probes from it).
+      const refused = bucket ? await byAddress.get(bucket).catch(() => null) : null;
+      if (refused && refused.consumedPoints > config.LOGIN_MAX_FAILURES_PER_IP) return Math.max(1, Math.ceil(refused.msBeforeNext / 1000));
+      const addressWait = bucket ? await consume(signUpByAddress, bucket) : 0;
+      if (addressWait > 0) return addressWait;
+      return consume(signUpGlobal, "all");
     },
   };
 }

@@ -1,15 +1,19 @@
-// Sign-in. Unknown email and wrong password take the same path, the same time (a dummy hash is
-// verified) and return the same error: no account enumeration.
+// Sign-in. Every attempt is reserved before any password is checked (address and account windows,
+// then the lockout), so concurrent attempts can never get more answers than the limits allow.
+// Unknown emails, accounts without a password, disabled and admin-locked accounts take the same path,
+// the same time (a dummy hash is verified) and the same answer as a wrong password.
 import { z } from "zod";
 import type { App, RequestMeta } from "../../app.js";
 import { invalidate } from "../../cache/invalidation.js";
 import { keys } from "../../cache/keys.js";
 import { AccountLockedError, InvalidCredentialsError, RateLimitedError } from "../../errors.js";
 import { emailSchema, parseInput } from "../../validation.js";
+import type { AuditEventInput } from "../audit/append.js";
 import { createSessionInTx } from "../sessions/start.js";
 import type { NewSession } from "../sessions/start.js";
 import { USER_SELECT } from "../users/user.js";
 import type { UserRecord } from "../users/user.js";
+import type { Reservation } from "./lockout.js";
 
 export interface SignInResult extends NewSession {
   user: UserRecord;
@@ -23,46 +27,32 @@ export function enteredPassword(app: App) {
 
 export async function signIn(app: App, input: { email: string; password: string }, request: RequestMeta): Promise<SignInResult> {
   const data = parseInput(z.object({ email: emailSchema, password: enteredPassword(app) }), input);
-  const failed = (event: Parameters<App["audit"]["record"]>[1]) => app.db.prisma.$transaction((tx) => app.audit.record(tx, event, request));
+  const audit = (event: AuditEventInput) => app.db.prisma.$transaction((tx) => app.audit.record(tx, event, request));
 
-  const wait = await app.loginLimiter.blockedFor(data.email, request.ip);
+  const wait = await app.loginLimiter.reserve(data.email, request.ip);
   if (wait > 0) {
-    // Over the limit: refuse WITHOUT touching the password hash.
-    await failed({ type: "SIGN_IN_RATE_LIMITED", metadata: { email: data.email, retryAfterSeconds: wait } });
+    await audit({ type: "SIGN_IN_RATE_LIMITED", metadata: { email: data.email, retryAfterSeconds: wait } });
     throw new RateLimitedError(wait);
   }
 
-  const user = await app.db.prisma.user.findUnique({ where: { email: data.email }, select: { ...USER_SELECT, passwordHash: true } });
-  const ok = user?.passwordHash ? await app.passwords.verify(user.passwordHash, data.password) : await app.passwords.verifyDummy(data.password);
+  const user = await app.db.prisma.user.findUnique({ where: { email: data.email }, select: { id: true, status: true, passwordHash: true } });
   const now = app.clock.now();
-  // Asked for every email, so an existing and an unknown one do the same work.
-  const phantomLockedUntil = await app.loginLimiter.phantomLockedUntil(data.email, now);
-
-  if (!user && phantomLockedUntil) {
-    await failed({ type: "SIGN_IN_FAILED", metadata: { reason: "locked" } });
-    throw new AccountLockedError(phantomLockedUntil);
+  // A source the owner signed in from recently has its own count: a stranger's failures do not lock it out.
+  const known = user ? await app.lockout.reserveKnownSource(user.id, request.ip, now) : null;
+  const reservation: Reservation = known ?? (user ? await app.lockout.reserveAccount(user.id, now) : await app.lockout.reservePhantom(data.email, now));
+  if (reservation.locked) {
+    // Locked: refused without touching a password hash.
+    await audit({ type: "SIGN_IN_FAILED", subjectUserId: user?.id ?? null, metadata: { reason: "locked" } });
+    throw new AccountLockedError(reservation.lockedUntil);
   }
 
-  if (user && (user.status === "LOCKED" || (user.lockedUntil && user.lockedUntil > now))) {
-    await failed({ type: "SIGN_IN_FAILED", subjectUserId: user.id, metadata: { reason: "locked" } });
-    throw new AccountLockedError(user.lockedUntil && user.lockedUntil > now ? user.lockedUntil : new Date("9999-12-31T00:00:00Z"));
-  }
-
+  const ok = user?.passwordHash ? await app.passwords.verify(user.passwordHash, data.password) : await app.passwords.verifyDummy(data.password);
   if (!user || !ok || user.status !== "ACTIVE") {
-    await app.loginLimiter.fail(data.email, request.ip);
-    if (!user) await app.loginLimiter.phantomFail(data.email);
     await app.db.prisma.$transaction(async (tx) => {
-      let lockedUntil: Date | null = null;
-      if (user) {
-        const updated = await tx.user.update({ where: { id: user.id }, data: { failedLoginCount: { increment: 1 } }, select: { failedLoginCount: true } });
-        if (updated.failedLoginCount >= app.config.LOCKOUT_AFTER_FAILURES) {
-          lockedUntil = new Date(now.getTime() + app.config.LOCKOUT_SECONDS * 1000);
-          await tx.user.update({ where: { id: user.id }, data: { lockedUntil, failedLoginCount: 0 } });
-        }
-      }
       await app.audit.record(tx, { type: "SIGN_IN_FAILED", subjectUserId: user?.id ?? null, metadata: { reason: "invalid_credentials" } }, request);
-      if (user && lockedUntil) {
-        await app.audit.record(tx, { type: "ACCOUNT_LOCKED", subjectUserId: user.id, metadata: { lockedUntil: lockedUntil.toISOString() } }, request);
+      if (user && reservation.locksOnFailure && !known) {
+        const locked = await tx.user.findUnique({ where: { id: user.id }, select: { lockedUntil: true } });
+        await app.audit.record(tx, { type: "ACCOUNT_LOCKED", subjectUserId: user.id, metadata: { lockedUntil: locked?.lockedUntil?.toISOString() ?? null } }, request);
       }
     });
     if (user) await invalidate(app, { keys: [keys.user(user.id)] });
@@ -70,13 +60,13 @@ export async function signIn(app: App, input: { email: string; password: string 
   }
 
   const result = await app.db.prisma.$transaction(async (tx) => {
-    const fresh = await tx.user.update({ where: { id: user.id }, data: { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now }, select: USER_SELECT });
+    // A success from a known source while a stranger holds the account locked leaves the lock in place.
+    const clear = known ? {} : { failedLoginCount: 0, lockedUntil: null };
+    const fresh = await tx.user.update({ where: { id: user.id }, data: { ...clear, lastLoginAt: now }, select: USER_SELECT });
     const created = await createSessionInTx(app, tx, user.id, request);
     await app.audit.record(tx, { type: "SIGN_IN_SUCCEEDED", actorUserId: user.id, subjectUserId: user.id, sessionId: created.session.id }, request);
     return { ...created, user: fresh };
   });
-  // Only a committed sign-in resets the account counter.
-  await app.loginLimiter.succeed(data.email);
-  await invalidate(app, { keys: [keys.user(user.id)] });
+  await Promise.all([app.loginLimiter.release(data.email, request.ip), app.lockout.remember(user.id, request.ip), invalidate(app, { keys: [keys.user(user.id)] })]);
   return result;
 }

@@ -1,8 +1,9 @@
 // Self-service sign-up: the account, its `member` role, a first session and the SIGN_UP event in one
-// transaction.
+// transaction. Each sign-up (alias and batch members included: this runs once per field) is reserved
+// against the address and global windows before anything is hashed or looked up.
 import { z } from "zod";
 import type { App, RequestMeta } from "../../app.js";
-import { SignUpDisabledError, conflictOnDuplicate } from "../../errors.js";
+import { RateLimitedError, SignUpDisabledError, conflictOnDuplicate } from "../../errors.js";
 import { emailSchema, nameSchema, parseInput, passwordSchema } from "../../validation.js";
 import { MEMBER_ROLE_KEY } from "../rbac/catalogue.js";
 import { createSessionInTx } from "../sessions/start.js";
@@ -12,10 +13,15 @@ import type { SignInResult } from "./sign-in.js";
 export async function signUp(app: App, input: { email: string; password: string; name?: string | null }, request: RequestMeta): Promise<SignInResult> {
   if (!app.config.SIGNUP_ENABLED) throw new SignUpDisabledError();
   const data = parseInput(z.object({ email: emailSchema, password: passwordSchema(app.config), name: nameSchema.nullish() }), input);
+  const wait = await app.loginLimiter.reserveSignUp(request.ip);
+  if (wait > 0) {
+    await app.db.prisma.$transaction((tx) => app.audit.record(tx, { type: "SIGN_UP_RATE_LIMITED", metadata: { retryAfterSeconds: wait } }, request));
+    throw new RateLimitedError(wait);
+  }
   const passwordHash = await app.passwords.hash(data.password);
   const now = app.clock.now();
-  // Sign-up necessarily reveals that an email is taken; such probes count against the same per-IP
-  // limiter as sign-in failures.
+  // Without email verification, a sign-up for a taken address must say so (it cannot create the
+  // account); such answers cost the prober the same reservation as any sign-up.
   return conflictOnDuplicate(
     () =>
       app.db.prisma.$transaction(async (tx) => {
@@ -29,6 +35,5 @@ export async function signUp(app: App, input: { email: string; password: string;
         return { ...created, user };
       }),
     "An account with this email already exists.",
-    () => app.loginLimiter.fail(data.email, request.ip),
   );
 }

@@ -91,8 +91,17 @@ builder.queryField("session", (t) =>
   t.prismaField({
     type: "Session",
     nullable: true,
-    authScopes: { authenticated: true },
     args: { id: t.arg.globalID({ for: SessionRef }) },
+    // Your own, or any with sessions:read. Someone else's answers null, as a missing one does.
+    authScopes: async (_r, args, ctx) => {
+      if (!ctx.viewer) return { authenticated: true };
+      const target = await ctx.loaders.sessions.load(args.id.id);
+      return { self: target?.userId ?? "", permission: "sessions:read" };
+    },
+    unauthorizedResolver: (_r, _a, ctx, _i, error) => {
+      if (!ctx.viewer) throw error;
+      return null;
+    },
     resolve: (query, _r, args, ctx) => ctx.app.db.prisma.session.findUnique({ ...query, where: { id: args.id.id } }),
   }),
 );
@@ -127,13 +136,18 @@ builder.mutationField("revokeSession", (t) =>
   t.field({
     type: SessionRef,
     args: { id: t.arg.globalID({ for: SessionRef }) },
-    // Own sessions, or any with sessions:revoke. The row is read once, through the request's session
-    // loader: here for its owner, and again (from the loader) by the resolver.
+    // Own sessions, or any with sessions:revoke. Someone else's session is "not found" to a caller who
+    // may not read it, exactly like a missing one. The row is read once, through the request's
+    // session loader: here for its owner, and again (from the loader) by the resolver.
     authScopes: async (_r, args, ctx) => {
       if (!ctx.viewer) return { authenticated: true };
       const target = await ctx.loaders.sessions.load(args.id.id);
       if (!target) throw new NotFoundError("Session");
       return { self: target.userId, permission: "sessions:revoke" };
+    },
+    unauthorizedResolver: async (_r, args, ctx, _i, error) => {
+      const target = ctx.viewer ? await ctx.loaders.sessions.load(args.id.id) : null;
+      throw target && !(await ctx.hasPermission("sessions:read")) ? new NotFoundError("Session") : error;
     },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "RevokeSessionResult" } },
     // Whoever may revoke a session may see the result of doing so (an operator with sessions:revoke

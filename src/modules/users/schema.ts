@@ -29,7 +29,12 @@ builder.queryField("user", (t) =>
   t.prismaField({
     type: "User",
     nullable: true,
-    authScopes: { authenticated: true },
+    // Yourself, or anyone with users:read. Someone else's id answers null, as a missing one does.
+    authScopes: (_r, args) => ({ self: args.id.id, permission: "users:read" }),
+    unauthorizedResolver: (_r, _a, ctx, _i, error) => {
+      if (!ctx.viewer) throw error;
+      return null;
+    },
     args: { id: t.arg.globalID({ for: UserRef }) },
     resolve: (query, _root, args, ctx) => ctx.app.db.prisma.user.findUnique({ ...query, where: { id: args.id.id } }),
   }),
