@@ -10,7 +10,8 @@ let t: TestInstance;
 let verifications = 0;
 
 beforeAll(async () => {
-  t = await createTestInstance({ env: { LOCKOUT_AFTER_FAILURES: "5", LOGIN_MAX_FAILURES_PER_ACCOUNT: "10" } });
+  // The lockout is the binding limit here; the account window (LOGIN_MAX_FAILURES_PER_ACCOUNT) has its own test below.
+  t = await createTestInstance({ env: { LOCKOUT_AFTER_FAILURES: "5", LOGIN_MAX_FAILURES_PER_ACCOUNT: "100" } });
   const verify = t.app.passwords.verify.bind(t.app.passwords);
   t.app.passwords.verify = async (hash, password) => {
     verifications++;
@@ -87,15 +88,21 @@ describe("sign-in attempts against one account", () => {
 
 describe("changePassword with a stolen session", () => {
   it("twenty parallel wrong current passwords get at most the account window's ten answers", async () => {
-    const u = await t.signInAs({});
+    const w = await t.sibling({ LOGIN_MAX_FAILURES_PER_ACCOUNT: "10" });
+    const verify = w.app.passwords.verify.bind(w.app.passwords);
+    w.app.passwords.verify = async (hash, password) => {
+      verifications++;
+      return verify(hash, password);
+    };
+    const u = await w.signInAs({});
     const attempt = (i: number) =>
-      t.gql<{ changePassword: Result }>(Q.changePassword, { input: { currentPassword: `wrong-${i}-password`, newPassword: "new-password-4567" } }, { token: u.token }).then((r) => r.data?.changePassword as Result);
+      w.gql<{ changePassword: Result }>(Q.changePassword, { input: { currentPassword: `wrong-${i}-password`, newPassword: "new-password-4567" } }, { token: u.token }).then((r) => r.data?.changePassword as Result);
     verifications = 0;
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(i)));
     expect(count(results, "InvalidCredentialsError")).toBe(10);
     expect(count(results, "RateLimitedError")).toBe(10);
     expect(verifications).toBe(10);
     // Every refused current password is in the trail.
-    expect(await t.db.auditEvent.count({ where: { type: "PASSWORD_CHANGE_FAILED", subjectUserId: u.userId } })).toBe(10);
+    expect(await w.db.auditEvent.count({ where: { type: "PASSWORD_CHANGE_FAILED", subjectUserId: u.userId } })).toBe(10);
   });
 });

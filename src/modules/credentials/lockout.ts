@@ -73,8 +73,8 @@ export function createLockout(app: Pick<App, "config" | "cache" | "db">): Lockou
       const rows = await app.db.prisma.$queryRaw<{ lockedUntil: Date | null }[]>`
         UPDATE users SET
           failed_login_count = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_login_count + 1 END,
-          locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_login_count + 1 END) >= ${threshold} THEN ${lockUntil} END
-        WHERE id = ${userId}::uuid AND (locked_until IS NULL OR locked_until <= ${now})
+          locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_login_count + 1 END) >= ${threshold}::int THEN ${lockUntil}::timestamptz END
+        WHERE id = ${userId}::uuid AND (locked_until IS NULL OR locked_until <= ${now}::timestamptz)
         RETURNING locked_until AS "lockedUntil"`;
       const row = rows[0];
       if (row) return { locked: false, locksOnFailure: row.lockedUntil !== null };

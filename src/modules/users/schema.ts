@@ -11,6 +11,8 @@ export const UserStatusEnum = builder.enumType("UserStatus", { values: ["ACTIVE"
 
 export const UserRef = builder.prismaNode("User", {
   id: { field: "id" },
+  // A well-formed id of a missing row is null (node(id)), not an error.
+  nullable: true,
   // Select mode: the password hash is never even fetched.
   select: { id: true },
   // A member reads their own user; anyone else needs users:read. `$granted: "owner"` admits the user

@@ -1,0 +1,94 @@
+// What a lockout reveals, and whom it stops: unknown emails lock exactly like accounts (same answer,
+// same lockedUntil), an admin-locked account answers like a wrong password, and a source the owner
+// signed in from recently is not locked out by a stranger's failures.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestInstance } from "../helpers/instance.js";
+import type { TestInstance } from "../helpers/instance.js";
+import type { Result } from "../helpers/session-ops.js";
+
+const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { __typename ... on AccountLockedError { lockedUntil } ... on Error { code } } }`;
+
+for (const cache of ["redis", "memory"] as const) {
+  describe(`lockout answers (${cache} cache)`, () => {
+    let t: TestInstance;
+    beforeAll(async () => {
+      t = await createTestInstance({ memoryCache: cache === "memory", env: { LOCKOUT_AFTER_FAILURES: "3", LOCKOUT_SECONDS: "600", LOGIN_KNOWN_SOURCE_DAYS: "0" } });
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    const signIn = async (email: string, password: string, ip?: string): Promise<Result> =>
+      (await t.gql<{ signIn: Result }>(SIGN_IN, { input: { email, password } }, ip ? { headers: { "x-forwarded-for": ip } } : {})).data?.signIn as Result;
+
+    it("an unknown email and a real account lock after the same failures, with the same constant lockedUntil", async () => {
+      const u = await t.signInAs({});
+      const unknown = `nobody-${u.userId}@example.com`;
+      const known: Result[] = [];
+      const phantom: Result[] = [];
+      for (let i = 0; i < 6; i++) {
+        known.push(await signIn(u.email, "wrong-password-1"));
+        phantom.push(await signIn(unknown, "wrong-password-1"));
+      }
+      const shape = (rs: Result[]) => rs.map((r) => r.__typename);
+      expect(shape(known)).toEqual(["InvalidCredentialsError", "InvalidCredentialsError", "InvalidCredentialsError", "AccountLockedError", "AccountLockedError", "AccountLockedError"]);
+      expect(shape(phantom)).toEqual(shape(known));
+      // Each lock reports one instant, the same on every later attempt (no jitter to tell them apart).
+      expect(new Set(known.map((r) => r.lockedUntil).filter(Boolean)).size).toBe(1);
+      expect(new Set(phantom.map((r) => r.lockedUntil).filter(Boolean)).size).toBe(1);
+      for (const lockedUntil of [known[5]?.lockedUntil, phantom[5]?.lockedUntil]) {
+        expect(lockedUntil).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      }
+    });
+
+    it("both unlock after LOCKOUT_SECONDS and count again from one", async () => {
+      const u = await t.signInAs({});
+      const unknown = `nobody2-${u.userId}@example.com`;
+      for (let i = 0; i < 3; i++) {
+        await signIn(u.email, "wrong-password-1");
+        await signIn(unknown, "wrong-password-1");
+      }
+      t.clock.advance(601_000);
+      expect((await signIn(u.email, "wrong-password-1")).__typename).toBe("InvalidCredentialsError");
+      expect((await signIn(unknown, "wrong-password-1")).__typename).toBe("InvalidCredentialsError");
+      expect((await signIn(u.email, u.password)).__typename).toBe("SignInSuccess");
+    });
+
+    it("an admin-locked account answers like a wrong password, not with a lock", async () => {
+      const u = await t.signInAs({});
+      await t.db.user.update({ where: { id: u.userId }, data: { status: "LOCKED" } });
+      expect(await signIn(u.email, u.password)).toEqual({ __typename: "InvalidCredentialsError", code: "INVALID_CREDENTIALS" });
+      await t.db.user.update({ where: { id: u.userId }, data: { status: "DISABLED" } });
+      expect(await signIn(u.email, u.password)).toEqual({ __typename: "InvalidCredentialsError", code: "INVALID_CREDENTIALS" });
+    });
+  });
+}
+
+describe("a stranger cannot lock the owner out", () => {
+  let t: TestInstance;
+  beforeAll(async () => {
+    t = await createTestInstance({ env: { TRUST_PROXY: "true", LOCKOUT_AFTER_FAILURES: "3" } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const signIn = async (email: string, password: string, ip: string): Promise<Result> =>
+    (await t.gql<{ signIn: Result }>(SIGN_IN, { input: { email, password } }, { headers: { "x-forwarded-for": ip } })).data?.signIn as Result;
+
+  it("the owner's recent source signs in with the right password while the account is locked for others", async () => {
+    const u = await t.signInAs({});
+    expect((await signIn(u.email, u.password, "198.51.100.7")).__typename).toBe("SignInSuccess");
+    for (let i = 0; i < 5; i++) await signIn(u.email, "wrong-password-1", "203.0.113.66");
+    expect((await signIn(u.email, u.password, "203.0.113.66")).__typename).toBe("AccountLockedError");
+    expect((await signIn(u.email, u.password, "198.51.100.7")).__typename).toBe("SignInSuccess");
+    // The lock still holds for everyone else.
+    expect((await signIn(u.email, u.password, "192.0.2.1")).__typename).toBe("AccountLockedError");
+  });
+
+  it("the owner's source has a lockout of its own", async () => {
+    const u = await t.signInAs({});
+    expect((await signIn(u.email, u.password, "198.51.100.8")).__typename).toBe("SignInSuccess");
+    for (let i = 0; i < 3; i++) expect((await signIn(u.email, "wrong-password-1", "198.51.100.8")).__typename).toBe("InvalidCredentialsError");
+    expect((await signIn(u.email, u.password, "198.51.100.8")).__typename).toBe("AccountLockedError");
+  });
+});
