@@ -32,9 +32,7 @@ export async function setup(): Promise<void> {
       await c.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
       if (!String(error).includes("already exists")) throw error;
     }
-    // Old templates (earlier migrations) are dead weight.
-    const old = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'authgraph_tpl_%' AND datname <> $1 AND datname NOT LIKE '%_build_%'", [template]);
-    for (const row of old.rows) await c.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+    // Templates of other migration versions are left alone: another checkout may be running on them.
   });
 }
 
