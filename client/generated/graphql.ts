@@ -49,6 +49,7 @@ export type ChangePasswordInput = {
 
 export type ErrorCode =
   | 'ACCOUNT_LOCKED'
+  | 'BAD_REQUEST'
   | 'BATCH_TOO_LARGE'
   | 'CONFLICT'
   | 'CSRF_REJECTED'

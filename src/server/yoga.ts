@@ -1,7 +1,7 @@
 // The GraphQL server: Yoga with the Pothos schema, masked errors, request guards, metrics, locally
 // served GraphiQL and probes. Exported so tests call `yoga.fetch` without opening a port.
 import { createYoga } from "graphql-yoga";
-import type { YogaServerInstance } from "graphql-yoga";
+import type { Plugin, YogaServerInstance } from "graphql-yoga";
 import type { App } from "../app.js";
 import { schema } from "../graphql/index.js";
 import { createContext } from "./context.js";
@@ -20,7 +20,12 @@ export type Gateway = YogaServerInstance<ServerContext, Context>;
 
 const GRAPHQL_ENDPOINT = "/graphql";
 
-export function createGateway(app: App): Gateway {
+export interface GatewayOptions {
+  /** Appended after the gateway's own plugins (tests use it to observe the pipeline). */
+  plugins?: Plugin[];
+}
+
+export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
   const { config } = app;
   return createYoga<ServerContext, Context>({
     schema,
@@ -62,6 +67,7 @@ export function createGateway(app: App): Gateway {
       useCsrfPrevention(),
       useBatchLimit(config.GRAPHQL_MAX_BATCH),
       useDocumentLimits(config),
+      ...(options.plugins ?? []),
     ],
   });
 }
