@@ -13,6 +13,7 @@ import { useDocumentLimits } from "./plugins/document-limits.js";
 import { MASKED_MESSAGE, isHandledError, maskError, useErrorReporting } from "./plugins/error-masking.js";
 import { useMetricsEndpoint } from "./plugins/metrics-endpoint.js";
 import { useReadiness } from "./plugins/readiness.js";
+import { useRequestBudget } from "./plugins/request-budget.js";
 import { useRequestId } from "./plugins/request-id.js";
 import { useRequestMetrics } from "./plugins/request-metrics.js";
 
@@ -66,6 +67,7 @@ export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
       useRequestMetrics(app, GRAPHQL_ENDPOINT),
       useCsrfPrevention(),
       useBatchLimit(config.GRAPHQL_MAX_BATCH),
+      useRequestBudget(config),
       useDocumentLimits(config),
       ...(options.plugins ?? []),
     ],
