@@ -94,6 +94,8 @@ const schema = z.object({
   /** Bytes of GraphQL source per request (the `query` strings of a batch added up). */
   GRAPHQL_MAX_DOCUMENT_BYTES: int(256, 50 * 1024 * 1024).default(64 * 1024),
   GRAPHQL_MAX_PAGE_SIZE: int(1, 1000).default(100),
+  /** Characters of any string the client sends, in variables or in the document. */
+  GRAPHQL_MAX_STRING_LENGTH: int(16, 50 * 1024 * 1024).default(10_000),
   GRAPHQL_MAX_BATCH: int(0, 100).default(10),
   GRAPHQL_INTROSPECTION: bool.optional(),
   REQUEST_BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),

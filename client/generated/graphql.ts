@@ -50,6 +50,7 @@ export type ChangePasswordInput = {
 export type ErrorCode =
   | 'ACCOUNT_LOCKED'
   | 'BAD_REQUEST'
+  | 'BAD_USER_INPUT'
   | 'BATCH_TOO_LARGE'
   | 'CONFLICT'
   | 'CSRF_REJECTED'

@@ -11,6 +11,7 @@ import { useBatchLimit } from "./plugins/batch-limit.js";
 import { useCsrfPrevention } from "./plugins/csrf.js";
 import { useDocumentLimits } from "./plugins/document-limits.js";
 import { MASKED_MESSAGE, isHandledError, maskError, useErrorReporting } from "./plugins/error-masking.js";
+import { useInputStrings } from "./plugins/input-strings.js";
 import { useMetricsEndpoint } from "./plugins/metrics-endpoint.js";
 import { useReadiness } from "./plugins/readiness.js";
 import { useRequestBudget } from "./plugins/request-budget.js";
@@ -69,6 +70,7 @@ export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
       useBatchLimit(config.GRAPHQL_MAX_BATCH),
       useRequestBudget(config),
       useDocumentLimits(config),
+      useInputStrings(config),
       ...(options.plugins ?? []),
     ],
   });
