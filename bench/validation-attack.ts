@@ -4,11 +4,13 @@
 // hundreds of times (graphql-js' OverlappingFieldsCanBeMerged is quadratic in same-named fields, and
 // distinct documents defeat the validation cache). Prints the polite client's latency before vs during.
 //
-//   npm run bench:attack   (needs the test PostgreSQL + Redis; BENCH_SECONDS per phase, default 5)
+//   npm run bench:attack   (needs the test PostgreSQL + Redis; BENCH_SECONDS per phase, default 5;
+//                           GRAPHQL_MAX_FIELDS / _TOKENS / _BATCH / _DOCUMENT_BYTES are passed on)
 //
 // Two attacks: the one as first reported (~100 KB batches, ~480 selections per document), and the
-// largest batch the default limits still let through to validation (what remains possible).
+// largest batch the configured limits still let through to validation (what remains possible).
 import { performance } from "node:perf_hooks";
+import { loadConfig } from "../src/config.js";
 import { setup } from "../test/helpers/global-setup.js";
 import { startServer } from "../test/helpers/server.js";
 
@@ -29,11 +31,18 @@ function batch(docs: number, selections: number): () => string {
   return () => JSON.stringify(Array.from({ length: docs }, () => ({ query: `query Q${(sequence++).toString(36).padStart(4, "0")} { ${selection}}` })));
 }
 
+const LIMITS = ["GRAPHQL_MAX_FIELDS", "GRAPHQL_MAX_TOKENS", "GRAPHQL_MAX_BATCH", "GRAPHQL_MAX_DOCUMENT_BYTES"] as const;
+const limits = Object.fromEntries(LIMITS.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])));
+const config = loadConfig(limits);
+
+// The largest batch within the limits: GRAPHQL_MAX_BATCH documents sharing GRAPHQL_MAX_TOKENS (4 tokens
+// per selection, 4 per document), each under GRAPHQL_MAX_FIELDS (2 fields per selection).
+const docs = Math.max(1, config.GRAPHQL_MAX_BATCH);
+const allowed = Math.min(Math.floor(config.GRAPHQL_MAX_FIELDS / 2), Math.floor((config.GRAPHQL_MAX_TOKENS / docs - 4) / 4));
+
 const ATTACKS: Attack[] = [
   { name: "as reported: 10 docs x 480 selections", body: batch(10, 480) },
-  // Within the defaults: 10 operations, 5000 tokens per request (4 per selection + 4 per document),
-  // 250 fields per document.
-  { name: "largest allowed: 10 docs x 124 selections", body: batch(10, 124) },
+  { name: `largest allowed: ${docs} docs x ${allowed} selections`, body: batch(docs, allowed) },
 ];
 
 function percentile(sorted: number[], p: number): number {
@@ -73,11 +82,12 @@ function outcome(r: { status: number; text: string }): string {
 }
 
 await setup();
-const server = await startServer({ env: { NODE_ENV: "production", LOG_LEVEL: "warn" } });
+const server = await startServer({ env: { NODE_ENV: "production", LOG_LEVEL: "warn", ...limits } });
 const url = `${server.url}/graphql`;
 try {
   await politeClient(url, 0.5); // warm-up
   console.log(`validation attack, ${SECONDS} s per phase, ${ATTACKERS} attackers, node ${process.version}`);
+  console.log(`limits: ${LIMITS.map((k) => `${k}=${config[k]}`).join(" ")}`);
   console.log(`${"baseline (no attack)".padEnd(44)} ${summary(await politeClient(url, SECONDS))}`);
   for (const attack of ATTACKS) {
     let stop = false;
