@@ -43,7 +43,7 @@ const REQUEST_ERROR_HTTP = { spec: true, status: 400 };
 function inputError(error: unknown): GraphQLError | null {
   if (!(error instanceof GraphQLError)) return null;
   if (error.path === undefined && error.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION && VARIABLE_COERCION.test(error.message)) {
-    return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT, http: REQUEST_ERROR_HTTP } });
+    return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT, http: { ...REQUEST_ERROR_HTTP } } });
   }
   let inner: GraphQLError = error;
   while (inner.originalError instanceof GraphQLError) inner = inner.originalError;
