@@ -10,7 +10,8 @@ import { getDatamodel } from "../generated/pothos-prisma-types.js";
 import type { Context } from "../server/context.js";
 import type { PermissionKey } from "../modules/rbac/catalogue.js";
 import type { Viewer } from "../modules/sessions/session.js";
-import { ForbiddenError, UnauthenticatedError, ValidationError, AppError, ErrorCode } from "../errors.js";
+import { isObjectType } from "graphql";
+import { ForbiddenError, UnauthenticatedError, ValidationError, AppError, ErrorCode, InvalidIdError } from "../errors.js";
 import { GLOBAL_ID_ERRORS_PLUGIN, decodeId, encodeId } from "./global-id.js";
 
 export type Scalars = {
@@ -49,7 +50,16 @@ export const builder = new SchemaBuilder<{
     encodeGlobalID: encodeId,
     decodeGlobalID: decodeId,
     nodesQueryOptions: false,
-    nodeQueryOptions: { authScopes: { authenticated: true } },
+    nodeQueryOptions: {
+      authScopes: { authenticated: true },
+      // An id that decodes to a type with no nodes (unknown, or not a Node) is as malformed as one
+      // that does not decode; relay would ask the config store for it and fail with an internal error.
+      resolve: (_root, { id }, _ctx, info, resolveNode) => {
+        const type = info.schema.getType(id.typename);
+        if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === "Node")) throw new InvalidIdError();
+        return resolveNode(id);
+      },
+    },
   },
   scopeAuth: {
     // Computed once per request; `permission` is a loader so each key is checked at most once.

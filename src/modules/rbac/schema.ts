@@ -31,6 +31,8 @@ export const PermissionRef = builder.node(builder.objectRef<PermissionRecord>("P
 
 export const RoleRef = builder.prismaNode("Role", {
   id: { field: "id" },
+  // `node(id:)` of one that does not exist is null, as for any other unknown id.
+  nullable: true,
   select: { id: true },
   // Any role with roles:read; a role reached through a readable user (the viewer's own roles
   // included) is granted by User.roles.

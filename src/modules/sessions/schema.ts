@@ -14,6 +14,8 @@ import { refreshSession } from "./start.js";
 
 export const SessionRef = builder.prismaNode("Session", {
   id: { field: "id" },
+  // `node(id:)` of one that does not exist is null, as for any other unknown id.
+  nullable: true,
   select: { id: true, userId: true },
   // A member reads their own sessions; anyone else needs sessions:read.
   authScopes: (s) => ({ self: s.userId, permission: "sessions:read", $granted: "owner" }),
