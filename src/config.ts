@@ -99,8 +99,15 @@ const fields = z.object({
   GRAPHQL_MAX_COMPLEXITY: int(1, 1_000_000).default(5000),
   GRAPHQL_MAX_ALIASES: int(1, 1000).default(30),
   GRAPHQL_MAX_DIRECTIVES: int(1, 1000).default(50),
+  /** Tokens per document, and per request: a batch's documents share one budget. */
   GRAPHQL_MAX_TOKENS: int(10, 1_000_000).default(5000),
+  /** Fields per document (fragments counted once), checked before validation. */
+  GRAPHQL_MAX_FIELDS: int(1, 100_000).default(250),
+  /** Bytes of GraphQL source per request (the `query` strings of a batch added up). */
+  GRAPHQL_MAX_DOCUMENT_BYTES: int(256, 50 * 1024 * 1024).default(64 * 1024),
   GRAPHQL_MAX_PAGE_SIZE: int(1, 1000).default(100),
+  /** Characters of any string the client sends, in variables or in the document. */
+  GRAPHQL_MAX_STRING_LENGTH: int(16, 50 * 1024 * 1024).default(10_000),
   GRAPHQL_MAX_BATCH: int(0, 100).default(10),
   GRAPHQL_INTROSPECTION: bool.optional(),
   REQUEST_BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),

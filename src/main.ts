@@ -33,7 +33,7 @@ async function start(): Promise<void> {
   // An unreachable Redis is reported once by the cache layer itself; the gateway starts DEGRADED and
   // recovers on its own.
   startJobs(app);
-  const http = await listen(createGateway(app), { port: config.PORT, host: config.HOST });
+  const http = await listen(createGateway(app), { port: config.PORT, host: config.HOST, log });
   log.info({ port: http.port, host: config.HOST, database: app.db.embedded ? "embedded" : app.db.target, cache: app.cache.kind }, "authgraph listening");
   console.log(`authgraph ${app.version} ready: GraphiQL at http://${config.HOST}:${http.port}/graphql`);
 

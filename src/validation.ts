@@ -24,6 +24,9 @@ export const emailSchema = z
 
 export const nameSchema = z.string().trim().max(200, "must be at most 200 characters");
 
+/** A free-text search: short enough that a substring match stays cheap. */
+export const searchSchema = z.string().trim().max(200, "must be at most 200 characters");
+
 export function passwordSchema(config: Pick<Config, "PASSWORD_MIN_LENGTH" | "PASSWORD_MAX_LENGTH">) {
   return z
     .string()

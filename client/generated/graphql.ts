@@ -52,6 +52,8 @@ export type ChangePasswordInput = {
 
 export type ErrorCode =
   | 'ACCOUNT_LOCKED'
+  | 'BAD_REQUEST'
+  | 'BAD_USER_INPUT'
   | 'BATCH_TOO_LARGE'
   | 'CONFLICT'
   | 'CSRF_REJECTED'
@@ -73,6 +75,7 @@ export type ErrorCode =
   | 'SIGN_UP_DISABLED'
   | 'TOO_MANY_ALIASES'
   | 'TOO_MANY_DIRECTIVES'
+  | 'TOO_MANY_FIELDS'
   | 'TOO_MANY_TOKENS'
   | 'UNAUTHENTICATED'
   | 'VALIDATION_FAILED';

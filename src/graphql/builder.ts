@@ -11,7 +11,8 @@ import type { Context } from "../server/context.js";
 import type { PermissionKey } from "../modules/rbac/catalogue.js";
 import { recordAccessDenied } from "../modules/audit/recorder.js";
 import type { Viewer } from "../modules/sessions/session.js";
-import { ForbiddenError, UnauthenticatedError, ValidationError, AppError, ErrorCode } from "../errors.js";
+import { isObjectType } from "graphql";
+import { ForbiddenError, UnauthenticatedError, ValidationError, AppError, ErrorCode, InvalidIdError } from "../errors.js";
 import { GLOBAL_ID_ERRORS_PLUGIN, decodeId, encodeId } from "./global-id.js";
 import { readableOrNull } from "./visibility.js";
 
@@ -53,7 +54,13 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: false,
     nodeQueryOptions: {
       authScopes: { authenticated: true },
-      resolve: async (_root, args, ctx, info, resolveNode) => readableOrNull(await resolveNode(args.id), args.id.typename, ctx, info),
+      // An id that decodes to a type with no nodes (unknown, or not a Node) is as malformed as one
+      // that does not decode; relay would ask the config store for it and fail with an internal error.
+      resolve: async (_root, { id }, ctx, info, resolveNode) => {
+        const type = info.schema.getType(id.typename);
+        if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === "Node")) throw new InvalidIdError();
+        return readableOrNull(await resolveNode(id), id.typename, ctx, info);
+      },
     },
   },
   scopeAuth: {

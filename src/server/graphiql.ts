@@ -32,7 +32,14 @@ const cache = new Map<string, Buffer>();
 /** Serves a file below the package's dist folder, or null (never a path outside it). */
 export async function graphiqlAsset(pathname: string): Promise<Response | null> {
   if (!pathname.startsWith(GRAPHIQL_ASSET_PREFIX)) return null;
-  const rel = normalize(decodeURIComponent(pathname.slice(GRAPHIQL_ASSET_PREFIX.length)));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname.slice(GRAPHIQL_ASSET_PREFIX.length));
+  } catch {
+    // Malformed percent-encoding (URIError): the client's mistake, and it names no file.
+    return new Response("Bad request", { status: 400 });
+  }
+  const rel = normalize(decoded);
   if (rel.startsWith("..") || rel.includes("\0")) return new Response("Not found", { status: 404 });
   const ext = rel.slice(rel.lastIndexOf("."));
   const type = TYPES[ext];

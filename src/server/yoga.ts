@@ -1,7 +1,7 @@
 // The GraphQL server: Yoga with the Pothos schema, masked errors, request guards, metrics, locally
 // served GraphiQL and probes. Exported so tests call `yoga.fetch` without opening a port.
 import { createYoga } from "graphql-yoga";
-import type { YogaServerInstance } from "graphql-yoga";
+import type { Plugin, YogaServerInstance } from "graphql-yoga";
 import type { App } from "../app.js";
 import { schema } from "../graphql/index.js";
 import { createContext } from "./context.js";
@@ -11,8 +11,10 @@ import { useBatchLimit } from "./plugins/batch-limit.js";
 import { useCsrfPrevention } from "./plugins/csrf.js";
 import { useDocumentLimits } from "./plugins/document-limits.js";
 import { MASKED_MESSAGE, isHandledError, maskError, useErrorReporting } from "./plugins/error-masking.js";
+import { useInputStrings } from "./plugins/input-strings.js";
 import { useMetricsEndpoint } from "./plugins/metrics-endpoint.js";
 import { useReadiness } from "./plugins/readiness.js";
+import { useRequestBudget } from "./plugins/request-budget.js";
 import { useRequestId } from "./plugins/request-id.js";
 import { useRequestMetrics } from "./plugins/request-metrics.js";
 
@@ -20,7 +22,12 @@ export type Gateway = YogaServerInstance<ServerContext, Context>;
 
 const GRAPHQL_ENDPOINT = "/graphql";
 
-export function createGateway(app: App): Gateway {
+export interface GatewayOptions {
+  /** Appended after the gateway's own plugins (tests use it to observe the pipeline). */
+  plugins?: Plugin[];
+}
+
+export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
   const { config } = app;
   return createYoga<ServerContext, Context>({
     schema,
@@ -61,7 +68,10 @@ export function createGateway(app: App): Gateway {
       useRequestMetrics(app, GRAPHQL_ENDPOINT),
       useCsrfPrevention(),
       useBatchLimit(config.GRAPHQL_MAX_BATCH),
+      useRequestBudget(config),
       useDocumentLimits(config),
+      useInputStrings(config),
+      ...(options.plugins ?? []),
     ],
   });
 }

@@ -31,7 +31,7 @@ export const PermissionRef = builder.node(builder.objectRef<PermissionRecord>("P
 
 export const RoleRef = builder.prismaNode("Role", {
   id: { field: "id" },
-  // A well-formed id of a missing row is null (node(id)), not an error.
+  // `node(id:)` of one that does not exist is null, as for any other unknown id.
   nullable: true,
   select: { id: true },
   // Any role with roles:read; a role reached through a readable user (the viewer's own roles

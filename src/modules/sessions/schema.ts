@@ -14,7 +14,7 @@ import { refreshSession } from "./start.js";
 
 export const SessionRef = builder.prismaNode("Session", {
   id: { field: "id" },
-  // A well-formed id of a missing row is null (node(id)), not an error.
+  // `node(id:)` of one that does not exist is null, as for any other unknown id.
   nullable: true,
   select: { id: true, userId: true },
   // A member reads their own sessions; anyone else needs sessions:read.

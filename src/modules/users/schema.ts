@@ -4,6 +4,7 @@ import { ConflictError, LastAdminError } from "../../errors.js";
 import { actor, builder } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { uuidConnectionPolicy } from "../../graphql/pagination.js";
+import { parseInput, searchSchema } from "../../validation.js";
 import * as admin from "./admin.js";
 import type { SetUserStatusResult } from "./admin.js";
 
@@ -11,7 +12,7 @@ export const UserStatusEnum = builder.enumType("UserStatus", { values: ["ACTIVE"
 
 export const UserRef = builder.prismaNode("User", {
   id: { field: "id" },
-  // A well-formed id of a missing row is null (node(id)), not an error.
+  // `node(id:)` of one that does not exist is null, as for any other unknown id.
   nullable: true,
   // Select mode: the password hash is never even fetched.
   select: { id: true },
@@ -59,7 +60,7 @@ builder.queryField("users", (t) =>
     args: { filter: t.arg({ type: UsersFilter, required: false }) },
     resolve: (query, _root, args, ctx) => {
       const f = args.filter;
-      const search = f?.search?.trim();
+      const search = f?.search == null ? undefined : parseInput(searchSchema, f.search, "filter.search");
       return ctx.app.db.prisma.user.findMany({
         ...query,
         where: {

@@ -1,8 +1,9 @@
-// Error masking and reporting. Expected errors (AppError) reach the client with their registry code;
-// anything else becomes "Internal server error" + INTERNAL_SERVER_ERROR + the request id, and its
-// detail goes to the log under the same request id — never to the client.
+// Error masking and reporting. Expected errors (AppError) reach the client with their registry code,
+// and so do graphql-js' own complaints about the values a client sent (BAD_USER_INPUT); anything else
+// becomes "Internal server error" + INTERNAL_SERVER_ERROR + the request id, and its detail goes to the
+// log under the same request id — never to the client.
 import { PothosValidationError } from "@pothos/core";
-import { GraphQLError } from "graphql";
+import { GraphQLError, Kind } from "graphql";
 import type { ExecutionResult, GraphQLErrorExtensions } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { App } from "../../app.js";
@@ -24,11 +25,44 @@ const YOGA_CODES: Record<string, ErrorCode> = {
   REQUEST_ENTITY_TOO_LARGE: ErrorCode.PAYLOAD_TOO_LARGE,
 };
 
+// graphql-js' messages for a variable value it could not coerce (values.js, coerceVariableValues)...
+const VARIABLE_COERCION = /^Variable "\$[_A-Za-z][_0-9A-Za-z]*" (?:got invalid value |of required type ".+" was not provided\.$|of non-null type ".+" must not be null\.$)/s;
+// ...and for a field argument it could not (getArgumentValues).
+const ARGUMENT_COERCION = /^Argument "[_A-Za-z][_0-9A-Za-z]*" (?:has invalid value |of required type ".+" was (?:not provided|provided the variable )|of non-null type ".+" must not be null\.$)/s;
+
+/** Status for the GraphQL-over-HTTP media type; plain JSON clients get 200, as for validation errors. */
+const REQUEST_ERROR_HTTP = { spec: true, status: 400 };
+
+/**
+ * The client's input error hidden in `error`, if that is what it is. A variable's coercion error has
+ * the variable's definition as its node and no path (nothing ran yet); its originalError is the
+ * scalar's own complaint, which is why it would otherwise be masked. An argument's is a plain
+ * GraphQLError that execution wrapped with the field's path. Both are recognised by where graphql-js
+ * raises them and by its wording, so an internal error never matches.
+ */
+function inputError(error: unknown): GraphQLError | null {
+  if (!(error instanceof GraphQLError)) return null;
+  if (error.path === undefined && error.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION && VARIABLE_COERCION.test(error.message)) {
+    return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT, http: { ...REQUEST_ERROR_HTTP } } });
+  }
+  let inner: GraphQLError = error;
+  while (inner.originalError instanceof GraphQLError) inner = inner.originalError;
+  if (error.path !== undefined && inner !== error && inner.path === undefined && !inner.originalError && ARGUMENT_COERCION.test(inner.message)) {
+    return new GraphQLError(inner.message, { nodes: error.nodes, path: error.path, extensions: { code: ErrorCode.BAD_USER_INPUT } });
+  }
+  return null;
+}
+
 function location(error: unknown): { nodes?: GraphQLError["nodes"]; path?: GraphQLError["path"] } {
   return error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
 }
 
 export function maskError(error: unknown, message: string): Error {
+  const input = inputError(error);
+  if (input) {
+    if (typeof error === "object" && error !== null) handled.add(error);
+    return input;
+  }
   // Pothos and graphql-js may wrap an error more than once; the domain error is the innermost.
   let original: unknown = error;
   while (original instanceof GraphQLError && original.originalError) original = original.originalError;
