@@ -1,0 +1,277 @@
+// The database layer against both backends: embedded PGlite (lockfile, session reset, named statements)
+// and the machine's PostgreSQL (statement counting, prepared statements, fail-fast start-up).
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+
+const testConfig = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: "test", ...env });
+import { createDatabase, createStatementNamer, type Database } from "../../src/db/client.js";
+import { EmbeddedDatabaseLockedError, lockPathFor, startEmbeddedPostgres } from "../../src/db/embedded.js";
+
+const PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
+const repoRoot = resolve(import.meta.dirname, "../..");
+const statementName = (sql: string) => `s_${createHash("sha1").update(sql).digest("hex").slice(0, 16)}`;
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "authgraph-db-test-"));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function run(cmd: string, args: string[]): Promise<{ code: number | null; pid: number; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(cmd, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, pid: child.pid ?? -1, stdout, stderr }));
+  });
+}
+
+/** What a second authgraph process does on start: open the embedded database, print the error if any. */
+async function startInChildProcess(dataDir: string, mode: "close" | "exit-without-close" = "close") {
+  const script = join(tmp, "child-start.mjs");
+  const moduleUrl = pathToFileURL(join(repoRoot, "src/db/embedded.ts")).href;
+  await writeFile(
+    script,
+    `import { startEmbeddedPostgres } from ${JSON.stringify(moduleUrl)};
+try {
+  const db = await startEmbeddedPostgres({ dataDir: process.argv[2] });
+  console.log("started");
+  if (process.argv[3] === "exit-without-close") process.exit(0);
+  await db.close();
+} catch (err) {
+  process.stderr.write(err.message + "\\n");
+  process.exitCode = 1;
+}
+`,
+  );
+  return run(process.execPath, ["--import", "tsx", script, dataDir, mode]);
+}
+
+describe("embedded PGlite", () => {
+  let dataDir: string;
+  let db: Database;
+
+  beforeAll(async () => {
+    dataDir = join(tmp, "pglite");
+    const started = Date.now();
+    db = await createDatabase(testConfig({ DATA_DIR: dataDir }));
+    console.log(`embedded first start: ${Date.now() - started} ms`);
+  }, 60_000);
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it("leaves the one connection free until first use (for a migration runner on the URL)", async () => {
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    expect((await other.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
+    await other.end();
+  });
+
+  it("gives a working Prisma connection", async () => {
+    expect(db.embedded).toBe(true);
+    expect(db.url).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
+    const rows = await db.prisma.$queryRaw<{ one: number; v: string }[]>`select 1::int as one, version() as v`;
+    expect(rows[0]?.one).toBe(1);
+    expect(rows[0]?.v).toContain("PGlite");
+  });
+
+  it("reuses a named prepared statement", async () => {
+    for (let i = 0; i < 5; i++) {
+      const rows = await db.prisma.$queryRaw<{ x: number }[]>`select ${i}::int + 1 as x`;
+      expect(rows[0]?.x).toBe(i + 1);
+    }
+    const prepared = await db.prisma.$queryRaw<{ name: string; statement: string }[]>`
+      select name, statement from pg_prepared_statements`;
+    const name = statementName("select $1::int + 1 as x");
+    expect(prepared.filter((p) => p.name === name)).toHaveLength(1);
+  });
+
+  it("survives a reconnect: the PGlite session still holds the old statements", async () => {
+    await db.prisma.$queryRaw`select ${1}::int * 2 as y`;
+    const client = await db.pool.connect();
+    client.release(true); // destroys the connection; the next query opens a new one
+    expect(db.pool.totalCount).toBe(0);
+    const rows = await db.prisma.$queryRaw<{ y: number }[]>`select ${21}::int * 2 as y`;
+    expect(rows[0]?.y).toBe(42);
+  });
+
+  it("names the culprit when another client holds the one connection", async () => {
+    const client = await db.pool.connect();
+    client.release(true);
+    await new Promise((r) => setTimeout(r, 100)); // the server notices the closed socket a little later
+    const intruder = new pg.Client({ connectionString: db.url });
+    await intruder.connect();
+    try {
+      const res = await db.ping(6000);
+      expect(res.ok).toBe(false);
+      expect(res.message).toMatch(/^the embedded database accepts one connection and another client has held it/);
+    } finally {
+      await intruder.end();
+    }
+    expect((await db.ping()).ok).toBe(true);
+  });
+
+  it("runs interactive transactions over its single connection", async () => {
+    await db.prisma.$executeRawUnsafe("create table if not exists db_test_t (id int primary key)");
+    await db.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`insert into db_test_t (id) values (${1})`;
+      await tx.$executeRaw`insert into db_test_t (id) values (${2})`;
+    });
+    await expect(
+      db.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`insert into db_test_t (id) values (${3})`;
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    const rows = await db.prisma.$queryRaw<{ n: number }[]>`select count(*)::int as n from db_test_t`;
+    expect(rows[0]?.n).toBe(2);
+  });
+
+  it("ping answers and is not counted", async () => {
+    db.statements.reset();
+    const res = await db.ping();
+    expect(res.ok).toBe(true);
+    expect(res.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(db.statements.count).toBe(0);
+  });
+
+  it("refuses a second process with exactly one clear line", async () => {
+    const res = await startInChildProcess(dataDir);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(
+      `Embedded database ${resolve(dataDir)} is in use by another authgraph process (pid ${process.pid}). Stop it or set DATA_DIR to another directory.\n`,
+    );
+  });
+
+  it("refuses a second open in the same process", async () => {
+    await expect(startEmbeddedPostgres({ dataDir })).rejects.toBeInstanceOf(EmbeddedDatabaseLockedError);
+  });
+
+  it("takes over a stale lock left by a dead process, and releases it on close", async () => {
+    await db.close();
+    expect(existsSync(lockPathFor(dataDir))).toBe(false);
+    const dead = await run(process.execPath, ["-e", ""]);
+    await writeFile(lockPathFor(dataDir), `${dead.pid}\n`);
+    const embedded = await startEmbeddedPostgres({ dataDir });
+    try {
+      expect((await readFile(lockPathFor(dataDir), "utf8")).trim()).toBe(String(process.pid));
+    } finally {
+      await embedded.close();
+    }
+    expect(existsSync(lockPathFor(dataDir))).toBe(false);
+  });
+
+  it("releases the lock when the process exits without closing", async () => {
+    const res = await startInChildProcess(dataDir, "exit-without-close");
+    expect(res.stdout).toBe("started\n");
+    expect(res.code).toBe(0);
+    expect(existsSync(lockPathFor(dataDir))).toBe(false);
+  });
+});
+
+describe("PostgreSQL via DATABASE_URL", () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await createDatabase(testConfig({ DATABASE_URL: PG_URL, DATABASE_POOL_MAX: "1" }));
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it("works and counts statements", async () => {
+    expect(db.embedded).toBe(false);
+    expect(db.target).toBe("127.0.0.1:5432/postgres");
+    db.statements.reset();
+    await db.prisma.$queryRaw`select 1`;
+    await db.prisma.$queryRaw`select ${2}::int`;
+    await db.prisma.$queryRaw`select 3`;
+    expect(db.statements.count).toBe(3);
+    expect(db.statements.log).toEqual(["select 1", "select $1::int", "select 3"]);
+  });
+
+  it("counts the statements of batch and interactive transactions, BEGIN and COMMIT included", async () => {
+    db.statements.reset();
+    await db.prisma.$transaction([db.prisma.$queryRaw`select 1`, db.prisma.$queryRaw`select 2`]);
+    expect(db.statements.log).toEqual(["BEGIN", "select 1", "select 2", "COMMIT"]);
+    db.statements.reset();
+    await db.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`select 1`;
+      await tx.$queryRaw`select 2`;
+    });
+    expect(db.statements.log).toEqual(["BEGIN", "select 1", "select 2", "COMMIT"]);
+    expect(db.statements.count).toBe(4);
+  });
+
+  it("uses hash-named prepared statements on the connection", async () => {
+    for (let i = 0; i < 3; i++) await db.prisma.$queryRaw`select ${i}::int as n, 'named' as tag`;
+    const prepared = await db.prisma.$queryRaw<{ name: string; statement: string }[]>`
+      select name, statement from pg_prepared_statements`;
+    const mine = prepared.filter((p) => p.name === statementName(`select $1::int as n, 'named' as tag`));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.statement).toBe(`select $1::int as n, 'named' as tag`);
+  });
+
+  it("ping never throws, also after close", async () => {
+    expect((await db.ping(1000)).ok).toBe(true);
+    const other = await createDatabase(testConfig({ DATABASE_URL: PG_URL }));
+    await other.close();
+    const res = await other.ping(1000);
+    expect(res.ok).toBe(false);
+    expect(res.message).toBeTruthy();
+  });
+});
+
+describe("start-up failures", () => {
+  it("fails fast with one line and no password when PostgreSQL is unreachable", async () => {
+    const started = Date.now();
+    const err = await createDatabase(testConfig({ DATABASE_URL: "postgresql://app:s3cr3t-pw@127.0.0.1:1/app" })).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(err).toBeInstanceOf(Error);
+    const message = (err as Error).message;
+    expect(message).toBe("Cannot reach PostgreSQL at 127.0.0.1:1: connection refused");
+    expect(message).not.toContain("s3cr3t");
+  });
+
+  it("gives up on a server that accepts but never answers within the time box", async () => {
+    const sockets: Socket[] = [];
+    const server: Server = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    try {
+      const started = Date.now();
+      const err = await createDatabase(testConfig({ DATABASE_URL: `postgresql://app:s3cr3t-pw@127.0.0.1:${port}/app` })).catch(
+        (e: unknown) => e,
+      );
+      expect(Date.now() - started).toBeLessThan(6500);
+      expect((err as Error).message).toMatch(new RegExp(`^Cannot reach PostgreSQL at 127\\.0\\.0\\.1:${port}: .*timed out`));
+      expect((err as Error).message).not.toContain("s3cr3t");
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it("names statements by SQL hash and stops naming past its limit", () => {
+    const namer = createStatementNamer(2);
+    expect(namer({ sql: "select 1" })).toBe(statementName("select 1"));
+    expect(namer({ sql: "select 2" })).toBe(statementName("select 2"));
+    expect(namer({ sql: "select 3" })).toBe("");
+    expect(namer({ sql: "select 1" })).toBe(statementName("select 1"));
+  });
+});

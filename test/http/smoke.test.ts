@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestInstance } from "../helpers/instance.js";
+import type { TestInstance } from "../helpers/instance.js";
+
+let t: TestInstance;
+beforeAll(async () => {
+  t = await createTestInstance();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("gateway smoke", () => {
+  it("answers health OK on real Postgres and Redis", async () => {
+    const res = await t.gql<{ health: { status: string; postgres: { status: string }; redis: { status: string } } }>(
+      "{ health { status postgres { status latencyMs } redis { status message } uptimeSeconds version } }",
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.health.status).toBe("OK");
+    expect(res.data?.health.redis.status).toBe("OK");
+  });
+
+  it("signs the admin in and resolves the viewer", async () => {
+    const admin = await t.signInAs("admin");
+    const res = await t.gql<{ viewer: { user: { email: string; permissions: string[] }; session: { current: boolean } } }>(
+      "{ viewer { user { email permissions } session { current active } } }",
+      {},
+      { token: admin.token },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.viewer.user.email).toBe("admin@test.local");
+    expect(res.data?.viewer.user.permissions).toContain("system:admin");
+    expect(res.data?.viewer.session.current).toBe(true);
+  });
+});
