@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestInstance } from "../helpers/instance.js";
-import type { TestInstance } from "../helpers/instance.js";
-
-let t: TestInstance;
-beforeAll(async () => {
-  t = await createTestInstance();
-});
-afterAll(async () => {
-  await t?.close();
-});
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixture.js";
 
 describe("gateway smoke", () => {
-  it("answers health OK on real Postgres and Redis", async () => {
+  test("answers health OK on real Postgres and Redis", async ({ t }) => {
     const res = await t.gql<{ health: { status: string; postgres: { status: string }; redis: { status: string } } }>(
       "{ health { status postgres { status latencyMs } redis { status message } uptimeSeconds version } }",
     );
@@ -20,8 +11,7 @@ describe("gateway smoke", () => {
     expect(res.data?.health.redis.status).toBe("OK");
   });
 
-  it("signs the admin in and resolves the viewer", async () => {
-    const admin = await t.signInAs("admin");
+  test("signs the admin in and resolves the viewer", async ({ t, admin }) => {
     const res = await t.gql<{ viewer: { user: { email: string; permissions: string[] }; session: { current: boolean } } }>(
       "{ viewer { user { email permissions } session { current active } } }",
       {},

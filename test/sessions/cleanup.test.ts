@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestInstance } from "../helpers/instance.js";
+// Expired and revoked sessions are deleted once their retention has passed: by the admin mutation,
+// by `npm run sessions:cleanup`, and by the in-process interval job.
+import { describe, expect } from "vitest";
+import { instanceTest, test } from "../helpers/fixture.js";
 import type { TestInstance } from "../helpers/instance.js";
 import { urlFor } from "../helpers/pg.js";
 import { startJobs } from "../../src/jobs.js";
@@ -40,26 +42,19 @@ function deleteBatches(t: TestInstance): number {
   return t.statements.log.filter((sql) => /DELETE FROM sessions/i.test(sql)).length;
 }
 
-describe("cleanupExpiredSessions mutation", () => {
-  let t: TestInstance;
-  beforeAll(async () => {
-    t = await createTestInstance({ env: { SESSION_CLEANUP_BATCH_SIZE: "3" } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+const batchesOfThree = instanceTest({ env: { SESSION_CLEANUP_BATCH_SIZE: "3" } });
+const everySecond = instanceTest({ env: { SESSION_CLEANUP_INTERVAL_SECONDS: "1", AUDIT_PURGE_INTERVAL_SECONDS: "0" } });
 
-  it("admin only: anonymous -> UnauthenticatedError, member -> ForbiddenError, nothing deleted", async () => {
+describe("cleanupExpiredSessions mutation", () => {
+  batchesOfThree("admin only: anonymous -> UnauthenticatedError, member -> ForbiddenError, nothing deleted", async ({ t, member }) => {
     await seedSessions(t, t.clock.now().getTime(), { expiredLongAgo: 1 });
     const count = await t.db.session.count();
     expect((await mutate(t, Q.cleanup)).__typename).toBe("UnauthenticatedError");
-    const member = await t.signInAs({});
     expect((await mutate(t, Q.cleanup, {}, member.token)).__typename).toBe("ForbiddenError");
-    expect(await t.db.session.count()).toBe(count + 1);
+    expect(await t.db.session.count()).toBe(count);
   });
 
-  it("deletes only sessions that ended more than the retention ago, in bounded batches, with one SESSIONS_CLEANED", async () => {
-    const admin = await t.signInAs("admin");
+  batchesOfThree("deletes only sessions that ended more than the retention ago, in bounded batches, with one SESSIONS_CLEANED", async ({ t, admin }) => {
     // Clear whatever earlier tests left, so the counts below are exact.
     await mutate(t, Q.cleanup, {}, admin.token);
     const ids = await seedSessions(t, t.clock.now().getTime(), { expiredLongAgo: 4, absoluteLongAgo: 2, revokedLongAgo: 4, active: 2, expiredRecently: 2, revokedRecently: 2 });
@@ -79,8 +74,7 @@ describe("cleanupExpiredSessions mutation", () => {
     expect((event.metadata as { deleted?: number }).deleted).toBe(10);
   });
 
-  it("an exact multiple of the batch size needs one extra (empty) batch and reports 0 next time", async () => {
-    const admin = await t.signInAs("admin");
+  batchesOfThree("an exact multiple of the batch size needs one extra (empty) batch and reports 0 next time", async ({ t, admin }) => {
     await mutate(t, Q.cleanup, {}, admin.token);
     await seedSessions(t, t.clock.now().getTime(), { revokedLongAgo: 6 });
     t.statements.reset();
@@ -89,8 +83,7 @@ describe("cleanupExpiredSessions mutation", () => {
     expect((await mutate(t, Q.cleanup, {}, admin.token)).deletedCount).toBe(0);
   });
 
-  it("follows the app clock: sessions become deletable once their retention has passed", async () => {
-    const admin = await t.signInAs("admin");
+  batchesOfThree("follows the app clock: sessions become deletable once their retention has passed", async ({ t, admin }) => {
     await mutate(t, Q.cleanup, {}, admin.token);
     const ids = await seedSessions(t, t.clock.now().getTime(), { expiredRecently: 2 });
     expect((await mutate(t, Q.cleanup, {}, admin.token)).deletedCount).toBe(0);
@@ -102,15 +95,7 @@ describe("cleanupExpiredSessions mutation", () => {
 });
 
 describe("npm run sessions:cleanup", () => {
-  let t: TestInstance;
-  beforeAll(async () => {
-    t = await createTestInstance();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  it("deletes expired sessions of the database in DATABASE_URL, in batches, and exits 0", async () => {
+  test("deletes expired sessions of the database in DATABASE_URL, in batches, and exits 0", async ({ t }) => {
     // The CLI runs on the system clock.
     const ids = await seedSessions(t, Date.now(), { expiredLongAgo: 3, revokedLongAgo: 2, active: 2, revokedRecently: 1 });
     const since = await lastAuditId(t);
@@ -136,22 +121,10 @@ describe("npm run sessions:cleanup", () => {
 });
 
 describe("interval job (SESSION_CLEANUP_INTERVAL_SECONDS)", () => {
-  let t: TestInstance;
-  beforeAll(async () => {
-    t = await createTestInstance({ env: { SESSION_CLEANUP_INTERVAL_SECONDS: "1", AUDIT_PURGE_INTERVAL_SECONDS: "0" } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  it("deletes expired sessions on its own, and stops with the app", async () => {
+  everySecond("deletes expired sessions on its own, and stops with the app", async ({ t }) => {
     const ids = await seedSessions(t, t.clock.now().getTime(), { expiredLongAgo: 2, active: 1 });
     startJobs(t.app);
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && (await t.db.session.count({ where: { id: { in: ids.expiredLongAgo } } })) > 0) {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(await t.db.session.count({ where: { id: { in: ids.expiredLongAgo } } })).toBe(0);
+    await expect.poll(() => t.db.session.count({ where: { id: { in: ids.expiredLongAgo } } }), { timeout: 15_000, interval: 100 }).toBe(0);
     expect(await t.db.session.count({ where: { id: { in: ids.active } } })).toBe(1);
     expect(await t.db.auditEvent.count({ where: { type: "SESSIONS_CLEANED", actorUserId: null } })).toBeGreaterThan(0);
   }, 20_000);

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestInstance } from "../helpers/instance.js";
+// Many sign-ins and revokes at once: each succeeds exactly once, with exactly its audit events.
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixture.js";
 import type { TestInstance } from "../helpers/instance.js";
 import { Q, lastAuditId, mutate, signIn, viewer } from "../helpers/session-ops.js";
 import type { Result } from "../helpers/session-ops.js";
@@ -7,22 +8,14 @@ import type { Result } from "../helpers/session-ops.js";
 const N = 100;
 const PASSWORD = "correct-horse-battery";
 
-let t: TestInstance;
-beforeAll(async () => {
-  t = await createTestInstance();
-});
-afterAll(async () => {
-  await t?.close();
-});
-
-async function countEvents(type: "SIGN_IN_SUCCEEDED" | "SESSION_REVOKED" | "ALL_SESSIONS_REVOKED", since: bigint): Promise<number> {
+async function countEvents(t: TestInstance, type: "SIGN_IN_SUCCEEDED" | "SESSION_REVOKED" | "ALL_SESSIONS_REVOKED", since: bigint): Promise<number> {
   return t.db.auditEvent.count({ where: { type, id: { gt: since } } });
 }
 
 describe(`${N} concurrent operations`, () => {
   const signedIn: { userId: string; token: string; sessionGid: string }[] = [];
 
-  it(`${N} concurrent sign-ins of distinct users all succeed, with exactly ${N} events and sessions`, async () => {
+  test(`${N} concurrent sign-ins of distinct users all succeed, with exactly ${N} events and sessions`, async ({ t }) => {
     const passwordHash = await t.app.passwords.hash(PASSWORD);
     const emails = Array.from({ length: N }, (_, i) => `concurrent-${i}@example.com`);
     await t.db.user.createMany({ data: emails.map((email) => ({ email, name: email, passwordHash })) });
@@ -34,25 +27,25 @@ describe(`${N} concurrent operations`, () => {
     for (const r of results) signedIn.push({ userId: r.user?.id ?? "", token: r.token ?? "", sessionGid: r.session?.id ?? "" });
 
     expect(new Set(results.map((r) => r.token)).size).toBe(N);
-    expect(await countEvents("SIGN_IN_SUCCEEDED", since)).toBe(N);
+    expect(await countEvents(t, "SIGN_IN_SUCCEEDED", since)).toBe(N);
     expect(await t.db.auditEvent.count({ where: { id: { gt: since } } })).toBe(N);
     expect((await t.db.session.count()) - sessionsBefore).toBe(N);
     const viewers = await Promise.all(signedIn.map((s) => viewer(t, s.token)));
     expect(viewers.every((v) => v !== null)).toBe(true);
   });
 
-  it(`${N} concurrent revokes all succeed, with exactly ${N} events; every token is dead`, async () => {
+  test(`${N} concurrent revokes all succeed, with exactly ${N} events; every token is dead`, async ({ t }) => {
     expect(signedIn).toHaveLength(N);
     const since = await lastAuditId(t);
     const results = await Promise.all(signedIn.map((s) => mutate(t, Q.revoke, { id: s.sessionGid }, s.token)));
     expect(results.filter((r) => r.__typename !== "Session" || r.active !== false)).toEqual([]);
-    expect(await countEvents("SESSION_REVOKED", since)).toBe(N);
+    expect(await countEvents(t, "SESSION_REVOKED", since)).toBe(N);
     expect(await t.db.auditEvent.count({ where: { id: { gt: since } } })).toBe(N);
     const viewers = await Promise.all(signedIn.map((s) => viewer(t, s.token)));
     expect(viewers.filter((v) => v !== null)).toEqual([]);
   });
 
-  it("concurrent revokes of ONE session: exactly one does it, the others are recorded as already revoked", async () => {
+  test("concurrent revokes of ONE session: exactly one does it, the others are recorded as already revoked", async ({ t }) => {
     const owner = await t.signInAs({});
     const target = await signIn(t, owner.email, owner.password);
     const targetId = target.token?.split(".")[0] ?? "";
@@ -64,7 +57,7 @@ describe(`${N} concurrent operations`, () => {
     expect(events.filter((e) => (e.metadata as { alreadyRevoked?: boolean }).alreadyRevoked === false)).toHaveLength(1);
   });
 
-  it("concurrent revokeAllSessions of one user: the revoked counts add up to the sessions there were", async () => {
+  test("concurrent revokeAllSessions of one user: the revoked counts add up to the sessions there were", async ({ t }) => {
     const owner = await t.signInAs({});
     for (let i = 0; i < 10; i++) await signIn(t, owner.email, owner.password);
     const operators = await Promise.all(Array.from({ length: 5 }, () => t.signInAs({ permissions: ["sessions:revoke"] })));

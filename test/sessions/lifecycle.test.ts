@@ -1,26 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestInstance } from "../helpers/instance.js";
+// The session mutations a client calls: refresh, sign-out, revoke one, revoke all, and reading sessions.
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixture.js";
 import type { SignedIn, TestInstance } from "../helpers/instance.js";
 import { HOUR, Q, auditTypes, lastAuditId, mutate, signIn, viewer } from "../helpers/session-ops.js";
 
-let t: TestInstance;
-beforeAll(async () => {
-  t = await createTestInstance();
-});
-afterAll(async () => {
-  await t?.close();
-});
-
 /** A second session for the same user. */
-async function another(u: SignedIn): Promise<{ token: string; sessionGid: string }> {
+async function another(t: TestInstance, u: SignedIn): Promise<{ token: string; sessionGid: string; sessionId: string }> {
   const r = await signIn(t, u.email, u.password);
   if (!r.token || !r.session) throw new Error(JSON.stringify(r));
-  return { token: r.token, sessionGid: r.session.id };
+  return { token: r.token, sessionGid: r.session.id, sessionId: r.token.split(".")[0] ?? "" };
 }
 
 describe("refreshSession", () => {
-  it("extends the idle expiry (capped by the absolute lifetime) and records SESSION_REFRESHED", async () => {
-    const u = await t.signInAs({});
+  test("extends the idle expiry (capped by the absolute lifetime) and records SESSION_REFRESHED", async ({ t, member: u }) => {
     const before = await t.db.session.findUniqueOrThrow({ where: { id: u.sessionId } });
     t.clock.advance(2 * HOUR);
     const since = await lastAuditId(t);
@@ -38,7 +30,7 @@ describe("refreshSession", () => {
     expect(new Date(v?.session.expiresAt ?? 0)).toEqual(after.expiresAt);
   });
 
-  it("anonymous -> UnauthenticatedError, no event", async () => {
+  test("anonymous -> UnauthenticatedError, no event", async ({ t }) => {
     const since = await lastAuditId(t);
     expect(await mutate(t, Q.refresh)).toMatchObject({ __typename: "UnauthenticatedError", code: "UNAUTHENTICATED" });
     expect(await auditTypes(t, since)).toEqual([]);
@@ -46,9 +38,8 @@ describe("refreshSession", () => {
 });
 
 describe("signOut", () => {
-  it("revokes the current session only, records SIGNED_OUT; the token is dead afterwards", async () => {
-    const u = await t.signInAs({});
-    const other = await another(u);
+  test("revokes the current session only, records SIGNED_OUT; the token is dead afterwards", async ({ t, member: u }) => {
+    const other = await another(t, u);
     const since = await lastAuditId(t);
     expect(await mutate(t, Q.signOut, {}, u.token)).toEqual({ __typename: "SignOutSuccess", ok: true });
     expect(await auditTypes(t, since)).toEqual(["SIGNED_OUT"]);
@@ -61,15 +52,14 @@ describe("signOut", () => {
     expect((await mutate(t, Q.signOut, {}, u.token)).__typename).toBe("UnauthenticatedError");
   });
 
-  it("anonymous -> UnauthenticatedError", async () => {
+  test("anonymous -> UnauthenticatedError", async ({ t }) => {
     expect((await mutate(t, Q.signOut)).__typename).toBe("UnauthenticatedError");
   });
 });
 
 describe("revokeSession", () => {
-  it("own other session: revoked, SESSION_REVOKED, the current one keeps working", async () => {
-    const u = await t.signInAs({});
-    const other = await another(u);
+  test("own other session: revoked, SESSION_REVOKED, the current one keeps working", async ({ t, member: u }) => {
+    const other = await another(t, u);
     const since = await lastAuditId(t);
     const r = await mutate(t, Q.revoke, { id: other.sessionGid }, u.token);
     expect(r).toMatchObject({ __typename: "Session", id: other.sessionGid, active: false, current: false });
@@ -79,15 +69,13 @@ describe("revokeSession", () => {
     expect(await viewer(t, u.token)).not.toBeNull();
   });
 
-  it("own current session: works like a sign-out", async () => {
-    const u = await t.signInAs({});
+  test("own current session: works like a sign-out", async ({ t, member: u }) => {
     const r = await mutate(t, Q.revoke, { id: u.sessionGid }, u.token);
     expect(r).toMatchObject({ __typename: "Session", active: false });
     expect(await viewer(t, u.token)).toBeNull();
   });
 
-  it("another user's session without sessions:revoke -> ForbiddenError, nothing changes", async () => {
-    const owner = await t.signInAs({});
+  test("another user's session without sessions:revoke -> ForbiddenError, nothing changes", async ({ t, member: owner }) => {
     const stranger = await t.signInAs({});
     const since = await lastAuditId(t);
     const r = await mutate(t, Q.revoke, { id: owner.sessionGid }, stranger.token);
@@ -96,8 +84,7 @@ describe("revokeSession", () => {
     expect(await viewer(t, owner.token)).not.toBeNull();
   });
 
-  it("another user's session WITH sessions:revoke -> revoked", async () => {
-    const owner = await t.signInAs({});
+  test("another user's session WITH sessions:revoke -> revoked", async ({ t, member: owner }) => {
     const operator = await t.signInAs({ permissions: ["sessions:revoke"] });
     const r = await mutate(t, Q.revoke, { id: owner.sessionGid }, operator.token);
     expect(r).toMatchObject({ __typename: "Session", active: false });
@@ -107,18 +94,16 @@ describe("revokeSession", () => {
     expect(event.subjectUserId).toBe(owner.userId);
   });
 
-  it("revoking an already revoked session is idempotent and says so in the audit", async () => {
-    const u = await t.signInAs({});
-    const other = await another(u);
+  test("revoking an already revoked session is idempotent and says so in the audit", async ({ t, member: u }) => {
+    const other = await another(t, u);
     await mutate(t, Q.revoke, { id: other.sessionGid }, u.token);
     const r = await mutate(t, Q.revoke, { id: other.sessionGid }, u.token);
     expect(r).toMatchObject({ __typename: "Session", active: false });
-    const events = await t.db.auditEvent.findMany({ where: { type: "SESSION_REVOKED", sessionId: other.sessionGid ? (await t.db.session.findFirstOrThrow({ where: { userId: u.userId, NOT: { id: u.sessionId } } })).id : "" }, orderBy: { id: "asc" } });
+    const events = await t.db.auditEvent.findMany({ where: { type: "SESSION_REVOKED", sessionId: other.sessionId }, orderBy: { id: "asc" } });
     expect(events.map((e) => (e.metadata as { alreadyRevoked?: boolean } | null)?.alreadyRevoked)).toEqual([false, true]);
   });
 
-  it("unknown id -> NotFoundError; malformed id -> InvalidIdError; anonymous -> UnauthenticatedError", async () => {
-    const u = await t.signInAs({});
+  test("unknown id -> NotFoundError; malformed id -> InvalidIdError; anonymous -> UnauthenticatedError", async ({ t, member: u }) => {
     const unknown = Buffer.from("Session:00000000-0000-4000-8000-000000000000").toString("base64url");
     expect(await mutate(t, Q.revoke, { id: unknown }, u.token)).toMatchObject({ __typename: "NotFoundError", code: "NOT_FOUND" });
     expect(await mutate(t, Q.revoke, { id: "garbage" }, u.token)).toMatchObject({ __typename: "InvalidIdError", code: "INVALID_ID" });
@@ -128,10 +113,9 @@ describe("revokeSession", () => {
 });
 
 describe("revokeAllSessions", () => {
-  it("keepCurrent: true revokes every other session of the caller", async () => {
-    const u = await t.signInAs({});
-    const o1 = await another(u);
-    const o2 = await another(u);
+  test("keepCurrent: true revokes every other session of the caller", async ({ t, member: u }) => {
+    const o1 = await another(t, u);
+    const o2 = await another(t, u);
     const since = await lastAuditId(t);
     expect(await mutate(t, Q.revokeAll, { userId: u.userGid, keepCurrent: true }, u.token)).toEqual({ __typename: "RevokeAllSessionsSuccess", revokedCount: 2 });
     expect(await auditTypes(t, since)).toEqual(["ALL_SESSIONS_REVOKED"]);
@@ -140,24 +124,21 @@ describe("revokeAllSessions", () => {
     expect(await viewer(t, o2.token)).toBeNull();
   });
 
-  it("keepCurrent defaults to true", async () => {
-    const u = await t.signInAs({});
-    await another(u);
+  test("keepCurrent defaults to true", async ({ t, member: u }) => {
+    await another(t, u);
     const r = await mutate(t, `mutation($userId: ID!) { revokeAllSessions(userId: $userId) { __typename ... on RevokeAllSessionsSuccess { revokedCount } } }`, { userId: u.userGid }, u.token);
     expect(r).toEqual({ __typename: "RevokeAllSessionsSuccess", revokedCount: 1 });
     expect(await viewer(t, u.token)).not.toBeNull();
   });
 
-  it("keepCurrent: false revokes the current session too", async () => {
-    const u = await t.signInAs({});
-    const o1 = await another(u);
+  test("keepCurrent: false revokes the current session too", async ({ t, member: u }) => {
+    const o1 = await another(t, u);
     expect(await mutate(t, Q.revokeAll, { userId: u.userGid, keepCurrent: false }, u.token)).toEqual({ __typename: "RevokeAllSessionsSuccess", revokedCount: 2 });
     expect(await viewer(t, u.token)).toBeNull();
     expect(await viewer(t, o1.token)).toBeNull();
   });
 
-  it("another user's: ForbiddenError for a member, allowed with sessions:revoke (keepCurrent does not keep the target's)", async () => {
-    const target = await t.signInAs({});
+  test("another user's: ForbiddenError for a member, allowed with sessions:revoke (keepCurrent does not keep the target's)", async ({ t, member: target }) => {
     const member = await t.signInAs({});
     expect(await mutate(t, Q.revokeAll, { userId: target.userGid, keepCurrent: true }, member.token)).toMatchObject({ __typename: "ForbiddenError" });
     expect(await viewer(t, target.token)).not.toBeNull();
@@ -167,7 +148,7 @@ describe("revokeAllSessions", () => {
     expect(await viewer(t, operator.token)).not.toBeNull();
   });
 
-  it("unknown user -> NotFoundError (for an operator), malformed -> InvalidIdError, anonymous -> UnauthenticatedError", async () => {
+  test("unknown user -> NotFoundError (for an operator), malformed -> InvalidIdError, anonymous -> UnauthenticatedError", async ({ t }) => {
     const operator = await t.signInAs({ permissions: ["sessions:revoke"] });
     const unknown = Buffer.from("User:00000000-0000-4000-8000-000000000000").toString("base64url");
     expect(await mutate(t, Q.revokeAll, { userId: unknown }, operator.token)).toMatchObject({ __typename: "NotFoundError" });
@@ -177,9 +158,8 @@ describe("revokeAllSessions", () => {
 });
 
 describe("reading sessions", () => {
-  it("session(id): own readable, another user's is not; User.sessions(activeOnly)", async () => {
-    const u = await t.signInAs({});
-    const o1 = await another(u);
+  test("session(id): own readable, another user's is not; User.sessions(activeOnly)", async ({ t, member: u }) => {
+    const o1 = await another(t, u);
     await mutate(t, Q.revoke, { id: o1.sessionGid }, u.token);
     const own = await t.gql<{ session: { id: string; current: boolean } | null }>(`query($id: ID!) { session(id: $id) { id current } }`, { id: u.sessionGid }, { token: u.token });
     expect(own.errors).toBeUndefined();

@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// Session tokens: `<session id>.<secret>`, of which only a hash is stored. Anything else presented as
+// a token, or a token altered in any way, is simply no viewer.
+import { describe, expect, it } from "vitest";
 import { bearerToken, formatToken, generateSecret, hashSecret, parseToken, secretMatches } from "../../src/modules/sessions/tokens.js";
-import { createTestInstance } from "../helpers/instance.js";
+import { test } from "../helpers/fixture.js";
 import type { SignedIn, TestInstance } from "../helpers/instance.js";
 import { Q } from "../helpers/session-ops.js";
 
@@ -58,66 +60,55 @@ describe("token format (unit)", () => {
   });
 });
 
+/** Raw request so the HTTP status and header handling are exercised too. */
+async function ask(t: TestInstance, authorization: string | null): Promise<{ status: number; body: { data?: { viewer: unknown }; errors?: unknown[] } }> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (authorization !== null) headers.authorization = authorization;
+  const res = await t.yoga.fetch("http://authgraph.test/graphql", { method: "POST", headers, body: JSON.stringify({ query: Q.viewer }) });
+  return { status: res.status, body: (await res.json()) as { data?: { viewer: unknown }; errors?: unknown[] } };
+}
+
+function flipSecretByte(token: string): string {
+  const [id, secret] = token.split(".") as [string, string];
+  const bytes = Buffer.from(secret, "base64url");
+  bytes[7] = (bytes[7] ?? 0) ^ 0x01;
+  return `${id}.${bytes.toString("base64url")}`;
+}
+
 describe("token tampering over GraphQL", () => {
-  let t: TestInstance;
-  let admin: SignedIn;
-
-  beforeAll(async () => {
-    t = await createTestInstance();
-    admin = await t.signInAs("admin");
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  /** Raw request so the HTTP status and header handling are exercised too. */
-  async function ask(authorization: string | null): Promise<{ status: number; body: { data?: { viewer: unknown }; errors?: unknown[] } }> {
-    const headers: Record<string, string> = { "content-type": "application/json" };
-    if (authorization !== null) headers.authorization = authorization;
-    const res = await t.yoga.fetch("http://authgraph.test/graphql", { method: "POST", headers, body: JSON.stringify({ query: Q.viewer }) });
-    return { status: res.status, body: (await res.json()) as { data?: { viewer: unknown }; errors?: unknown[] } };
-  }
-
-  function flipSecretByte(token: string): string {
-    const [id, secret] = token.split(".") as [string, string];
-    const bytes = Buffer.from(secret, "base64url");
-    bytes[7] = (bytes[7] ?? 0) ^ 0x01;
-    return `${id}.${bytes.toString("base64url")}`;
-  }
-
-  it("the genuine token resolves a viewer", async () => {
-    const r = await ask(`Bearer ${admin.token}`);
+  test("the genuine token resolves a viewer", async ({ t, admin }) => {
+    const r = await ask(t, `Bearer ${admin.token}`);
     expect(r.status).toBe(200);
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data?.viewer).not.toBeNull();
   });
 
-  const cases: [string, () => string | null][] = [
-    ["flipped secret byte", () => `Bearer ${flipSecretByte(admin.token)}`],
-    ["flipped last character of the secret", () => `Bearer ${admin.token.slice(0, -1)}${admin.token.endsWith("A") ? "B" : "A"}`],
-    ["unknown session id", () => `Bearer ${ID}.${admin.token.split(".")[1] ?? ""}`],
+  const cases: [string, (admin: SignedIn) => string][] = [
+    ["flipped secret byte", (admin) => `Bearer ${flipSecretByte(admin.token)}`],
+    ["flipped last character of the secret", (admin) => `Bearer ${admin.token.slice(0, -1)}${admin.token.endsWith("A") ? "B" : "A"}`],
+    ["unknown session id", (admin) => `Bearer ${ID}.${admin.token.split(".")[1] ?? ""}`],
     ["fresh random token", () => `Bearer ${formatToken(ID, generateSecret())}`],
     ["wrong format", () => "Bearer not-a-token"],
-    ["session id only", () => `Bearer ${admin.sessionId}`],
-    ["token without scheme", () => admin.token],
+    ["session id only", (admin) => `Bearer ${admin.sessionId}`],
+    ["token without scheme", (admin) => admin.token],
     ["other scheme", () => `Basic ${Buffer.from("admin:admin").toString("base64")}`],
     ["empty header", () => ""],
     ["scheme only", () => "Bearer"],
     ["10 KB header", () => `Bearer ${"A".repeat(10 * 1024)}`],
-    ["10 KB header starting with the real token", () => `Bearer ${admin.token}${"A".repeat(10 * 1024)}`],
-    ["non-ASCII", () => `Bearer ${admin.sessionId}.${"é".repeat(43)}`],
+    ["10 KB header starting with the real token", (admin) => `Bearer ${admin.token}${"A".repeat(10 * 1024)}`],
+    ["non-ASCII", (admin) => `Bearer ${admin.sessionId}.${"é".repeat(43)}`],
   ];
 
-  it.each(cases)("%s -> viewer null, HTTP 200, no errors", async (_name, header) => {
-    const r = await ask(header());
+  test.for(cases)("%s -> viewer null, HTTP 200, no errors", async ([, header], { t, admin }) => {
+    const r = await ask(t, header(admin));
     expect(r.status).toBe(200);
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data).toEqual({ viewer: null });
   });
 
-  it("a tampered token never evicts or replaces the genuine cached session", async () => {
-    await ask(`Bearer ${flipSecretByte(admin.token)}`);
-    const r = await ask(`Bearer ${admin.token}`);
+  test("a tampered token never evicts or replaces the genuine cached session", async ({ t, admin }) => {
+    await ask(t, `Bearer ${flipSecretByte(admin.token)}`);
+    const r = await ask(t, `Bearer ${admin.token}`);
     expect(r.body.data?.viewer).not.toBeNull();
   });
 });
