@@ -1,25 +1,16 @@
 // 200 concurrent audited mutations from 20 users: exactly 200 new events forming ONE linear chain.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestInstance } from "../helpers/instance.js";
-import type { SignedIn, TestInstance } from "../helpers/instance.js";
+import { describe, expect } from "vitest";
+import { instanceTest } from "../helpers/fixture.js";
+import type { SignedIn } from "../helpers/instance.js";
 import { integrity, maxEventId } from "../helpers/audit.js";
 
-let t: TestInstance;
-let admin: SignedIn;
-
-beforeAll(async () => {
-  // More connections than the default 10, so the burst queues on the chain lock (inside a transaction:
-  // Prisma's 5 s timeout) more than on the pool (Prisma's 2 s maxWait for a connection), which a
-  // starved CI host can exceed even for plain reads.
-  t = await createTestInstance({ env: { DATABASE_POOL_MAX: "25" } });
-  admin = await t.signInAs("admin");
-});
-afterAll(async () => {
-  await t?.close();
-});
+// More connections than the default 10, so the burst queues on the chain lock (inside a transaction:
+// Prisma's 5 s timeout) more than on the pool (Prisma's 2 s maxWait for a connection), which a
+// starved CI host can exceed even for plain reads.
+const test = instanceTest({ env: { DATABASE_POOL_MAX: "25" } });
 
 describe("audit chain under concurrency", () => {
-  it("200 concurrent sign-ins and refreshes from 20 users append exactly 200 events in one valid chain", async () => {
+  test("200 concurrent sign-ins and refreshes from 20 users append exactly 200 events in one valid chain", async ({ t, admin }) => {
     const users = await Promise.all(Array.from({ length: 20 }, () => t.signInAs({})));
     const before = await maxEventId(t);
 

@@ -1,29 +1,21 @@
 // Every writer's events carry the right actor, subject, session, IP and user agent; the IP comes from
 // X-Forwarded-For only behind a trusted proxy; a rolled-back change leaves no event.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestInstance } from "../helpers/instance.js";
+import { describe, expect } from "vitest";
+import { instanceTest } from "../helpers/fixture.js";
 import type { SignedIn, TestInstance } from "../helpers/instance.js";
 import { AUDIT_EVENTS, EVENT_FIELDS, integrity, maxEventId } from "../helpers/audit.js";
 import type { EventNode, EventsPage } from "../helpers/audit.js";
 import { record } from "../../src/modules/audit/append.js";
 import { encodeId } from "../../src/graphql/global-id.js";
 
-let t: TestInstance;
-let admin: SignedIn;
 const UA = "AuditTest/1.0 (writers)";
 const IP = "203.0.113.7";
 const headers = { "user-agent": UA, "x-forwarded-for": `${IP}, 10.0.0.1` };
 
-beforeAll(async () => {
-  t = await createTestInstance({ env: { TRUST_PROXY: "true" } });
-  admin = await t.signInAs("admin");
-});
-afterAll(async () => {
-  await t?.close();
-});
+const test = instanceTest({ env: { TRUST_PROXY: "true" } });
 
 /** The newest events about `userGid` as actor or subject, as an auditor sees them. */
-async function eventsOf(userGid: string): Promise<EventNode[]> {
+async function eventsOf(t: TestInstance, admin: SignedIn, userGid: string): Promise<EventNode[]> {
   const res = await t.gql<EventsPage>(AUDIT_EVENTS, { first: 50, filter: { subjectId: userGid } }, { token: admin.token });
   expect(res.errors).toBeUndefined();
   return res.data?.auditEvents.edges.map((e) => e.node) ?? [];
@@ -31,7 +23,7 @@ async function eventsOf(userGid: string): Promise<EventNode[]> {
 
 const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { __typename ... on SignInSuccess { token session { id } user { id } } } }`;
 
-async function signIn(email: string, password: string): Promise<{ token: string; sessionGid: string }> {
+async function signIn(t: TestInstance, email: string, password: string): Promise<{ token: string; sessionGid: string }> {
   const res = await t.gql<{ signIn: { token: string; session: { id: string } } }>(SIGN_IN, { input: { email, password } }, { headers });
   const r = res.data?.signIn;
   if (!r?.token) throw new Error(JSON.stringify(res));
@@ -39,10 +31,10 @@ async function signIn(email: string, password: string): Promise<{ token: string;
 }
 
 describe("audit writers", () => {
-  it("records the session lifecycle with actor, subject, session, IP and user agent", async () => {
+  test("records the session lifecycle with actor, subject, session, IP and user agent", async ({ t, admin }) => {
     const user = await t.signInAs({ password: "first-password-123" });
-    const a = await signIn(user.email, user.password);
-    const b = await signIn(user.email, user.password);
+    const a = await signIn(t, user.email, user.password);
+    const b = await signIn(t, user.email, user.password);
 
     const failed = await t.gql<{ signIn: { __typename: string } }>(SIGN_IN, { input: { email: user.email, password: "wrong-password-1" } }, { headers });
     expect(failed.data?.signIn.__typename).toBe("InvalidCredentialsError");
@@ -51,7 +43,7 @@ describe("audit writers", () => {
     expect(refreshed.errors).toBeUndefined();
     const revoked = await t.gql(`mutation($id: ID!) { revokeSession(id: $id) { __typename } }`, { id: b.sessionGid }, { token: a.token, headers });
     expect(revoked.errors).toBeUndefined();
-    const c = await signIn(user.email, user.password);
+    const c = await signIn(t, user.email, user.password);
     const changed = await t.gql<{ changePassword: { __typename: string; revokedSessionCount?: number } }>(
       `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { __typename ... on ChangePasswordSuccess { revokedSessionCount } } }`,
       { input: { currentPassword: user.password, newPassword: "second-password-456" } },
@@ -61,7 +53,7 @@ describe("audit writers", () => {
     const out = await t.gql(`mutation { signOut { __typename } }`, {}, { token: a.token, headers });
     expect(out.errors).toBeUndefined();
 
-    const events = await eventsOf(user.userGid);
+    const events = await eventsOf(t, admin, user.userGid);
     const byType = (type: string) => events.filter((e) => e.type === type);
     const me = { id: user.userGid };
     // Newest first: the last sign-in of the test is the first SIGN_IN_SUCCEEDED in the list.
@@ -76,7 +68,7 @@ describe("audit writers", () => {
     expect(events[0]?.type).toBe("SIGNED_OUT");
   });
 
-  it("shows a member their own events through User.auditEvents, and not the whole trail", async () => {
+  test("shows a member their own events through User.auditEvents, and not the whole trail", async ({ t, admin }) => {
     const user = await t.signInAs({});
     const res = await t.gql<{ viewer: { user: { auditEvents: { edges: { node: EventNode }[] } } } }>(
       `{ viewer { user { auditEvents(first: 10) { edges { node { ${EVENT_FIELDS} } } } } } }`,
@@ -97,16 +89,16 @@ describe("audit writers", () => {
     expect(other.data?.user ?? null).toBeNull();
   });
 
-  it("ignores X-Forwarded-For unless TRUST_PROXY is on", async () => {
+  test("ignores X-Forwarded-For unless TRUST_PROXY is on", async ({ t, admin }) => {
     const direct = await t.sibling({ TRUST_PROXY: "false" });
     const user = await t.signInAs({});
     const res = await direct.gql<{ signIn: { token: string } }>(SIGN_IN, { input: { email: user.email, password: user.password } }, { headers });
     expect(res.data?.signIn.token).toBeTruthy();
-    const [latest] = await eventsOf(user.userGid);
+    const [latest] = await eventsOf(t, admin, user.userGid);
     expect(latest).toMatchObject({ type: "SIGN_IN_SUCCEEDED", ip: null, userAgent: UA });
   });
 
-  it("leaves no event behind when the change rolls back", async () => {
+  test("leaves no event behind when the change rolls back", async ({ t, admin }) => {
     const before = await maxEventId(t);
     const boom = new Error("the change failed after recording");
     await expect(
@@ -125,22 +117,22 @@ describe("audit writers", () => {
       { token: user.token, headers },
     );
     expect(wrong.data?.changePassword.__typename).toBe("InvalidCredentialsError");
-    expect((await eventsOf(user.userGid)).map((e) => e.type)).toEqual(["SIGN_IN_SUCCEEDED"]);
+    expect((await eventsOf(t, admin, user.userGid)).map((e) => e.type)).toEqual(["SIGN_IN_SUCCEEDED"]);
 
     // The sequence skipped an id, but the chain links straight over the rolled-back event.
     const report = await integrity(t, admin.token);
     expect(report).toMatchObject({ ok: true, firstBrokenEventId: null });
   });
 
-  it("rejects oversized metadata before touching the chain", async () => {
+  test("rejects oversized metadata before touching the chain", async ({ t }) => {
     const before = await maxEventId(t);
     const huge = { blob: "x".repeat(t.app.config.AUDIT_METADATA_MAX_BYTES) };
     await expect(t.db.$transaction((tx) => record(tx, { type: "USER_UPDATED", metadata: huge }, null, t.app.audit.options))).rejects.toThrow(/exceeds/);
     expect(await maxEventId(t)).toBe(before);
   });
 
-  it("resolves an event as a node", async () => {
-    const [latest] = await eventsOf(admin.userGid);
+  test("resolves an event as a node", async ({ t, admin }) => {
+    const [latest] = await eventsOf(t, admin, admin.userGid);
     expect(latest).toBeDefined();
     const res = await t.gql<{ node: { id: string; type: string } }>(`query($id: ID!) { node(id: $id) { id ... on AuditEvent { type } } }`, { id: latest?.id }, { token: admin.token });
     expect(res.data?.node).toEqual({ id: latest?.id, type: latest?.type });

@@ -1,8 +1,8 @@
 // Keyset pagination of the audit trail: 1,000 events paged by 50 (unfiltered and with every filter)
 // come back exactly once, newest first; the statements per page do not grow with the page size; a
 // malformed cursor or an oversized page is a typed error.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestInstance } from "../helpers/instance.js";
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixture.js";
 import type { GraphQLResponse, SignedIn, TestInstance } from "../helpers/instance.js";
 import { AUDIT_EVENTS, integrity } from "../helpers/audit.js";
 import type { EventsPage } from "../helpers/audit.js";
@@ -15,18 +15,14 @@ import { decodeId, encodeId } from "../../src/graphql/global-id.js";
 const N = 1000;
 const TYPES: AuditEventType[] = ["USER_UPDATED", "ROLE_GRANTED", "SIGN_IN_FAILED", "SESSION_REVOKED"];
 
-let t: TestInstance;
-let admin: SignedIn;
-let users: { id: string; gid: string }[] = [];
+const users: { id: string; gid: string }[] = [];
 let sessionId = "";
 /** The member's own sign-in: the one event of their session not inserted below. */
 let signInEventId = 0n;
 const inserted: { id: bigint; type: AuditEventType; actor: string; subject: string; sessionId: string | null; createdAt: Date }[] = [];
 const base = Date.now() + 60_000;
 
-beforeAll(async () => {
-  t = await createTestInstance();
-  admin = await t.signInAs("admin");
+test.beforeAll(async ({ t }) => {
   const member = await t.signInAs({});
   sessionId = member.sessionId;
   signInEventId = (await t.db.auditEvent.findFirstOrThrow({ where: { sessionId }, select: { id: true } })).id;
@@ -53,11 +49,8 @@ beforeAll(async () => {
     { timeout: 120_000 },
   );
 }, 180_000);
-afterAll(async () => {
-  await t?.close();
-});
 
-async function page(vars: Record<string, unknown>) {
+async function page(t: TestInstance, admin: SignedIn, vars: Record<string, unknown>) {
   const res = await t.gql<EventsPage>(AUDIT_EVENTS, vars, { token: admin.token });
   expect(res.errors).toBeUndefined();
   const conn = res.data?.auditEvents;
@@ -66,11 +59,11 @@ async function page(vars: Record<string, unknown>) {
 }
 
 /** Every id the connection returns, following endCursor page by page. */
-async function pageAll(filter: Record<string, unknown> | null, size = 50, between?: () => Promise<void>): Promise<bigint[]> {
+async function pageAll(t: TestInstance, admin: SignedIn, filter: Record<string, unknown> | null, size = 50, between?: () => Promise<void>): Promise<bigint[]> {
   const ids: bigint[] = [];
   let after: string | null = null;
   for (let guard = 0; guard < 1000; guard++) {
-    const conn = await page({ first: size, after, filter });
+    const conn = await page(t, admin, { first: size, after, filter });
     ids.push(...conn.edges.map((e) => BigInt(decodeId(e.node.id).id)));
     expect(conn.edges.length).toBeLessThanOrEqual(size);
     if (!conn.pageInfo.hasNextPage) return ids;
@@ -83,11 +76,11 @@ async function pageAll(filter: Record<string, unknown> | null, size = 50, betwee
 const newestFirst = (rows: { id: bigint }[]) => rows.map((r) => r.id).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
 
 describe("audit event pagination", () => {
-  it("pages the whole trail by 50 exactly once, newest first, even while events are appended", async () => {
+  test("pages the whole trail by 50 exactly once, newest first, even while events are appended", async ({ t, admin }) => {
     const all = await t.db.auditEvent.findMany({ select: { id: true } });
     expect(all.length).toBeGreaterThanOrEqual(N);
     let appended = 0;
-    const ids = await pageAll(null, 50, async () => {
+    const ids = await pageAll(t, admin, null, 50, async () => {
       // New events are newer than every cursor, so they never shift or repeat a page.
       if (appended++ < 3) await t.db.$transaction((tx) => record(tx, { type: "USER_UPDATED", metadata: { during: appended } }, null, t.app.audit.options));
     });
@@ -114,30 +107,30 @@ describe("audit event pagination", () => {
       (e) => e.createdAt.getTime() >= base + 500_000 && (e.type === "USER_UPDATED" || e.type === "SESSION_REVOKED") && e.subject === users[1]?.id,
     ],
   ];
-  it.each(cases)("filter %s returns each matching event exactly once, in order", async (_name, filter, matches) => {
+  test.for(cases)("filter %s returns each matching event exactly once, in order", async ([, filter, matches], { t, admin }) => {
     const member = { id: signInEventId, type: "SIGN_IN_SUCCEEDED" as const, actor: "", subject: "", sessionId, createdAt: new Date(0) };
     const expected = newestFirst([member, ...inserted].filter(matches));
     expect(expected.length).toBeGreaterThan(0);
-    const ids = await pageAll(filter());
+    const ids = await pageAll(t, admin, filter());
     expect(ids).toEqual(expected);
   });
 
-  it("verifies the whole chain across verification batches", async () => {
+  test("verifies the whole chain across verification batches", async ({ t, admin }) => {
     const count = await t.db.auditEvent.count();
     expect(await integrity(t, admin.token)).toMatchObject({ ok: true, checkedCount: count, firstBrokenEventId: null });
     const small = await verifyAuditChain(t.db, { ipKey: t.app.audit.options.ipKey, batchSize: 7 });
     expect(small).toMatchObject({ ok: true, checkedCount: count });
   });
 
-  it("pages backwards with last/before", async () => {
-    const forward = await page({ first: 50 });
+  test("pages backwards with last/before", async ({ t, admin }) => {
+    const forward = await page(t, admin, { first: 50 });
     const before = forward.pageInfo.endCursor;
-    const back = await page({ last: 10, before });
+    const back = await page(t, admin, { last: 10, before });
     expect(back.edges.map((e) => e.node.id)).toEqual(forward.edges.slice(39, 49).map((e) => e.node.id));
     expect(back.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
   });
 
-  it("pages a user's own events (actor or subject) through User.auditEvents", async () => {
+  test("pages a user's own events (actor or subject) through User.auditEvents", async ({ t, admin }) => {
     const target = users[2];
     const q = `query($id: ID!, $after: String) { user(id: $id) { ... on User { auditEvents(first: 50, after: $after) {
       edges { node { id } } pageInfo { hasNextPage endCursor } } } } }`;
@@ -155,14 +148,14 @@ describe("audit event pagination", () => {
     expect(ids).toEqual(newestFirst(inserted.filter((e) => e.actor === target?.id || e.subject === target?.id)));
   });
 
-  it("costs the same statements for a page of 5 as for a page of 50 (actor, subject, session batched)", async () => {
+  test("costs the same statements for a page of 5 as for a page of 50 (actor, subject, session batched)", async ({ t, admin }) => {
     const vars = (first: number) => ({ first, filter: { sessionId: encodeId("Session", sessionId) } });
-    await page(vars(50)); // warm the user cache: the comparison is about per-row work
+    await page(t, admin, vars(50)); // warm the user cache: the comparison is about per-row work
     t.statements.reset();
-    const small = await page(vars(5));
+    const small = await page(t, admin, vars(5));
     const smallCount = t.statements.count;
     t.statements.reset();
-    const large = await page(vars(50));
+    const large = await page(t, admin, vars(50));
     const largeCount = t.statements.count;
     expect(small.edges).toHaveLength(5);
     expect(large.edges).toHaveLength(50);
@@ -172,7 +165,7 @@ describe("audit event pagination", () => {
     expect(largeCount).toBe(2);
   });
 
-  it("rejects a malformed cursor and an oversized page with typed errors", async () => {
+  test("rejects a malformed cursor and an oversized page with typed errors", async ({ t, admin }) => {
     const codes = async (vars: Record<string, unknown>) => (await t.gql(AUDIT_EVENTS, vars, { token: admin.token })).errors?.map((e) => e.extensions?.code);
     const max = t.app.config.GRAPHQL_MAX_PAGE_SIZE;
     expect(await codes({ first: 10, after: "not a cursor!" })).toEqual(["INVALID_CURSOR"]);

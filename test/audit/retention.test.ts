@@ -2,9 +2,9 @@
 // own transaction; RETENTION_PURGED records the count and the anchor, and the rest still verifies.
 // IPs older than AUDIT_IP_PSEUDONYMISE_DAYS become `pseudo:<keyed digest>` with the chain intact.
 import { createHmac } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestInstance } from "../helpers/instance.js";
-import type { SignedIn, TestInstance } from "../helpers/instance.js";
+import { describe, expect } from "vitest";
+import { instanceTest } from "../helpers/fixture.js";
+import type { TestInstance } from "../helpers/instance.js";
 import { integrity, maxEventId } from "../helpers/audit.js";
 import { record } from "../../src/modules/audit/append.js";
 import { purgeAuditEvents } from "../../src/modules/audit/retention.js";
@@ -26,16 +26,12 @@ async function addEvents(t: TestInstance, n: number, ip: string | null = null): 
 
 const deletes = (t: TestInstance) => t.statements.log.filter((s) => /^\s*DELETE FROM audit_events/i.test(s)).length;
 
-describe("audit retention purge", () => {
-  let t: TestInstance;
-  beforeAll(async () => {
-    t = await createTestInstance({ env: { AUDIT_RETENTION_DAYS: "30", AUDIT_PURGE_BATCH_SIZE: "7" } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+const KEY = "retention-test-ip-key-0123456789";
+const thirtyDays = instanceTest({ env: { AUDIT_RETENTION_DAYS: "30", AUDIT_PURGE_BATCH_SIZE: "7" } });
+const pseudonymising = instanceTest({ env: { AUDIT_IP_PSEUDONYMISE_DAYS: "7", AUDIT_PURGE_BATCH_SIZE: "3", AUDIT_IP_KEY: KEY, TRUST_PROXY: "true" } });
 
-  it("deletes events older than the window in batches of the configured size, and verification passes", async () => {
+describe("audit retention purge", () => {
+  thirtyDays("deletes events older than the window in batches of the configured size, and verification passes", async ({ t }) => {
     await t.signInAs("admin");
     await addEvents(t, 40);
     const old = await t.db.auditEvent.findMany({ orderBy: { id: "asc" }, select: { id: true, hash: true } });
@@ -70,7 +66,7 @@ describe("audit retention purge", () => {
     expect(await maxEventId(t)).toBe(before);
   });
 
-  it("purges again later, past the previous RETENTION_PURGED event, and the new anchor verifies", async () => {
+  thirtyDays("purges again later, past the previous RETENTION_PURGED event, and the new anchor verifies", async ({ t }) => {
     const survivors = await t.db.auditEvent.count();
     t.clock.advance(31 * DAY);
     const admin = await t.signInAs("admin");
@@ -80,7 +76,7 @@ describe("audit retention purge", () => {
     expect(await integrity(t, admin.token)).toMatchObject({ ok: true, firstBrokenEventId: null });
   });
 
-  it("tolerates an interrupted purge in verification, and the next run finishes it", async () => {
+  thirtyDays("tolerates an interrupted purge in verification, and the next run finishes it", async ({ t }) => {
     await addEvents(t, 20);
     t.clock.advance(31 * DAY);
     const admin2 = await t.signInAs("admin");
@@ -108,7 +104,7 @@ describe("audit retention purge", () => {
     expect(await integrity(t, admin2.token)).toMatchObject({ ok: true, firstBrokenEventId: null });
   });
 
-  it("is for system:admin only", async () => {
+  thirtyDays("is for system:admin only", async ({ t }) => {
     const member = await t.signInAs({ permissions: ["audit:read"] });
     const res = await t.gql<PurgeResult>(PURGE, {}, { token: member.token });
     expect(res.data?.purgeAuditEvents).toMatchObject({ __typename: "ForbiddenError", code: "FORBIDDEN" });
@@ -116,21 +112,11 @@ describe("audit retention purge", () => {
 });
 
 describe("audit IP pseudonymisation", () => {
-  let t: TestInstance;
-  let admin: SignedIn;
-  const KEY = "retention-test-ip-key-0123456789";
-  beforeAll(async () => {
-    t = await createTestInstance({ env: { AUDIT_IP_PSEUDONYMISE_DAYS: "7", AUDIT_PURGE_BATCH_SIZE: "3", AUDIT_IP_KEY: KEY, TRUST_PROXY: "true" } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  it("replaces raw IPs older than the threshold by their keyed digest, keeping the chain valid", async () => {
+  pseudonymising("replaces raw IPs older than the threshold by their keyed digest, keeping the chain valid", async ({ t }) => {
     const old = [...(await addEvents(t, 4, "203.0.113.10")), ...(await addEvents(t, 3, "2001:db8::1")), ...(await addEvents(t, 2, null))];
     const rawBefore = await t.db.auditEvent.count({ where: { ip: { not: null }, NOT: { ip: { startsWith: "pseudo:" } } } });
     t.clock.advance(8 * DAY);
-    admin = await t.signInAs("admin");
+    const admin = await t.signInAs("admin");
     const recent = await addEvents(t, 2, "198.51.100.99");
 
     const { purgedCount, pseudonymisedCount } = await purgeAuditEvents(t.app);
@@ -152,10 +138,10 @@ describe("audit IP pseudonymisation", () => {
     expect(await maxEventId(t)).toBe(before);
   });
 
-  it("pseudonymises later events on a later run, from where the last one stopped", async () => {
+  pseudonymising("pseudonymises later events on a later run, from where the last one stopped", async ({ t }) => {
     t.clock.advance(8 * DAY);
     const { pseudonymisedCount } = await purgeAuditEvents(t.app);
-    // The two recent events of the previous test and the admin's sign-in carried an IP? Only those with one.
+    // The two recent events of the previous test; sign-ins through yoga.fetch carry no IP.
     expect(pseudonymisedCount).toBe(2);
     expect(await t.db.auditEvent.count({ where: { ip: "198.51.100.99" } })).toBe(0);
     expect(await t.db.auditEvent.count({ where: { type: "IP_PSEUDONYMISED" } })).toBe(2);

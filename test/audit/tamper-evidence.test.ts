@@ -1,19 +1,14 @@
 // Tamper evidence: the app's own connection cannot UPDATE/DELETE/TRUNCATE the audit table; an edit or
 // a delete made with the trigger bypassed (as only a database superuser could) is detected and
 // pinpointed by auditIntegrity.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestInstance } from "../helpers/instance.js";
-import type { SignedIn, TestInstance } from "../helpers/instance.js";
+import { describe, expect } from "vitest";
+import { test } from "../helpers/fixture.js";
 import { asSuperuser, eventGid, integrity } from "../helpers/audit.js";
 import { record } from "../../src/modules/audit/append.js";
 
-let t: TestInstance;
-let admin: SignedIn;
-let ids: bigint[] = [];
+const ids: bigint[] = [];
 
-beforeAll(async () => {
-  t = await createTestInstance();
-  admin = await t.signInAs("admin");
+test.beforeAll(async ({ t, admin }) => {
   const opts = t.app.audit.options;
   // A second apart, so the time ranges below fall between events unambiguously.
   const base = Date.now() + 1000;
@@ -25,12 +20,9 @@ beforeAll(async () => {
     );
   }
 });
-afterAll(async () => {
-  await t?.close();
-});
 
 describe("audit tamper evidence", () => {
-  it("rejects UPDATE, DELETE and TRUNCATE through the app's connection", async () => {
+  test("rejects UPDATE, DELETE and TRUNCATE through the app's connection", async ({ t, admin }) => {
     const victim = ids[3];
     await expect(t.db.$executeRaw`UPDATE audit_events SET metadata = '{"n": 999}' WHERE id = ${victim}`).rejects.toThrow(/append-only/);
     await expect(t.db.$executeRaw`UPDATE audit_events SET ip = NULL WHERE id = ${victim}`).rejects.toThrow(/append-only/);
@@ -49,7 +41,7 @@ describe("audit tamper evidence", () => {
     expect(await integrity(t, admin.token)).toMatchObject({ ok: true, firstBrokenEventId: null });
   });
 
-  it("pinpoints an edit made with the trigger bypassed, and accepts the row once restored", async () => {
+  test("pinpoints an edit made with the trigger bypassed, and accepts the row once restored", async ({ t, admin }) => {
     const victim = ids[5] ?? 0n;
     const original = await t.db.auditEvent.findUniqueOrThrow({ where: { id: victim }, select: { metadata: true, ip: true } });
     await asSuperuser(t, async (c) => {
@@ -76,7 +68,7 @@ describe("audit tamper evidence", () => {
     expect(await integrity(t, admin.token)).toMatchObject({ ok: true, firstBrokenEventId: null });
   });
 
-  it("pinpoints a delete made with the trigger bypassed at the event after the gap", async () => {
+  test("pinpoints a delete made with the trigger bypassed at the event after the gap", async ({ t, admin }) => {
     const victim = ids[8] ?? 0n;
     const next = ids[9] ?? 0n;
     await asSuperuser(t, async (c) => {
@@ -94,7 +86,7 @@ describe("audit tamper evidence", () => {
     expect(await integrity(t, admin.token, { since: after.createdAt.toISOString() })).toMatchObject({ ok: true });
   });
 
-  it("detects a deleted oldest event (no retention anchor accounts for it)", async () => {
+  test("detects a deleted oldest event (no retention anchor accounts for it)", async ({ t, admin }) => {
     const first = await t.db.auditEvent.findFirstOrThrow({ orderBy: { id: "asc" }, select: { id: true } });
     const second = await t.db.auditEvent.findFirstOrThrow({ where: { id: { gt: first.id } }, orderBy: { id: "asc" }, select: { id: true } });
     await asSuperuser(t, async (c) => {
