@@ -16,10 +16,11 @@ export function summarise(samples: readonly number[]): Summary {
   return { n: s.length, median: r(at(0.5)), p95: r(at(0.95)), min: r(s[0] ?? 0), max: r(s.at(-1) ?? 0) };
 }
 
-/** Runs `fn` `n` times in sequence and returns the duration of each run (ms). */
-export async function timeEach(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+/** Runs `fn` `n` times in sequence and returns the duration of each run (ms); `before` runs untimed. */
+export async function timeEach(n: number, fn: (i: number) => Promise<unknown>, before?: () => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
+    await before?.();
     const started = performance.now();
     await fn(i);
     out.push(performance.now() - started);

@@ -1,17 +1,11 @@
-// Issue 6: junk planted in Redis under the app's real keys (session fragment, user fragment,
-// permission set) is a miss: the response is correct, no error, and the junk is overwritten.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// Junk planted in Redis under the app's real keys (session fragment, user fragment, permission set)
+// is a miss: the response is correct, no error, and the junk is overwritten.
+import type { Redis } from "ioredis";
+import { describe, expect } from "vitest";
 import { keys } from "../../src/cache/keys.js";
 import { statsFor } from "../../src/cache/stats.js";
-import { startCacheApp } from "../helpers/cache-app.js";
-import type { CacheAppRig } from "../helpers/cache-app.js";
+import { privateRedisTest } from "../helpers/fixture.js";
 import type { SignedIn } from "../helpers/instance.js";
-
-let rig: CacheAppRig;
-let admin: SignedIn;
-let other: SignedIn;
-let subjectId: string;
-let adminPerms: string[];
 
 const VIEWER_PERMS = `{ viewer { session { id } user { id permissions } } }`;
 const LAST_EVENT = `{ auditEvents(first: 1) { edges { node { type subject { id } } } } }`;
@@ -28,52 +22,49 @@ const JUNK: Record<string, string> = {
   "empty object": "{}",
 };
 
-beforeAll(async () => {
-  rig = await startCacheApp();
-  const { t } = rig;
-  admin = await t.signInAs("admin");
-  other = await t.signInAs({ roles: ["member"] });
+/** `other`: a second signed-in member; `subjectId`: a user created by the admin; `adminPerms`: the admin's permission keys. */
+const test = privateRedisTest().extend("world", { scope: "file" }, async ({ t, admin }) => {
+  const other = await t.signInAs({ roles: ["member"] });
   const created = await t.gql<{ createUser: { id: string } }>(
     `mutation { createUser(input: { email: "subject@test.local", name: "Subject" }) { ... on User { id } } }`,
     {},
     { token: admin.token },
   );
-  subjectId = Buffer.from(created.data?.createUser.id ?? "", "base64url").toString().split(":")[1] ?? "";
+  const subjectId = Buffer.from(created.data?.createUser.id ?? "", "base64url").toString().split(":")[1] ?? "";
   const perms = await t.gql<{ viewer: { user: { permissions: string[] } } }>(VIEWER_PERMS, {}, { token: admin.token });
-  adminPerms = perms.data?.viewer.user.permissions ?? [];
+  const adminPerms = perms.data?.viewer.user.permissions ?? [];
   expect(adminPerms).toContain("users:read");
+  return { other, subjectId, adminPerms };
 });
 
-afterAll(async () => {
-  await rig?.close();
+/** Reads and plants raw values under the instance's keys. */
+const store = (raw: Redis, prefix: string) => ({
+  plant: (key: string, value: string): Promise<unknown> => raw.set(`${prefix}${key}`, value, "PX", TTL_MS),
+  read: (key: string): Promise<string | null> => raw.get(`${prefix}${key}`),
 });
-
-const full = (key: string): string => `${rig.prefix}${key}`;
-const plant = (key: string, value: string): Promise<unknown> => rig.raw.set(full(key), value, "PX", TTL_MS);
-const read = (key: string): Promise<string | null> => rig.raw.get(full(key));
 
 describe("corrupt session fragment", () => {
-  const key = (): string => keys.session(admin.sessionId);
-
   type Fragment = { epoch: string; session: Record<string, unknown>; user: Record<string, unknown> };
   // Built from the real fragment, so each differs from a valid one in one way only.
-  const subtle: Record<string, (real: Fragment) => Promise<string>> = {
+  type Subtle = (real: Fragment, other: SignedIn, read: (key: string) => Promise<string | null>) => Promise<string>;
+  const subtle: Record<string, Subtle> = {
     "wrong shape": async (real) => JSON.stringify({ ...real, user: 1 }),
     "bad date": async (real) => JSON.stringify({ ...real, session: { ...real.session, expiresAt: "yesterday-ish" } }),
-    "user of another id": async (real) => JSON.stringify({ ...real, user: { ...real.user, id: other.userId } }),
+    "user of another id": async (real, other) => JSON.stringify({ ...real, user: { ...real.user, id: other.userId } }),
     // Well-formed, current epoch, but not this key's session: the secret check would refuse the caller.
-    "another session's fragment": async () => (await read(keys.session(other.sessionId))) ?? "",
+    "another session's fragment": async (_real, other, read) => (await read(keys.session(other.sessionId))) ?? "",
     // Well-formed but from before the epochs: stale rather than corrupt.
     "no epoch": async (real) => JSON.stringify({ session: real.session, user: real.user }),
   };
 
-  it.each([...Object.keys(JUNK), ...Object.keys(subtle)])("%s: a miss, answered from Postgres, overwritten", async (name) => {
-    const { t } = rig;
+  test.for([...Object.keys(JUNK), ...Object.keys(subtle)])("%s: a miss, answered from Postgres, overwritten", async (name, { t, admin, raw, prefix, world: { other } }) => {
+    const { plant, read } = store(raw, prefix);
+    const key = (): string => keys.session(admin.sessionId);
     await t.gql(VIEWER_PERMS, {}, { token: admin.token });
     await t.gql(VIEWER_PERMS, {}, { token: other.token });
     const real = JSON.parse((await read(key())) ?? "null") as Fragment;
     expect(real.session.id).toBe(admin.sessionId);
-    const junk = JUNK[name] ?? (await (subtle[name] as (r: Fragment) => Promise<string>)(real));
+    const junk = JUNK[name] ?? (await (subtle[name] as Subtle)(real, other, read));
     await plant(key(), junk);
 
     const corruptBefore = statsFor(t.app).get("session").corrupt;
@@ -96,15 +87,14 @@ describe("corrupt session fragment", () => {
 });
 
 describe("corrupt user fragment", () => {
-  const key = (): string => keys.user(subjectId);
-
-  it.each([
+  test.for([
     ...Object.entries(JUNK),
     ["wrong shape", JSON.stringify({ id: "x", email: 1 })],
     ["bad status", JSON.stringify({ id: "x", email: "a@b.c", name: "n", status: "ROOT", failedLoginCount: 0, lockedUntil: null, lastLoginAt: null, createdAt: "2020-01-01T00:00:00.000Z", updatedAt: "2020-01-01T00:00:00.000Z" })],
     ["another user's fragment", ""],
-  ])("%s: a miss, answered from Postgres, overwritten", async (name, value) => {
-    const { t } = rig;
+  ] as [string, string][])("%s: a miss, answered from Postgres, overwritten", async ([name, value], { t, admin, raw, prefix, world: { other, subjectId } }) => {
+    const { plant, read } = store(raw, prefix);
+    const key = (): string => keys.user(subjectId);
     await t.gql(LAST_EVENT, {}, { token: admin.token });
     const real = JSON.parse((await read(key())) ?? "null") as Record<string, unknown>;
     expect(real.id).toBe(subjectId);
@@ -123,16 +113,15 @@ describe("corrupt user fragment", () => {
 });
 
 describe("corrupt permission set", () => {
-  const key = (): string => keys.perms(admin.userId);
-
-  it.each([
+  test.for([
     ...Object.entries(JUNK),
     ["keys not strings", JSON.stringify({ epoch: "0", keys: [1, 2] })],
     ["keys not a list", JSON.stringify({ epoch: "0", keys: "users:read" })],
     ["no epoch", JSON.stringify({ keys: ["users:read"] })],
     ["numeric epoch", JSON.stringify({ epoch: 0, keys: ["users:read"] })],
-  ])("%s: a miss, answered from Postgres, overwritten", async (_name, junk) => {
-    const { t } = rig;
+  ] as [string, string][])("%s: a miss, answered from Postgres, overwritten", async ([, junk], { t, admin, raw, prefix, world: { adminPerms } }) => {
+    const { plant, read } = store(raw, prefix);
+    const key = (): string => keys.perms(admin.userId);
     await t.gql(VIEWER_PERMS, {}, { token: admin.token });
     const real = (await read(key())) ?? "";
     expect(JSON.parse(real)).toMatchObject({ keys: adminPerms });

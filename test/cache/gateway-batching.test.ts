@@ -1,24 +1,18 @@
-// Issue 6, through the gateway: one MGET per loader batch, no SQL for cached fragments, one
-// write-back pipeline on a cold cache. Also measures hit/miss SQL counts and cached vs uncached
-// `viewer` latency for the closing note.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// Through the gateway: one MGET per loader batch, no SQL for cached fragments, one write-back
+// pipeline on a cold cache. (Cached vs uncached latency: bench/cache-latency.ts.)
+import { describe, expect } from "vitest";
 import { keys } from "../../src/cache/keys.js";
-import { statsFor } from "../../src/cache/stats.js";
-import { HEALTH, USERS_PAGE, VIEWER, median, monitorRedis, percentile, spyOnCache, startCacheApp } from "../helpers/cache-app.js";
-import type { CacheAppRig } from "../helpers/cache-app.js";
-import type { SignedIn } from "../helpers/instance.js";
+import { HEALTH, USERS_PAGE, VIEWER, monitorRedis, spyOnCache } from "../helpers/cache-app.js";
+import { privateRedisTest } from "../helpers/fixture.js";
+import type { TestInstance } from "../helpers/instance.js";
 
-let rig: CacheAppRig;
-let admin: SignedIn;
+const test = privateRedisTest();
 
 // Only `id` and loader-backed fields: plugin-prisma reloads exposed columns (email, ...) of a User
 // that did not come from its own planned query, which would blur what the cache saves.
 const AUDIT_PAGE = `query($n: Int!) { auditEvents(first: $n) { edges { node { actor { id } subject { id } } } } }`;
 
-beforeAll(async () => {
-  rig = await startCacheApp();
-  const { t } = rig;
-  admin = await t.signInAs("admin");
+test.beforeAll(async ({ t, admin }) => {
   // createUser also writes a USER_CREATED audit event per user, which the audit page below follows
   // through the users fragment loader (AuditEvent.subject).
   for (let i = 0; i < 55; i++) {
@@ -31,30 +25,19 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await rig?.close();
-});
-
-
 /** Only the statements matching `re`, so a count names what it counts. */
-function sql(re: RegExp): string[] {
-  return rig.t.statements.log.filter((s) => re.test(s));
+function sql(t: TestInstance, re: RegExp): string[] {
+  return t.statements.log.filter((s) => re.test(s));
 }
 
 const USERS_FIND_MANY = /FROM "public"\."users"/;
 const EFFECTIVE_PERMS = /FROM user_roles ur/;
 
-async function flushCache(): Promise<void> {
-  // The private server holds only this file's keys; the shared Redis is never touched.
-  await rig.raw.flushdb();
-}
-
 describe("MGET batching through the gateway", () => {
-  it("warm: a page of 50 users costs the page query only, one MGET per loader batch, no writes", async () => {
-    const { t } = rig;
+  test("warm: a page of 50 users costs the page query only, one MGET per loader batch, no writes", async ({ t, admin, prefix, redis }) => {
     await t.gql(USERS_PAGE, { n: 50 }, { token: admin.token }); // warm
     const spy = spyOnCache(t.app.cache);
-    const monitor = await monitorRedis(rig.server.url);
+    const monitor = await monitorRedis(redis.url);
     try {
       t.statements.reset();
       const res = await t.gql<{ users: { edges: { node: { id: string; email: string; permissions: string[] } }[] } }>(USERS_PAGE, { n: 50 }, { token: admin.token });
@@ -66,7 +49,7 @@ describe("MGET batching through the gateway", () => {
 
       // The one statement is plugin-prisma's page query; the loaders add none.
       expect(t.statements.count).toBe(1);
-      expect(sql(USERS_FIND_MANY)).toHaveLength(1);
+      expect(sql(t, USERS_FIND_MANY)).toHaveLength(1);
 
       // The session (with the sessions epoch), then the loader batches: the viewer's own permissions
       // (the users:read scope check) and the other 49 users of the page (the admin's set is already
@@ -84,19 +67,18 @@ describe("MGET batching through the gateway", () => {
       expect(names.filter((n) => n === "SET" || n === "EVAL" || n === "EVALSHA")).toHaveLength(0);
       const bigMget = seen.find((c) => c[0] === "MGET" && c.length === 51);
       expect(bigMget).toBeDefined();
-      expect(bigMget).toContain(`${rig.prefix}${keys.permsEpoch()}`);
+      expect(bigMget).toContain(`${prefix}${keys.permsEpoch()}`);
     } finally {
       spy.restore();
       monitor.stop();
     }
   });
 
-  it("cold: one MGET, one statement for the misses, one write-back pipeline per loader batch", async () => {
-    const { t } = rig;
+  test("cold: one MGET, one statement for the misses, one write-back pipeline per loader batch", async ({ t, admin, raw, prefix, redis }) => {
     await t.gql(VIEWER, {}, { token: admin.token }); // keep the session cached: measure the page alone
-    await rig.raw.del(...(await rig.raw.keys(`${rig.prefix}perms:*`)));
+    await raw.del(...(await raw.keys(`${prefix}perms:*`)));
     const spy = spyOnCache(t.app.cache);
-    const monitor = await monitorRedis(rig.server.url);
+    const monitor = await monitorRedis(redis.url);
     try {
       t.statements.reset();
       const res = await t.gql<{ users: { edges: unknown[] } }>(USERS_PAGE, { n: 50 }, { token: admin.token });
@@ -104,8 +86,8 @@ describe("MGET batching through the gateway", () => {
       expect(res.data?.users.edges).toHaveLength(50);
 
       // Page query + one effective-permissions statement per loader batch, nothing else.
-      expect(sql(USERS_FIND_MANY)).toHaveLength(1);
-      expect(sql(EFFECTIVE_PERMS)).toHaveLength(2);
+      expect(sql(t, USERS_FIND_MANY)).toHaveLength(1);
+      expect(sql(t, EFFECTIVE_PERMS)).toHaveLength(2);
       expect(t.statements.count).toBe(3);
       const calls = spy.calls();
       expect(calls.mget).toEqual([2, 2, 50]);
@@ -126,10 +108,9 @@ describe("MGET batching through the gateway", () => {
     expect(t.statements.log).toEqual([expect.stringMatching(USERS_FIND_MANY)]);
   });
 
-  it("users fragment loader: cold = one findMany + one pipeline per batch, warm = one MGET per batch and no SQL", async () => {
-    const { t } = rig;
+  test("users fragment loader: cold = one findMany + one pipeline per batch, warm = one MGET per batch and no SQL", async ({ t, admin, raw, prefix }) => {
     await t.gql(AUDIT_PAGE, { n: 50 }, { token: admin.token }); // perms and session warm
-    await rig.raw.del(...(await rig.raw.keys(`${rig.prefix}user:*`)));
+    await raw.del(...(await raw.keys(`${prefix}user:*`)));
     const spy = spyOnCache(t.app.cache);
     try {
       t.statements.reset();
@@ -144,7 +125,7 @@ describe("MGET batching through the gateway", () => {
       expect(coldCalls.mget).toEqual([2, 2, 1, 50]);
       // The two batches load concurrently: their write-backs may land in either order.
       expect([...coldCalls.setMany].sort((a, b) => a - b)).toEqual([1, 50]);
-      const userQueries = sql(USERS_FIND_MANY);
+      const userQueries = sql(t, USERS_FIND_MANY);
       expect(userQueries).toHaveLength(2);
       expect(userQueries.every((q) => / IN \(/.test(q))).toBe(true);
       expect(t.statements.count).toBe(3); // + the audit page itself
@@ -153,7 +134,7 @@ describe("MGET batching through the gateway", () => {
       t.statements.reset();
       const warm = await t.gql(AUDIT_PAGE, { n: 50 }, { token: admin.token });
       expect(warm.data).toEqual(cold.data);
-      expect(sql(USERS_FIND_MANY)).toHaveLength(0);
+      expect(sql(t, USERS_FIND_MANY)).toHaveLength(0);
       expect(t.statements.count).toBe(1);
       expect(spy.calls().mget).toEqual([2, 2, 1, 50]);
       expect(spy.calls().setMany).toEqual([]);
@@ -162,8 +143,7 @@ describe("MGET batching through the gateway", () => {
     }
   });
 
-  it("viewer: cached costs no SQL and no write; a miss costs one lookup (2 statements) and one compare-and-set", async () => {
-    const { t } = rig;
+  test("viewer: cached costs no SQL and no write; a miss costs one lookup (2 statements) and one compare-and-set", async ({ t, admin, raw, prefix }) => {
     await t.gql(VIEWER, {}, { token: admin.token });
     const spy = spyOnCache(t.app.cache);
     try {
@@ -173,7 +153,7 @@ describe("MGET batching through the gateway", () => {
       expect(t.statements.count).toBe(0);
       expect(spy.calls()).toMatchObject({ get: 0, mget: [2], compareAndSet: 0, setMany: [] });
 
-      await rig.raw.del(`${rig.prefix}${keys.session(admin.sessionId)}`);
+      await raw.del(`${prefix}${keys.session(admin.sessionId)}`);
       spy.reset();
       t.statements.reset();
       const miss = await t.gql(VIEWER, {}, { token: admin.token });
@@ -181,16 +161,15 @@ describe("MGET batching through the gateway", () => {
       // findUnique with the user relation: Prisma sends the session row and its user separately.
       expect(t.statements.count).toBe(2);
       expect(spy.calls()).toMatchObject({ mget: [2], compareAndSet: 1 });
-      expect(await rig.raw.exists(`${rig.prefix}${keys.session(admin.sessionId)}`)).toBe(1);
+      expect(await raw.exists(`${prefix}${keys.session(admin.sessionId)}`)).toBe(1);
     } finally {
       spy.restore();
     }
   });
 });
 
-describe("measurements for the closing note", () => {
-  it("hit/miss SQL counts and cached vs uncached viewer latency", async () => {
-    const { t } = rig;
+describe("SQL per request, cached and not", () => {
+  test("a hit costs no SQL for the viewer and only the page query for a users page; a miss costs more", async ({ t, admin, raw }) => {
     const count = async (query: string, vars: Record<string, unknown>, prepare: () => Promise<unknown>): Promise<number> => {
       await prepare();
       t.statements.reset();
@@ -199,51 +178,12 @@ describe("measurements for the closing note", () => {
       return t.statements.count;
     };
     const warmUp = (): Promise<unknown> => t.gql(USERS_PAGE, { n: 50 }, { token: admin.token });
-    const VIEWER_EMAIL = `{ viewer { session { id } user { id email } } }`;
-    const sqlCounts = {
-      viewer: { hit: await count(VIEWER, {}, warmUp), miss: await count(VIEWER, {}, flushCache) },
-      // Exposed columns of a record that did not come from plugin-prisma's own query: 0 only while
-      // the Viewer fields tell Pothos the cached record covers them (src/schema/session.ts).
-      viewerWithEmail: { hit: await count(VIEWER_EMAIL, {}, warmUp), miss: await count(VIEWER_EMAIL, {}, flushCache) },
-      usersPage50: { hit: await count(USERS_PAGE, { n: 50 }, warmUp), miss: await count(USERS_PAGE, { n: 50 }, flushCache) },
-      auditPage50: {
-        hit: await count(AUDIT_PAGE, { n: 50 }, () => t.gql(AUDIT_PAGE, { n: 50 }, { token: admin.token })),
-        miss: await count(AUDIT_PAGE, { n: 50 }, flushCache),
-      },
-    };
-    // A hit is always cheaper; the users page keeps its own page query.
-    expect(sqlCounts.viewer).toEqual({ hit: 0, miss: 2 });
-    expect(sqlCounts.usersPage50.hit).toBe(1);
-    expect(sqlCounts.usersPage50.miss).toBeGreaterThan(sqlCounts.usersPage50.hit);
-
-    const sessionKey = `${rig.prefix}${keys.session(admin.sessionId)}`;
-    const sample = async (n: number, beforeEach: () => Promise<unknown>): Promise<number[]> => {
-      const out: number[] = [];
-      for (let i = 0; i < n; i++) {
-        await beforeEach();
-        const started = performance.now();
-        const res = await t.gql(VIEWER, {}, { token: admin.token });
-        out.push(performance.now() - started);
-        expect(res.errors).toBeUndefined();
-      }
-      return out;
-    };
-    await sample(20, async () => undefined); // JIT and connection warm-up
-    const cached = await sample(200, async () => undefined);
-    const uncached = await sample(200, () => rig.raw.del(sessionKey));
-    const stats = statsFor(t.app).get("session");
-    const round = (ms: number): number => Math.round(ms * 100) / 100;
-    const figures = {
-      sqlPerRequest: sqlCounts,
-      viewerLatencyMs: {
-        cached: { median: round(median(cached)), p95: round(percentile(cached, 95)) },
-        uncached: { median: round(median(uncached)), p95: round(percentile(uncached, 95)) },
-      },
-      sessionCounters: stats,
-    };
-    console.log(`[cache-app] ${JSON.stringify(figures)}`);
-    // Not a benchmark gate (the machine is shared); only the direction is asserted.
-    expect(median(cached)).toBeLessThan(median(uncached));
+    // The private server holds only this file's keys; the shared Redis is never touched.
+    const flush = (): Promise<unknown> => raw.flushdb();
+    expect({ hit: await count(VIEWER, {}, warmUp), miss: await count(VIEWER, {}, flush) }).toEqual({ hit: 0, miss: 2 });
+    const usersPage = { hit: await count(USERS_PAGE, { n: 50 }, warmUp), miss: await count(USERS_PAGE, { n: 50 }, flush) };
+    expect(usersPage.hit).toBe(1);
+    expect(usersPage.miss).toBeGreaterThan(usersPage.hit);
     const health = await t.gql<{ health: { status: string } }>(HEALTH);
     expect(health.data?.health.status).toBe("OK");
   });

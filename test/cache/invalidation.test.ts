@@ -5,10 +5,12 @@ import { TOMBSTONE, TOMBSTONE_TTL_MS, canTrustCache, invalidate } from "../../sr
 import { createMemoryCache } from "../../src/cache/memory.js";
 import { createRedisCache } from "../../src/cache/redis.js";
 import type { Cache } from "../../src/cache/types.js";
-import { startRedisServer, waitFor } from "../helpers/redis-server.js";
+import { startRedisServer } from "../helpers/redis-server.js";
 import type { RedisServer } from "../helpers/redis-server.js";
 
 const OPTIONS = { timeoutMs: 50, breakerFailures: 3, breakerCooldownMs: 1000 };
+// Waiting on reconnects and cool-downs: a bound for a loaded machine, not a spec.
+const RECOVERY = { timeout: 15_000, interval: 20 };
 
 describe("invalidation on the memory cache", () => {
   it("deletes keys and tombstones others", async () => {
@@ -47,8 +49,9 @@ describe("invalidation on the redis cache", () => {
     await cache.set("session:a", "{}", 60_000);
     expect(await invalidate({ cache }, { tombstones: ["session:a"] })).toBe(true);
     expect(await raw.get("auth:session:a")).toBe(TOMBSTONE);
+    // The tombstone's own TTL, not the entry's 60 s.
     const ttl = await raw.pttl("auth:session:a");
-    expect(ttl).toBeGreaterThan(TOMBSTONE_TTL_MS - 5000);
+    expect(ttl).toBeGreaterThan(60_000);
     expect(ttl).toBeLessThanOrEqual(TOMBSTONE_TTL_MS);
   });
 
@@ -59,11 +62,11 @@ describe("invalidation on the redis cache", () => {
     expect(canTrustCache({ cache })).toBe(true);
 
     await server.stop();
-    await waitFor(() => !canTrustCache({ cache }), 1000, "untrusted");
+    await expect.poll(() => canTrustCache({ cache }), RECOVERY).toBe(false);
     expect(await invalidate({ cache, log }, { keys: ["user:b"], tombstones: ["session:b"] })).toBe(false);
     expect(warnings).toHaveLength(1);
 
     await server.start(); // empty again, but the replay must still go through and clear the flag
-    await waitFor(() => canTrustCache({ cache }), 3000, "trusted again");
+    await expect.poll(() => canTrustCache({ cache }), RECOVERY).toBe(true);
   });
 });

@@ -10,6 +10,7 @@
 // tests pays for the instance only when it is used.
 import { Redis } from "ioredis";
 import { test as base } from "vitest";
+import { keyPrefix } from "./cache-app.js";
 import { createTestInstance } from "./instance.js";
 import type { Env, InstanceOptions } from "./instance.js";
 import { startRedisServer } from "./redis-server.js";
@@ -30,7 +31,8 @@ export const test = instanceTest();
 
 /**
  * An instance on a redis-server of its own (test/helpers/redis-server.ts), for tests that kill,
- * pause, flush or MONITOR Redis. `raw` is a plain connection to that server (no key prefix).
+ * pause, flush or MONITOR Redis. `raw` is a plain connection to that server (no key prefix);
+ * `prefix` is the instance's key prefix on it, e.g. `auth:t1a2b3c4d:`.
  */
 export function privateRedisTest(env: Env = {}) {
   return base
@@ -51,6 +53,7 @@ export function privateRedisTest(env: Env = {}) {
       onCleanup(() => t.close());
       return t;
     })
+    .extend("prefix", { scope: "file" }, async ({ t }) => keyPrefix(t))
     .extend("admin", { scope: "file" }, async ({ t }) => t.signInAs("admin"))
     .extend("member", async ({ t }) => t.signInAs({}));
 }
