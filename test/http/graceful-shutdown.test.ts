@@ -4,7 +4,7 @@
 // added to the public schema.
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { TEST_ADMIN } from "../helpers/pg.js";
+import { TEST_ADMIN, withServer } from "../helpers/pg.js";
 import { startServer } from "../helpers/server.js";
 import type { TestServer } from "../helpers/server.js";
 
@@ -36,7 +36,7 @@ function signIn(server: TestServer, password = TEST_ADMIN.password): Promise<Res
 
 /**
  * A failed sign-in touches Prisma (whose first query compiles its query engine, blocking the event
- * loop for a moment) without inserting a session, so the timed part of the test runs on a warm server.
+ * loop for a moment) without inserting a session, so the test proper runs on a warm server.
  */
 async function warmUp(server: TestServer): Promise<void> {
   const res = await signIn(server, "warm-up-wrong-password");
@@ -47,16 +47,24 @@ async function logged(server: TestServer, msg: string): Promise<void> {
   await expect.poll(() => server.logs().some((l) => l.msg === msg), { timeout: 5000, interval: 20 }).toBe(true);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Statements of the server's database now sleeping in the trigger, i.e. sign-ins in flight in PostgreSQL. */
+async function sleepingSignIns(server: TestServer): Promise<number> {
+  const rows = await withServer((c) => c.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event = 'PgSleep'", [server.databaseName]));
+  return rows.rows[0]?.n ?? 0;
+}
+
+/** Resolves once a sign-in is sleeping in PostgreSQL: the request is in flight, past the HTTP layer. */
+async function inPostgres(server: TestServer): Promise<void> {
+  await expect.poll(() => sleepingSignIns(server), { timeout: 10_000, interval: 20 }).toBe(1);
+}
 
 describe("graceful shutdown", () => {
   it("finishes an in-flight request after SIGTERM, refuses new connections, then exits 0", async () => {
     const server = await startServer({ prepare: slowSignIns(2), env: { SHUTDOWN_GRACE_MS: "15000" } });
     try {
       await warmUp(server);
-      const started = Date.now();
       const inFlight = signIn(server);
-      await sleep(500);
+      await inPostgres(server);
       process.kill(server.pid, "SIGTERM");
       await logged(server, "shutting down: draining in-flight requests");
 
@@ -71,7 +79,6 @@ describe("graceful shutdown", () => {
       expect(res.status).toBe(200);
       const body = (await res.json()) as { data: { signIn: { __typename: string; token?: string } } };
       expect(body.data.signIn.__typename).toBe("SignInSuccess");
-      expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
 
       expect(await server.exited).toEqual({ code: 0, signal: null });
       const messages = server.logs().map((l) => l.msg);
@@ -91,12 +98,11 @@ describe("graceful shutdown", () => {
         (r) => `status ${r.status}`,
         () => "connection dropped",
       );
-      await sleep(500);
-      const signalled = Date.now();
+      await inPostgres(server);
       process.kill(server.pid, "SIGTERM");
       expect(await inFlight).toBe("connection dropped");
-      // Dropped at the end of the grace period, not when the query finished.
-      expect(Date.now() - signalled).toBeLessThan(2500);
+      // Dropped at the end of the grace period, while the query was still running.
+      expect(await sleepingSignIns(server)).toBe(1);
       const status = await server.exited;
       expect(status.signal).toBeNull();
       expect(server.logs().map((l) => l.msg)).toContain("grace period over: dropping unfinished requests");

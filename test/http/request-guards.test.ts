@@ -1,7 +1,7 @@
 // Request guards: each limit is configurable and each rejection carries its registry code (and the
 // request id), through the same yoga.fetch a Node server uses.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestInstance } from "../helpers/instance.js";
+import { describe, expect } from "vitest";
+import { instanceTest } from "../helpers/fixture.js";
 import type { TestInstance } from "../helpers/instance.js";
 
 interface Body {
@@ -9,26 +9,18 @@ interface Body {
   errors?: { message: string; extensions?: { code?: string; requestId?: string } }[];
 }
 
-let t: TestInstance;
-let open: TestInstance;
-
-beforeAll(async () => {
-  t = await createTestInstance({
-    env: {
-      GRAPHQL_MAX_DEPTH: "5",
-      GRAPHQL_MAX_COMPLEXITY: "40",
-      GRAPHQL_MAX_ALIASES: "3",
-      GRAPHQL_MAX_TOKENS: "120",
-      GRAPHQL_MAX_BATCH: "2",
-      GRAPHQL_INTROSPECTION: "false",
-      REQUEST_BODY_LIMIT_BYTES: "2048",
-    },
-  });
-  open = await t.sibling({ GRAPHQL_MAX_BATCH: "0", GRAPHQL_INTROSPECTION: "true" });
-});
-afterAll(async () => {
-  await t?.close();
-});
+/** `t` with tight limits; `open`, on the same database, with no batching and introspection on. */
+const test = instanceTest({
+  env: {
+    GRAPHQL_MAX_DEPTH: "5",
+    GRAPHQL_MAX_COMPLEXITY: "40",
+    GRAPHQL_MAX_ALIASES: "3",
+    GRAPHQL_MAX_TOKENS: "120",
+    GRAPHQL_MAX_BATCH: "2",
+    GRAPHQL_INTROSPECTION: "false",
+    REQUEST_BODY_LIMIT_BYTES: "2048",
+  },
+}).extend("open", { scope: "file" }, async ({ t }) => t.sibling({ GRAPHQL_MAX_BATCH: "0", GRAPHQL_INTROSPECTION: "true" }));
 
 async function post(instance: TestInstance, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Body; requestId: string | null }> {
   const res = await instance.yoga.fetch("http://authgraph.test/graphql", {
@@ -44,19 +36,18 @@ function codes(body: Body): (string | undefined)[] {
 }
 
 describe("depth and cost (Pothos complexity plugin)", () => {
-  it("rejects a query deeper than GRAPHQL_MAX_DEPTH with QUERY_TOO_DEEP", async () => {
+  test("rejects a query deeper than GRAPHQL_MAX_DEPTH with QUERY_TOO_DEEP", async ({ t }) => {
     const r = await post(t, { query: "{ viewer { user { sessions { edges { node { user { id } } } } } } }" });
     expect(codes(r.body)).toEqual(["QUERY_TOO_DEEP"]);
     expect(r.body.errors?.[0]?.message).toMatch(/depth \d+ exceeds the limit of 5/);
   });
 
-  it("rejects a query costlier than GRAPHQL_MAX_COMPLEXITY with QUERY_TOO_COMPLEX", async () => {
-    const admin = await t.signInAs("admin");
+  test("rejects a query costlier than GRAPHQL_MAX_COMPLEXITY with QUERY_TOO_COMPLEX", async ({ t, admin }) => {
     const r = await post(t, { query: "{ permissions { id key description } roles { id key name } }" }, { authorization: `Bearer ${admin.token}` });
     expect(codes(r.body)).toEqual(["QUERY_TOO_COMPLEX"]);
   });
 
-  it("lets a query within both limits through", async () => {
+  test("lets a query within both limits through", async ({ t }) => {
     const r = await post(t, { query: "{ health { status } }" });
     expect(r.body.errors).toBeUndefined();
   });
@@ -67,7 +58,7 @@ describe("depth and cost (Pothos complexity plugin)", () => {
 const SPEC = { accept: "application/graphql-response+json" };
 
 describe("aliases and tokens", () => {
-  it("rejects more than GRAPHQL_MAX_ALIASES aliases, counting those inside fragments", async () => {
+  test("rejects more than GRAPHQL_MAX_ALIASES aliases, counting those inside fragments", async ({ t }) => {
     const direct = await post(t, { query: "{ a: health { status } b: health { status } c: health { status } d: health { status } }" }, SPEC);
     expect(direct.status).toBe(400);
     expect(codes(direct.body)).toEqual(["TOO_MANY_ALIASES"]);
@@ -79,7 +70,7 @@ describe("aliases and tokens", () => {
     expect(ok.body.errors).toBeUndefined();
   });
 
-  it("rejects a document with more than GRAPHQL_MAX_TOKENS tokens before building its AST", async () => {
+  test("rejects a document with more than GRAPHQL_MAX_TOKENS tokens before building its AST", async ({ t }) => {
     const fields = Array.from({ length: 130 }, () => "__typename").join(" ");
     const r = await post(t, { query: `{ ${fields} }` }, SPEC);
     expect(r.status).toBe(400);
@@ -88,7 +79,7 @@ describe("aliases and tokens", () => {
 });
 
 describe("batching", () => {
-  it("accepts up to GRAPHQL_MAX_BATCH operations and rejects more with BATCH_TOO_LARGE", async () => {
+  test("accepts up to GRAPHQL_MAX_BATCH operations and rejects more with BATCH_TOO_LARGE", async ({ t }) => {
     const op = { query: "{ health { status } }" };
     const two = await t.yoga.fetch("http://authgraph.test/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([op, op]) });
     expect(two.status).toBe(200);
@@ -99,7 +90,7 @@ describe("batching", () => {
     expect(codes(three.body)).toEqual(["BATCH_TOO_LARGE"]);
   });
 
-  it("rejects any batch when GRAPHQL_MAX_BATCH=0", async () => {
+  test("rejects any batch when GRAPHQL_MAX_BATCH=0", async ({ open }) => {
     const r = await post(open, [{ query: "{ __typename }" }]);
     expect(r.status).toBe(400);
     expect(codes(r.body)).toEqual(["BATCH_TOO_LARGE"]);
@@ -107,13 +98,13 @@ describe("batching", () => {
 });
 
 describe("request body size", () => {
-  it("rejects a declared Content-Length over REQUEST_BODY_LIMIT_BYTES without reading it", async () => {
+  test("rejects a declared Content-Length over REQUEST_BODY_LIMIT_BYTES without reading it", async ({ t }) => {
     const r = await post(t, { query: "{ __typename }", variables: { pad: "x".repeat(4000) } });
     expect(r.status).toBe(413);
     expect(codes(r.body)).toEqual(["PAYLOAD_TOO_LARGE"]);
   });
 
-  it("counts a streamed body without Content-Length and rejects it past the limit", async () => {
+  test("counts a streamed body without Content-Length and rejects it past the limit", async ({ t }) => {
     const chunk = new TextEncoder().encode(`{"query":"{ __typename }","variables":{"pad":"${"x".repeat(1000)}`);
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -141,7 +132,7 @@ describe("request body size", () => {
 describe("CSRF prevention", () => {
   const url = (q: string): string => `http://authgraph.test/graphql?query=${encodeURIComponent(q)}`;
 
-  it("refuses simple (non-preflighted) requests without a CSRF header", async () => {
+  test("refuses simple (non-preflighted) requests without a CSRF header", async ({ t }) => {
     const get = await t.yoga.fetch(url("{ __typename }"), { headers: { accept: "application/json" } });
     expect(get.status).toBe(403);
     expect(codes((await get.json()) as Body)).toEqual(["CSRF_REJECTED"]);
@@ -153,7 +144,7 @@ describe("CSRF prevention", () => {
     }
   });
 
-  it("accepts JSON POSTs and GETs that carry x-graphql-csrf", async () => {
+  test("accepts JSON POSTs and GETs that carry x-graphql-csrf", async ({ t }) => {
     const get = await t.yoga.fetch(url("{ __typename }"), { headers: { accept: "application/json", "x-graphql-csrf": "1" } });
     expect(get.status).toBe(200);
     expect(((await get.json()) as Body).data).toEqual({ __typename: "Query" });
@@ -161,7 +152,7 @@ describe("CSRF prevention", () => {
     expect(json.status).toBe(200);
   });
 
-  it("still serves the GraphiQL page to a browser", async () => {
+  test("still serves the GraphiQL page to a browser", async ({ t }) => {
     const res = await t.yoga.fetch("http://authgraph.test/graphql", { headers: { accept: "text/html" } });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("YogaGraphiQL");
@@ -169,7 +160,7 @@ describe("CSRF prevention", () => {
 });
 
 describe("introspection switch", () => {
-  it("rejects introspection with INTROSPECTION_DISABLED when GRAPHQL_INTROSPECTION=false, __typename still works", async () => {
+  test("rejects introspection with INTROSPECTION_DISABLED when GRAPHQL_INTROSPECTION=false, __typename still works", async ({ t }) => {
     const r = await post(t, { query: "{ __schema { queryType { name } } }" });
     expect(codes(r.body)).toEqual(["INTROSPECTION_DISABLED"]);
     const typeQuery = await post(t, { query: '{ __type(name: "User") { name } }' });
@@ -178,14 +169,14 @@ describe("introspection switch", () => {
     expect(typename.body.errors).toBeUndefined();
   });
 
-  it("allows it when enabled", async () => {
+  test("allows it when enabled", async ({ open }) => {
     const r = await post(open, { query: "{ __schema { queryType { name } } }" });
     expect(r.body).toEqual({ data: { __schema: { queryType: { name: "Query" } } } });
   });
 });
 
 describe("every rejection names the request", () => {
-  it("puts the x-request-id header value into each error's extensions", async () => {
+  test("puts the x-request-id header value into each error's extensions", async ({ t }) => {
     const r = await post(t, { query: "{ __schema { queryType { name } } }" });
     expect(r.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(r.body.errors?.[0]?.extensions?.requestId).toBe(r.requestId);

@@ -1,8 +1,8 @@
 // The JSON log of a whole session lifecycle, captured at the most verbose level, must carry request
 // ids and never a password, a token, its secret or a hash.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/log.js";
-import { createTestInstance } from "../helpers/instance.js";
+import { instanceTest } from "../helpers/fixture.js";
 import type { TestInstance } from "../helpers/instance.js";
 
 interface Body {
@@ -11,17 +11,9 @@ interface Body {
 }
 
 const lines: string[] = [];
-let t: TestInstance;
+const test = instanceTest({ log: createLogger({ LOG_LEVEL: "trace" }, { write: (line: string) => void lines.push(line) }) });
 
-beforeAll(async () => {
-  const log = createLogger({ LOG_LEVEL: "trace" }, { write: (line: string) => void lines.push(line) });
-  t = await createTestInstance({ log });
-});
-afterAll(async () => {
-  await t?.close();
-});
-
-async function call(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ body: Body; requestId: string }> {
+async function call(t: TestInstance, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ body: Body; requestId: string }> {
   const res = await t.yoga.fetch("http://authgraph.test/graphql", {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -31,7 +23,7 @@ async function call(query: string, variables: Record<string, unknown> = {}, toke
 }
 
 describe("structured logs", () => {
-  it("a sign-up / sign-in / viewer / refresh / sign-out flow logs request ids and no secrets", async () => {
+  test("a sign-up / sign-in / viewer / refresh / sign-out flow logs request ids and no secrets", async ({ t }) => {
     const email = `log-${Date.now()}@test.local`;
     const password = "Very-Secret-Passw0rd-xyz";
     const wrong = "Wrong-Guess-Passw0rd-abc";
@@ -40,35 +32,35 @@ describe("structured logs", () => {
     const ids: string[] = [];
     const success = "__typename ... on SignInSuccess { token session { id } user { id email } } ... on Error { code message }";
 
-    const up = await call(`mutation($input: SignUpInput!) { signUp(input: $input) { ${success} } }`, { input: { email, password, name: "Log Test" } });
+    const up = await call(t, `mutation($input: SignUpInput!) { signUp(input: $input) { ${success} } }`, { input: { email, password, name: "Log Test" } });
     expect(up.body.data?.signUp?.__typename).toBe("SignInSuccess");
     tokens.push(String(up.body.data?.signUp?.token));
     ids.push(up.requestId);
 
-    const bad = await call(`mutation($input: SignInInput!) { signIn(input: $input) { ${success} } }`, { input: { email, password: wrong } });
+    const bad = await call(t, `mutation($input: SignInInput!) { signIn(input: $input) { ${success} } }`, { input: { email, password: wrong } });
     expect(bad.body.data?.signIn?.__typename).toBe("InvalidCredentialsError");
 
-    const inn = await call(`mutation($input: SignInInput!) { signIn(input: $input) { ${success} } }`, { input: { email, password } });
+    const inn = await call(t, `mutation($input: SignInInput!) { signIn(input: $input) { ${success} } }`, { input: { email, password } });
     expect(inn.body.data?.signIn?.__typename).toBe("SignInSuccess");
     const token = String(inn.body.data?.signIn?.token);
     tokens.push(token);
     ids.push(inn.requestId);
 
-    const viewer = await call("{ viewer { user { email } session { id } } }", {}, token);
+    const viewer = await call(t, "{ viewer { user { email } session { id } } }", {}, token);
     expect(viewer.body.data?.viewer).not.toBeNull();
     ids.push(viewer.requestId);
-    await call("mutation { refreshSession { __typename } }", {}, token);
-    await call("{ viewer { user { sessions(first: 5) { edges { node { id current } } } } } }", {}, token);
-    const changed = await call(
+    await call(t, "mutation { refreshSession { __typename } }", {}, token);
+    await call(t, "{ viewer { user { sessions(first: 5) { edges { node { id current } } } } } }", {}, token);
+    const changed = await call(t, 
       "mutation($input: ChangePasswordInput!) { changePassword(input: $input) { __typename } }",
       { input: { currentPassword: password, newPassword } },
       token,
     );
     expect(changed.body.data?.changePassword?.__typename).toBe("ChangePasswordSuccess");
-    const out = await call("mutation { signOut { __typename } }", {}, token);
+    const out = await call(t, "mutation { signOut { __typename } }", {}, token);
     expect(out.body.data?.signOut?.__typename).toBe("SignOutSuccess");
     // A revoked token presented again.
-    await call("{ viewer { user { id } } }", {}, token);
+    await call(t, "{ viewer { user { id } } }", {}, token);
 
     const log = lines.join("");
     expect(lines.length).toBeGreaterThan(5);

@@ -1,22 +1,15 @@
 // /metrics: Prometheus text with operation counts/latency, error codes, cache lookups, breaker
 // state, pool usage and sign-in outcomes; bearer-protected; one registry per instance.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestInstance } from "../helpers/instance.js";
+import { describe, expect } from "vitest";
+import { instanceTest } from "../helpers/fixture.js";
 import type { TestInstance } from "../helpers/instance.js";
 import { TEST_ADMIN } from "../helpers/pg.js";
 import { metricsOf } from "../../src/observability/metrics.js";
 
 const TOKEN = "metrics-token-0123456789abcdef";
-let t: TestInstance;
-let other: TestInstance;
 
-beforeAll(async () => {
-  t = await createTestInstance({ env: { METRICS_TOKEN: TOKEN } });
-  other = await t.sibling({ METRICS_TOKEN: "" });
-});
-afterAll(async () => {
-  await t?.close();
-});
+/** `t` with METRICS_TOKEN set; `other`, on the same database and Redis, without it. */
+const test = instanceTest({ env: { METRICS_TOKEN: TOKEN } }).extend("other", { scope: "file" }, async ({ t }) => t.sibling({ METRICS_TOKEN: "" }));
 
 async function scrape(instance: TestInstance, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }): Promise<{ status: number; text: string; type: string | null }> {
   const res = await instance.yoga.fetch("http://authgraph.test/metrics", { headers });
@@ -34,17 +27,17 @@ async function signIn(instance: TestInstance, password: string): Promise<void> {
 }
 
 describe("/metrics", () => {
-  it("refuses a missing or wrong bearer token when METRICS_TOKEN is set", async () => {
+  test("refuses a missing or wrong bearer token when METRICS_TOKEN is set", async ({ t }) => {
     expect((await scrape(t, {})).status).toBe(401);
     expect((await scrape(t, { authorization: "Bearer nope" })).status).toBe(401);
     expect((await scrape(t, { authorization: `Bearer ${TOKEN}x` })).status).toBe(401);
   });
 
-  it("without METRICS_TOKEN answers only direct loopback callers (in-process fetch has no socket: refused)", async () => {
+  test("without METRICS_TOKEN answers only direct loopback callers (in-process fetch has no socket: refused)", async ({ other }) => {
     expect((await scrape(other, {})).status).toBe(403);
   });
 
-  it("reports operations, latency, errors, sign-ins, cache, breaker and pool", async () => {
+  test("reports operations, latency, errors, sign-ins, cache, breaker and pool", async ({ t }) => {
     await signIn(t, TEST_ADMIN.password);
     await signIn(t, "wrong-password-123");
     const admin = await t.signInAs("admin");
@@ -78,7 +71,7 @@ describe("/metrics", () => {
     expect(text).toContain("authgraph_process_cpu_seconds_total");
   });
 
-  it("counts each instance separately (no shared global registry)", async () => {
+  test("counts each instance separately (no shared global registry)", async ({ t, other }) => {
     const mine = await scrape(t);
     expect(sample(mine.text, 'authgraph_sign_ins_total{outcome="success"}')).toBeGreaterThanOrEqual(2);
     // The sibling shares the database and Redis but not the registry.
@@ -87,7 +80,7 @@ describe("/metrics", () => {
     expect(sample(theirs, 'authgraph_sign_ins_total{outcome="success"}')).toBeUndefined();
   });
 
-  it("bounds the operation label: names clients make up do not become series", async () => {
+  test("bounds the operation label: names clients make up do not become series", async ({ t, other }) => {
     const odd = ["x".repeat(100), "bad-name", "a b"];
     for (const operationName of odd) {
       await t.yoga.fetch("http://authgraph.test/graphql", {
