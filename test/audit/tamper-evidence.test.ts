@@ -3,7 +3,8 @@
 // pinpointed by auditIntegrity.
 import { describe, expect } from "vitest";
 import { test } from "../helpers/fixture.js";
-import { asSuperuser, eventGid, integrity } from "../helpers/audit.js";
+import { eventGid, integrity } from "../helpers/audit.js";
+import { asSuperuser } from "../helpers/instance.js";
 import { record } from "../../src/modules/audit/append.js";
 
 const ids: bigint[] = [];

@@ -36,7 +36,7 @@ describe("masked internal errors", () => {
   test("a failing statement in a resolver: generic message + request id to the client, detail in the log", async ({ t }) => {
     await t.db.$executeRawUnsafe('ALTER TABLE audit_events RENAME TO audit_events_moved');
     try {
-      const r = await send(t, 
+      const r = await send(t,
         "mutation($input: SignInInput!) { signIn(input: $input) { __typename ... on SignInSuccess { token } } }",
         { input: { email: TEST_ADMIN.email, password: TEST_ADMIN.password } },
       );

@@ -51,7 +51,7 @@ describe("structured logs", () => {
     ids.push(viewer.requestId);
     await call(t, "mutation { refreshSession { __typename } }", {}, token);
     await call(t, "{ viewer { user { sessions(first: 5) { edges { node { id current } } } } } }", {}, token);
-    const changed = await call(t, 
+    const changed = await call(t,
       "mutation($input: ChangePasswordInput!) { changePassword(input: $input) { __typename } }",
       { input: { currentPassword: password, newPassword } },
       token,

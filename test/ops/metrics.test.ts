@@ -80,7 +80,7 @@ describe("/metrics", () => {
     expect(sample(theirs, 'authgraph_sign_ins_total{outcome="success"}')).toBeUndefined();
   });
 
-  test("bounds the operation label: names clients make up do not become series", async ({ t, other }) => {
+  test("bounds the operation label: names clients make up do not become series", async ({ t }) => {
     const odd = ["x".repeat(100), "bad-name", "a b"];
     for (const operationName of odd) {
       await t.yoga.fetch("http://authgraph.test/graphql", {

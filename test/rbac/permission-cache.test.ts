@@ -42,7 +42,7 @@ const test = base
   .extend("ops", async ({ t, admin }) => opsFor(t, admin));
 
 describe("cached reads", () => {
-  test("reads a user's permissions twice: the second read costs no SQL", async ({ t, sibling, ops }) => {
+  test("reads a user's permissions twice: the second read costs no SQL", async ({ t, ops }) => {
     const member = await t.signInAs({ permissions: ["users:read", "sessions:read"] });
     await t.app.cache.incr(keys.permsEpoch()); // nothing cached for anyone
     const doc = "{ viewer { user { id permissions } } }";
@@ -56,7 +56,7 @@ describe("cached reads", () => {
     expect(second.viewer.user.permissions).toEqual(["sessions:read", "users:read"]);
   });
 
-  test("the loader batch itself: one statement for many users, none the second time", async ({ t, sibling, ops }) => {
+  test("the loader batch itself: one statement for many users, none the second time", async ({ t }) => {
     const users = await t.db.user.findMany({ select: { id: true }, take: 10 });
     const ids = users.map((u) => u.id);
     await t.app.cache.incr(keys.permsEpoch());

@@ -1,35 +1,21 @@
 // Sliding expiry: use extends a session at most once per refresh interval, with one row write even
 // under concurrency, and an extension that fails costs the request nothing.
-import pg from "pg";
 import { describe, expect } from "vitest";
 import { createLogger } from "../../src/observability/log.js";
 import { instanceTest, test } from "../helpers/fixture.js";
-import type { TestInstance } from "../helpers/instance.js";
-import { urlFor } from "../helpers/pg.js";
+import { asSuperuser } from "../helpers/instance.js";
 import { HOUR, sessionUpdates, viewer } from "../helpers/session-ops.js";
-
-/** Runs `sql` on the instance's own database as the superuser. */
-async function onDatabase(t: TestInstance, sql: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: urlFor(t.databaseName) });
-  await client.connect();
-  try {
-    return await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Counts row updates of `sessions` (a trigger, so every writer counts, not only this instance). */
 const counting = test.extend("rowUpdates", { scope: "file" }, async ({ t }) => {
-  await onDatabase(
-    t,
-    `CREATE TABLE test_session_updates (n bigint NOT NULL);
+  await asSuperuser(t, (c) =>
+    c.query(`CREATE TABLE test_session_updates (n bigint NOT NULL);
      INSERT INTO test_session_updates VALUES (0);
      CREATE FUNCTION test_count_session_update() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN UPDATE test_session_updates SET n = n + 1; RETURN NEW; END $$;
-     CREATE TRIGGER test_count_session_update AFTER UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION test_count_session_update();`,
+     CREATE TRIGGER test_count_session_update AFTER UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION test_count_session_update();`),
   );
-  return async (): Promise<number> => Number((await onDatabase(t, "SELECT n FROM test_session_updates")).rows[0]?.n ?? 0);
+  return async (): Promise<number> => Number((await asSuperuser(t, (c) => c.query<{ n: string }>("SELECT n FROM test_session_updates"))).rows[0]?.n ?? 0);
 });
 
 /** Extends after a minute of use, and keeps what it logs. */
@@ -108,11 +94,10 @@ describe("extension throttling", () => {
 describe("a failing extension", () => {
   failing("does not fail the request: the viewer is answered and the failure logged at warn", async ({ t, member: u }) => {
     expect(await viewer(t, u.token)).not.toBeNull(); // cached
-    await onDatabase(
-      t,
-      `CREATE FUNCTION test_refuse_session_update() RETURNS trigger LANGUAGE plpgsql AS $$
+    await asSuperuser(t, (c) =>
+      c.query(`CREATE FUNCTION test_refuse_session_update() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN RAISE EXCEPTION 'test: session updates refused'; END $$;
-       CREATE TRIGGER test_refuse_session_update BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION test_refuse_session_update();`,
+       CREATE TRIGGER test_refuse_session_update BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION test_refuse_session_update();`),
     );
     const before = await t.db.session.findUniqueOrThrow({ where: { id: u.sessionId } });
     t.clock.advance(61_000); // past the refresh interval: this request tries to extend
