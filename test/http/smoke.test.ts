@@ -1,3 +1,4 @@
+// The gateway on real PostgreSQL and Redis answers health and signs the seeded admin in.
 import { describe, expect } from "vitest";
 import { test } from "../helpers/fixture.js";
 

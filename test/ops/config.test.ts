@@ -1,3 +1,5 @@
+// Configuration: a default for every knob, one line naming the variable for a bad value, no secrets
+// echoed, and every knob documented in .env.example.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";

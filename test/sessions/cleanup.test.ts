@@ -1,12 +1,12 @@
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 // Expired and revoked sessions are deleted once their retention has passed: by the admin mutation,
 // by `npm run sessions:cleanup`, and by the in-process interval job.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { describe, expect } from "vitest";
+import { startJobs } from "../../src/jobs.js";
 import { instanceTest, test } from "../helpers/fixture.js";
 import type { TestInstance } from "../helpers/instance.js";
 import { urlFor } from "../helpers/pg.js";
-import { startJobs } from "../../src/jobs.js";
 import { DAY, Q, auditTypes, lastAuditId, mutate } from "../helpers/session-ops.js";
 
 const RETENTION = 7 * DAY; // the default SESSION_RETENTION_SECONDS
