@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { loadConfig } from "../../src/config.js";
 import { createDatabase } from "../../src/db/client.js";
 import type { Database } from "../../src/db/client.js";
 import { EmbeddedDatabaseLockedError, lockPathFor, startEmbeddedPostgres } from "../../src/db/embedded.js";
+import { serverEntry } from "../helpers/server.js";
 
 const testConfig = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: "test", ...env });
 const repoRoot = resolve(import.meta.dirname, "../..");
@@ -38,10 +39,13 @@ function run(cmd: string, args: string[]): Promise<{ code: number | null; pid: n
   });
 }
 
-/** What a second authgraph process does on start: open the embedded database, print the error if any. */
+/**
+ * What a second authgraph process does on start: open the embedded database, print the error if any.
+ * It runs the built sources (test/helpers/server.ts) under plain node, as `npm start` does.
+ */
 async function startInChildProcess(dataDir: string, mode: "close" | "exit-without-close" = "close") {
   const script = join(tmp, "child-start.mjs");
-  const moduleUrl = pathToFileURL(join(repoRoot, "src/db/embedded.ts")).href;
+  const moduleUrl = pathToFileURL(join(dirname(await serverEntry()), "db/embedded.js")).href;
   await writeFile(
     script,
     `import { startEmbeddedPostgres } from ${JSON.stringify(moduleUrl)};
@@ -56,7 +60,7 @@ try {
 }
 `,
   );
-  return run(process.execPath, ["--import", "tsx", script, dataDir, mode]);
+  return run(process.execPath, [script, dataDir, mode]);
 }
 
 /** A client on the embedded server's one connection, once the server has let go of the previous one. */
