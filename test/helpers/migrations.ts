@@ -38,7 +38,14 @@ export function useScratch(): { tempDatabase(): Promise<string>; copyOf(dir: str
   afterEach(async () => {
     const names = created.splice(0);
     await withServer(async (c) => {
-      for (const name of names) await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      for (const name of names) {
+        // Let the code under test finish closing its connections first: terminating one it is still
+        // closing would fail that code, not the test. FORCE only for what is left after a while.
+        const connected = async (): Promise<number> =>
+          (await c.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name])).rows[0]?.n ?? 0;
+        for (let i = 0; i < 100 && (await connected()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      }
     });
     for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true });
   });

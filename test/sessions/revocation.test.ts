@@ -70,17 +70,30 @@ interface Sample {
 /**
  * `loops` concurrent viewer loops on `on` while `revoke` runs. The revoke starts once a request has
  * been admitted; the loops stop once `lateRequests` requests have started after it returned.
+ * `beforeRequest` (e.g. dropping the cached fragment, so requests load from Postgres) runs only until
+ * the revoke starts, and none is in flight when it does: dropping the revoke's tombstone would be a
+ * race the test made, not one the gateway can win.
  */
 async function race(on: TestInstance, token: string, revoke: () => Promise<unknown>, opts: { loops: number; lateRequests: number; beforeRequest?: () => Promise<unknown> }): Promise<Sample[]> {
   const samples: Sample[] = [];
+  let revoking = false;
   let revoked = false;
+  let preparing = 0;
+  // Resolves as soon as no beforeRequest is in flight, so loads they led to still race the revoke.
+  let prepared: () => void = () => undefined;
+  const quiet = new Promise<void>((resolve) => (prepared = resolve));
   let stop = false;
   let late = 0;
   const loop = async (): Promise<void> => {
     while (!stop) {
       // A cached viewer on the in-process cache needs no I/O: yield so the revoke gets its turn.
       await new Promise((r) => setImmediate(r));
-      await opts.beforeRequest?.();
+      if (opts.beforeRequest && !revoking) {
+        preparing++;
+        await opts.beforeRequest().finally(() => {
+          if (--preparing === 0 && revoking) prepared();
+        });
+      }
       const startedLate = revoked;
       const admitted = (await viewer(on, token)) !== null;
       samples.push({ late: startedLate, admitted });
@@ -90,6 +103,9 @@ async function race(on: TestInstance, token: string, revoke: () => Promise<unkno
   const loops = Array.from({ length: opts.loops }, loop);
   try {
     await expect.poll(() => samples.some((s) => s.admitted)).toBe(true);
+    revoking = true;
+    if (preparing === 0) prepared();
+    await quiet;
     await revoke();
     revoked = true;
   } finally {
