@@ -1,6 +1,8 @@
 // signIn: a session for the right password; one indistinguishable InvalidCredentialsError for a wrong
 // password, an unknown email or an account without a password.
-import { describe, expect, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { createPasswordHasher } from "../../src/modules/credentials/passwords.js";
 import { instanceTest } from "../helpers/fixture.js";
 import { TEST_ADMIN } from "../helpers/pg.js";
 import { Q, auditTypes, lastAuditId, mutate, signIn, viewer } from "../helpers/session-ops.js";
@@ -108,5 +110,16 @@ describe("an account created without a password", () => {
     const event = await t.db.auditEvent.findFirstOrThrow({ where: { type: "SIGN_IN_FAILED" }, orderBy: { id: "desc" } });
     expect(event).toMatchObject({ subjectUserId: user.id, metadata: { reason: "invalid_credentials" } });
     expect(await t.db.session.count({ where: { userId: user.id } })).toBe(0);
+  });
+});
+
+describe("password hashing with the default configuration", () => {
+  it("is argon2id with the OWASP parameters; a dummy verification never succeeds", async () => {
+    const hasher = createPasswordHasher(loadConfig({}));
+    const hash = await hasher.hash("correct-horse-battery");
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await hasher.verify(hash, "correct-horse-battery")).toBe(true);
+    expect(await hasher.verify(hash, "wrong-password")).toBe(false);
+    expect(await hasher.verifyDummy("correct-horse-battery")).toBe(false);
   });
 });
