@@ -14,9 +14,13 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/helpers/global-setup.ts"],
     pool: "forks",
+    // Files share a worker's module cache instead of re-importing src/ (schema, Prisma client) each:
+    // about 0.7 s a file. Safe because every file owns what it touches (its cloned database, its
+    // cache namespace, its servers) through the fixtures in test/helpers/fixture.ts, closed at its end.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Each file gets its own database (cloned from a migrated template), so files run in parallel.
+    // Each file gets its own database (cloned from a migrated template), so files may run in parallel.
     fileParallelism: true,
   },
 });

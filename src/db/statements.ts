@@ -83,6 +83,10 @@ export async function uncountedQuery(client: pg.ClientBase, sql: string): Promis
 /** Runs `sql` on a pooled connection without counting it. */
 export async function internalQuery(pool: pg.Pool, sql: string, opts: { dropConnection?: boolean } = {}): Promise<void> {
   const client = await pool.connect();
+  // A checked-out client has no pool listener: a connection the server drops mid-query would emit
+  // an unhandled 'error' and take the process down. The query itself rejects; that is the report.
+  const ignore = (): void => undefined;
+  client.on("error", ignore);
   try {
     await uncountedQuery(client, sql);
     client.release(opts.dropConnection === true);
@@ -90,5 +94,7 @@ export async function internalQuery(pool: pg.Pool, sql: string, opts: { dropConn
     // A failed health query may mean a broken socket: drop the connection rather than reuse it.
     client.release(err instanceof Error ? err : true);
     throw err;
+  } finally {
+    client.off("error", ignore);
   }
 }

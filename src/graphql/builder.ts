@@ -67,7 +67,7 @@ export const builder = new SchemaBuilder<{
     // Computed once per request; `permission` is a loader so each key is checked at most once.
     authScopes: (ctx) => ({
       // `public` is always granted: it marks a field as deliberately open (the schema walk in
-      // test/auth-declared.test.ts fails on any field or type with no declaration at all).
+      // test/rbac/declared-auth.test.ts fails on any field or type with no declaration at all).
       public: true,
       authenticated: ctx.viewer !== null,
       permission: (key) => ctx.hasPermission(key),

@@ -1,8 +1,5 @@
-// Shared by the audit tests: GraphQL documents, a superuser connection to an instance's database
-// (to tamper with the table the way only a database owner could), and small readers.
-import pg from "pg";
+// Shared by the audit tests: GraphQL documents and small readers.
 import type { TestInstance } from "./instance.js";
-import { urlFor } from "./pg.js";
 import { encodeId } from "../../src/graphql/global-id.js";
 
 export const EVENT_FIELDS = `id type ip userAgent metadata createdAt actor { id } subject { id } session { id }`;
@@ -43,17 +40,6 @@ export interface IntegrityResult {
 
 export function eventGid(id: bigint | number | string): string {
   return encodeId("AuditEvent", String(id));
-}
-
-/** A superuser connection to the instance's database, closed after `fn`. */
-export async function asSuperuser<T>(t: TestInstance, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: urlFor(t.databaseName) });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 export async function maxEventId(t: TestInstance): Promise<bigint> {

@@ -1,41 +1,14 @@
-// Shared by the test/cache-app-*.test.ts files: a gateway instance on a private redis-server, a raw
-// connection to that server (for planting values and MONITOR), and a spy on the instance's cache.
+// Shared by the gateway-level cache tests (instances from privateRedisTest): the instance's key
+// prefix, a spy on its cache, and MONITOR on its redis-server.
 import { Redis } from "ioredis";
 import type { Cache } from "../../src/cache/types.js";
-import { createTestInstance } from "./instance.js";
-import type { Env, TestInstance } from "./instance.js";
-import { startRedisServer } from "./redis-server.js";
-import type { RedisServer } from "./redis-server.js";
+import type { TestInstance } from "./instance.js";
 
-export interface CacheAppRig {
-  server: RedisServer;
-  t: TestInstance;
-  /** A plain connection to the private server (no key prefix): for planting, reading and MONITOR. */
-  raw: Redis;
-  /** The instance's full key prefix, e.g. `auth:t1a2b3c4d:`. */
-  prefix: string;
-  close(): Promise<void>;
-}
-
-export async function startCacheApp(env: Env = {}): Promise<CacheAppRig> {
-  const server = await startRedisServer();
-  const t = await createTestInstance({ env: { REDIS_URL: server.url, ...env } });
-  const raw = new Redis(server.url, { maxRetriesPerRequest: 1 });
-  // Fault tests kill the server under this connection too; its errors are expected noise.
-  raw.on("error", () => undefined);
+/** The instance's full key prefix on its Redis, e.g. `auth:t1a2b3c4d:`. */
+export function keyPrefix(t: TestInstance): string {
   const prefix = t.app.cache.redis?.options.keyPrefix;
   if (!prefix) throw new Error("the instance is not on Redis");
-  return {
-    server,
-    t,
-    raw,
-    prefix,
-    async close() {
-      await t.close();
-      raw.disconnect();
-      await server.dispose();
-    },
-  };
+  return prefix;
 }
 
 export interface CacheCalls {
@@ -125,17 +98,6 @@ export async function monitorRedis(url: string): Promise<{ commands: string[][];
       client.disconnect();
     },
   };
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 export const VIEWER = `{ viewer { session { id } user { id } } }`;

@@ -1,6 +1,7 @@
 // The one test-instance factory: a gateway (`yoga`, used through yoga.fetch) on a cloned, migrated
 // and seeded database, the real cache, a statement counter and `signInAs()`.
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import type { App } from "../../src/app.js";
 import { closeApp, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
@@ -153,3 +154,17 @@ async function ensureUser(app: App, email: string, password: string, roles: stri
 }
 
 export { ADMIN_ROLE_KEY };
+
+/**
+ * A superuser connection to the instance's database, closed after `fn`: for what only a database
+ * owner could do (install a trigger, bypass one).
+ */
+export async function asSuperuser<T>(t: Pick<TestInstance, "databaseName">, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: urlFor(t.databaseName) });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -96,23 +96,3 @@ export async function startRedisServer(): Promise<RedisServer> {
   await server.start();
   return server;
 }
-
-// Polling helpers for the fault tests, which wait on background recovery.
-/** Polls until `check` is truthy; returns the elapsed ms, or throws after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what = "condition"): Promise<number> {
-  const started = performance.now();
-  for (;;) {
-    if (await check()) return performance.now() - started;
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await sleep(5);
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs `fn` and returns its result with the elapsed ms. */
-export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await fn();
-  return { value, ms: performance.now() - started };
-}

@@ -1,4 +1,4 @@
-// GraphQL documents and small helpers shared by the sessions-* / credentials-* / tokens tests, so
+// GraphQL documents and small helpers shared by the sessions, credentials and audit tests, so
 // each file asserts behaviour instead of repeating selection sets.
 import type { TestInstance } from "./instance.js";
 

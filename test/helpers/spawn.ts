@@ -1,7 +1,12 @@
-// Run the real entry point (src/main.ts under tsx) as a child process, for start-up behaviour tests.
+// Run the real entry point as a child process, for start-up behaviour tests: the same build of src/
+// that test/helpers/server.ts starts (plain node, no tsx), but with the environment given as is.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { serverEntry } from "./server.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface Spawned {
   child: ChildProcess;
@@ -30,7 +35,7 @@ export async function spawnGateway(env: Record<string, string | undefined>): Pro
   }
   if (env.DATABASE_URL) cleanEnv.DATABASE_URL = env.DATABASE_URL;
   if (env.REDIS_URL) cleanEnv.REDIS_URL = env.REDIS_URL;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: cleanEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--enable-source-maps", await serverEntry()], { cwd: ROOT, env: cleanEnv, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));

@@ -1,5 +1,5 @@
 // The driver-adapter factory the schema engine runs on: @prisma/adapter-pg 7.10, wrapped to fix four
-// defects met on the migration path (each has a test in test/migrate.test.ts):
+// defects met on the migration path (each has a test in test/db/migrations-*.test.ts):
 //  1. Given `{ connectionString }`, the shadow pool's `database` override is ignored and the replay runs
 //     on the MAIN database. We open every pool from explicit fields parsed from the URL instead.
 //  2. The shadow database is dropped before its pool closes ("being accessed by other users") and
@@ -160,13 +160,16 @@ export function createMigrationAdapterFactory(
 
   async function open(database: string | undefined, max: number, release: () => Promise<void>) {
     const pool = new pg.Pool({ ...clientConfig, ...(database ? { database } : {}), max });
+    // An idle connection the server drops (a shadow database dropped WITH (FORCE)) must not crash the CLI.
+    pool.on("error", () => undefined);
     interceptCharColumns(pool);
     const inner = await new PrismaPg(pool, pgOptions).connect();
     const adapter = fixAdapter(
       inner,
       async () => {
-        adapters.delete(adapter);
+        // Leave the set only once the pool is closed, so factory.close() waits for a dispose in flight.
         await pool.end();
+        adapters.delete(adapter);
         await release();
       },
       (error) => {

@@ -1,0 +1,193 @@
+// Permission matrix: every query and mutation, asked by an anonymous caller, a member (on someone
+// else's data), a member on their own data ("self"), and an admin -> data, null, or a typed error
+// code. Each cell runs with fresh principals and targets, so cells cannot affect each other.
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { schema } from "../../src/graphql/index.js";
+import { encodeId } from "../../src/graphql/global-id.js";
+import { test } from "../helpers/fixture.js";
+import type { GraphQLResponse, SignedIn, TestInstance } from "../helpers/instance.js";
+
+type Who = "anonymous" | "member" | "self" | "admin";
+const WHO: Who[] = ["anonymous", "member", "self", "admin"];
+/** "data": a non-null answer; "null": a nullable field answered null without error; else an error code. */
+type Outcome = "data" | "null" | "UNAUTHENTICATED" | "FORBIDDEN";
+
+interface Cell {
+  who: Who;
+  /** The caller; null when anonymous. */
+  caller: SignedIn | null;
+  /** The user the operation targets: the caller itself for "self", another member otherwise. */
+  user(): Promise<SignedIn>;
+  /** A fresh role (granted to nobody). */
+  role(): Promise<{ gid: string; key: string }>;
+}
+
+interface Row {
+  field: string;
+  kind: "query" | "mutation";
+  /** The operation for one cell; `$`-variables are passed separately. */
+  op(cell: Cell): Promise<{ doc: string; variables?: Record<string, unknown> }>;
+  expect: [anonymous: Outcome, member: Outcome, self: Outcome, admin: Outcome];
+  /** Distinguishes several rows on one field. */
+  label?: string;
+}
+
+const U = "UNAUTHENTICATED";
+const F = "FORBIDDEN";
+const TYPED = "{ __typename ... on Error { code } }";
+const NEW_PASSWORD = "another-long-password";
+const unique = (): string => randomBytes(4).toString("hex");
+
+const m = (field: string, args: (c: Cell) => Promise<string>, expected: Row["expect"], label?: string): Row => ({
+  field,
+  kind: "mutation",
+  label,
+  expect: expected,
+  op: async (c) => ({ doc: `mutation { ${field}${(await args(c)) ? `(${await args(c)})` : ""} ${TYPED} }` }),
+});
+
+const rows: Row[] = [
+  // --- queries
+  { field: "health", kind: "query", op: async () => ({ doc: "{ health { status } }" }), expect: ["data", "data", "data", "data"] },
+  { field: "viewer", kind: "query", op: async () => ({ doc: "{ viewer { user { id email } session { id } } }" }), expect: ["null", "data", "data", "data"] },
+  {
+    field: "viewer",
+    label: "own roles, permissions and sessions",
+    kind: "query",
+    op: async () => ({ doc: "{ viewer { user { roles { key permissions { key } } permissions sessions { edges { node { id active } } } } } }" }),
+    expect: ["null", "data", "data", "data"],
+  },
+  {
+    field: "node",
+    label: "a user",
+    kind: "query",
+    op: async (c) => ({ doc: "query($id: ID!) { node(id: $id) { id ... on User { email } } }", variables: { id: (await c.user()).userGid } }),
+    expect: [U, F, "data", "data"],
+  },
+  {
+    field: "node",
+    label: "a role",
+    kind: "query",
+    op: async (c) => ({ doc: "query($id: ID!) { node(id: $id) { id ... on Role { key } } }", variables: { id: (await c.role()).gid } }),
+    expect: [U, F, F, "data"],
+  },
+  {
+    field: "user",
+    kind: "query",
+    op: async (c) => ({ doc: "query($id: ID!) { user(id: $id) { email status roles { key permissions { key } } permissions } }", variables: { id: (await c.user()).userGid } }),
+    expect: [U, F, "data", "data"],
+  },
+  {
+    field: "user",
+    label: "sessions",
+    kind: "query",
+    op: async (c) => ({ doc: "query($id: ID!) { user(id: $id) { sessions { edges { node { id ip } } } } }", variables: { id: (await c.user()).userGid } }),
+    expect: [U, F, "data", "data"],
+  },
+  { field: "users", kind: "query", op: async () => ({ doc: "{ users(first: 5) { edges { node { id } } } }" }), expect: [U, F, F, "data"] },
+  {
+    field: "users",
+    label: "role holders",
+    kind: "query",
+    op: async () => ({ doc: `{ users(first: 5, filter: { roleKey: "admin" }) { edges { node { roles { users { edges { node { email } } } } } } } }` }),
+    expect: [U, F, F, "data"],
+  },
+  {
+    field: "session",
+    kind: "query",
+    op: async (c) => ({ doc: "query($id: ID!) { session(id: $id) { id active } }", variables: { id: (await c.user()).sessionGid } }),
+    expect: [U, F, "data", "data"],
+  },
+  { field: "roles", kind: "query", op: async () => ({ doc: "{ roles { key permissions { key } } }" }), expect: [U, F, F, "data"] },
+  { field: "permissions", kind: "query", op: async () => ({ doc: "{ permissions { id key description } }" }), expect: [U, F, F, "data"] },
+  { field: "auditEvents", kind: "query", op: async () => ({ doc: "{ auditEvents(first: 5) { edges { node { id type } } } }" }), expect: [U, F, F, "data"] },
+  {
+    field: "user",
+    label: "audit events",
+    kind: "query",
+    op: async (c) => ({ doc: "query($id: ID!) { user(id: $id) { auditEvents(first: 5) { edges { node { id type } } } } }", variables: { id: (await c.user()).userGid } }),
+    expect: [U, F, "data", "data"],
+  },
+  { field: "auditIntegrity", kind: "query", op: async () => ({ doc: "{ auditIntegrity { ok checkedCount } }" }), expect: [U, F, F, "data"] },
+
+  // --- session lifecycle (public or own)
+  m("signUp", async () => `input: { email: "signup-${unique()}@test.local", password: "${NEW_PASSWORD}" }`, ["data", "data", "data", "data"]),
+  m("signIn", async (c) => `input: { email: "${(await c.user()).email}", password: "${(await c.user()).password}" }`, ["data", "data", "data", "data"]),
+  m("refreshSession", async () => "", [U, "data", "data", "data"]),
+  m("signOut", async () => "", [U, "data", "data", "data"]),
+  m("revokeSession", async (c) => `id: "${(await c.user()).sessionGid}"`, [U, F, "data", "data"]),
+  m("revokeAllSessions", async (c) => `userId: "${(await c.user()).userGid}"`, [U, F, "data", "data"]),
+  m("changePassword", async (c) => `input: { currentPassword: "${c.caller?.password ?? "x"}", newPassword: "${NEW_PASSWORD}" }`, [U, "data", "data", "data"]),
+  m("cleanupExpiredSessions", async () => "", [U, F, F, "data"]),
+  m("purgeAuditEvents", async () => "", [U, F, F, "data"]),
+
+  // --- user administration (users:write)
+  m("createUser", async () => `input: { email: "created-${unique()}@test.local", name: "Created" }`, [U, F, F, "data"]),
+  m("updateUser", async (c) => `id: "${(await c.user()).userGid}", input: { name: "Renamed" }`, [U, F, F, "data"]),
+  m("setUserStatus", async (c) => `id: "${(await c.user()).userGid}", status: DISABLED`, [U, F, F, "data"]),
+
+  // --- role administration (roles:write)
+  m("createRole", async () => `input: { key: "role-${unique()}", name: "Role" }`, [U, F, F, "data"]),
+  m("updateRole", async (c) => `id: "${(await c.role()).gid}", input: { description: "changed" }`, [U, F, F, "data"]),
+  m("deleteRole", async (c) => `id: "${(await c.role()).gid}", force: true`, [U, F, F, "data"]),
+  m("setRolePermissions", async (c) => `roleId: "${(await c.role()).gid}", permissionKeys: ["users:read"]`, [U, F, F, "data"]),
+  // A member granting themselves admin is the escalation this must refuse.
+  m("grantRole", async (c) => `userId: "${(await c.user()).userGid}", roleKey: "admin"`, [U, F, F, "data"]),
+  m("revokeRole", async (c) => `userId: "${(await c.user()).userGid}", roleKey: "member"`, [U, F, F, "data"]),
+];
+
+async function cellFor(t: TestInstance, who: Who): Promise<Cell> {
+  const caller = who === "anonymous" ? null : await t.signInAs({ roles: [who === "admin" ? "admin" : "member"] });
+  let user: Promise<SignedIn> | null = null;
+  let role: Promise<{ gid: string; key: string }> | null = null;
+  return {
+    who,
+    caller,
+    user: () => (user ??= who === "self" && caller ? Promise.resolve(caller) : t.signInAs({ roles: ["member"] })),
+    role: () =>
+      (role ??= (async () => {
+        const key = `matrix-${unique()}`;
+        const row = await t.db.role.create({ data: { key, name: key } });
+        return { gid: encodeId("Role", row.id), key };
+      })()),
+  };
+}
+
+function outcome(res: GraphQLResponse, field: string): string {
+  const code = res.errors?.[0]?.extensions?.code;
+  if (code) return code;
+  const value = (res.data as Record<string, unknown> | null | undefined)?.[field];
+  if (value === null || value === undefined) return "null";
+  const typed = value as { __typename?: string; code?: string };
+  if (typeof typed.code === "string" && typed.__typename?.endsWith("Error")) return typed.code;
+  return "data";
+}
+
+describe("permission matrix", () => {
+  for (const row of rows) {
+    const title = `${row.kind} ${row.field}${row.label ? ` (${row.label})` : ""}`;
+    test(`${title}: ${WHO.map((w, i) => `${w}=${row.expect[i]}`).join(" ")}`, async ({ t }) => {
+      const got: string[] = [];
+      for (const who of WHO) {
+        const cell = await cellFor(t, who);
+        const { doc, variables } = await row.op(cell);
+        const res = await t.gql(doc, variables ?? {}, { token: cell.caller?.token ?? null });
+        got.push(outcome(res, row.field));
+        // Denied means no data at all, not a partial answer.
+        if (got.at(-1) === U || got.at(-1) === F) expect(JSON.stringify(res.data ?? {})).not.toMatch(/@test\.local|"key":|"edges":\[\{/);
+      }
+      expect(got).toEqual(row.expect);
+    });
+  }
+
+  // A new Query/Mutation field must get a matrix row: this fails until it does.
+  const covered = new Set(rows.map((r) => `${r.kind}.${r.field}`));
+  const all = [
+    ...Object.keys(schema.getQueryType()?.getFields() ?? {}).map((f) => `query.${f}`),
+    ...Object.keys(schema.getMutationType()?.getFields() ?? {}).map((f) => `mutation.${f}`),
+  ];
+  it("has a row for every query and mutation", () => {
+    expect(all.filter((f) => !covered.has(f))).toEqual([]);
+  });
+});

@@ -1,0 +1,63 @@
+// SQL per viewer request: none while the session is cached, the session and its user by primary key
+// when it is not. (Sign-in latency with production argon2 parameters: bench/sessions-cost.ts.)
+import { describe, expect } from "vitest";
+import { keys } from "../../src/cache/keys.js";
+import { test } from "../helpers/fixture.js";
+import type { TestInstance } from "../helpers/instance.js";
+
+describe("SQL statements per viewer request", () => {
+  const VIEWER = "{ viewer { session { id createdAt lastSeenAt expiresAt revokedAt ip userAgent current active } user { id email name status createdAt lastLoginAt } } }";
+  const VIEWER_PERMS = "{ viewer { session { id current active } user { id email permissions } } }";
+
+  async function count(t: TestInstance, query: string, token: string): Promise<{ n: number; log: string[] }> {
+    t.statements.reset();
+    const res = await t.gql(query, {}, { token });
+    expect(res.errors).toBeUndefined();
+    expect((res.data as { viewer: unknown }).viewer).not.toBeNull();
+    return { n: t.statements.count, log: [...t.statements.log] };
+  }
+
+  test("cached: 0 statements; uncached: the session and its user by primary key", async ({ t, member: u }) => {
+    await t.app.cache.del([keys.session(u.sessionId)]);
+    const uncached = await count(t, VIEWER, u.token);
+    const cached = await count(t, VIEWER, u.token);
+    const cachedAgain = await count(t, VIEWER, u.token);
+
+    await t.app.cache.del([keys.session(u.sessionId), keys.perms(u.userId)]);
+    const uncachedPerms = await count(t, VIEWER_PERMS, u.token);
+    const cachedPerms = await count(t, VIEWER_PERMS, u.token);
+
+    expect(cached.n).toBe(0);
+    expect(cachedAgain.n).toBe(0);
+    expect(cachedPerms.n).toBe(0);
+    expect(uncachedPerms.n).toBeGreaterThan(uncached.n);
+    // The session by id and its user by id (Prisma without relationJoins: one statement per model).
+    expect(uncached.n, uncached.log.join("\n")).toBe(2);
+    expect(uncached.log[0]).toMatch(/FROM "public"\."sessions"/);
+    expect(uncached.log[1]).toMatch(/FROM "public"\."users"/);
+  });
+
+  test("selections beyond the cached record (relations, connections) still resolve, with a query by id", async ({ t, member: u }) => {
+    await t.gql(VIEWER, {}, { token: u.token }); // cached
+    t.statements.reset();
+    const res = await t.gql<{ viewer: { session: { id: string; user: { email: string } }; user: { email: string; roles: { key: string }[]; sessions: { edges: { node: { id: string } }[] } } } }>(
+      "{ viewer { session { id user { email } } user { email roles { key } sessions(first: 5) { edges { node { id } } } } } }",
+      {},
+      { token: u.token },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.viewer.session.user.email).toBe(u.email);
+    expect(res.data?.viewer.user.roles.map((r) => r.key)).toEqual(["member"]);
+    expect(res.data?.viewer.user.sessions.edges.map((e) => e.node.id)).toContain(u.sessionGid);
+    expect(t.statements.count).toBeGreaterThan(0);
+  });
+
+  test("anonymous and tampered requests cost 0 statements", async ({ t, member: u }) => {
+    await t.gql(VIEWER, {}, { token: u.token }); // cached
+    t.statements.reset();
+    await t.gql(VIEWER, {}, { token: null });
+    await t.gql(VIEWER, {}, { token: "garbage" });
+    await t.gql(VIEWER, {}, { token: `${u.sessionId}.${"A".repeat(43)}` }); // right id, wrong secret: cache hit, no SQL
+    expect(t.statements.count).toBe(0);
+  });
+});
