@@ -10,7 +10,8 @@ import { encodeId } from "../../src/graphql/global-id.js";
 
 const UA = "AuditTest/1.0 (writers)";
 const IP = "203.0.113.7";
-const headers = { "user-agent": UA, "x-forwarded-for": `${IP}, 10.0.0.1` };
+// The client's own (spoofable) entry first, then what the trusted proxy appended: the latter counts.
+const headers = { "user-agent": UA, "x-forwarded-for": `10.66.0.1, ${IP}` };
 
 const test = instanceTest({ env: { TRUST_PROXY: "true" } });
 
@@ -109,7 +110,7 @@ describe("audit writers", () => {
     ).rejects.toBe(boom);
     expect(await maxEventId(t)).toBe(before);
 
-    // A failed change through the API records nothing either.
+    // A failed change through the API records nothing of the change, only the refusal.
     const user = await t.signInAs({});
     const wrong = await t.gql<{ changePassword: { __typename: string } }>(
       `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { __typename } }`,
@@ -117,7 +118,7 @@ describe("audit writers", () => {
       { token: user.token, headers },
     );
     expect(wrong.data?.changePassword.__typename).toBe("InvalidCredentialsError");
-    expect((await eventsOf(t, admin, user.userGid)).map((e) => e.type)).toEqual(["SIGN_IN_SUCCEEDED"]);
+    expect((await eventsOf(t, admin, user.userGid)).map((e) => e.type)).toEqual(["PASSWORD_CHANGE_FAILED", "SIGN_IN_SUCCEEDED"]);
 
     // The sequence skipped an id, but the chain links straight over the rolled-back event.
     const report = await integrity(t, admin.token);

@@ -125,9 +125,14 @@ describe("a failed audit write rolls back the change it records", () => {
     expect(await auditTypes(t, since)).toEqual([]);
   });
 
-  test("failed sign-in: the failure counter does not move without its event", async ({ t, rejecting, member: u }) => {
+  // The attempt is reserved (counted) before the password is checked, so a failure to record it
+  // fails closed: it still counts toward the lockout. Nothing else changes.
+  test("failed sign-in whose event cannot be written: the attempt stays counted, no session, no event", async ({ t, rejecting, member: u }) => {
+    const since = await lastAuditId(t);
     await rejecting("SIGN_IN_FAILED", () => expectInternalError(t, Q.signIn, { input: { email: u.email, password: "wrong-password" } }, null));
-    expect((await t.db.user.findUniqueOrThrow({ where: { id: u.userId } })).failedLoginCount).toBe(0);
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: u.userId } })).failedLoginCount).toBe(1);
+    expect(await t.db.session.count({ where: { userId: u.userId } })).toBe(1);
+    expect(await auditTypes(t, since)).toEqual([]);
   });
 
   const revocations: [string, string, (u: SignedIn) => [string, Record<string, unknown>]][] = [

@@ -13,11 +13,11 @@ const change = (t: TestInstance, token: string | null, currentPassword: string, 
   mutate(t, Q.changePassword, { input: { currentPassword, newPassword } }, token);
 
 describe("changePassword", () => {
-  test("wrong current password -> InvalidCredentialsError; nothing changes, no event", async ({ t, member: u }) => {
+  test("wrong current password -> InvalidCredentialsError; nothing changes but the PASSWORD_CHANGE_FAILED event", async ({ t, member: u }) => {
     const other = await signIn(t, u.email, u.password);
     const since = await lastAuditId(t);
     expect(await change(t, u.token, "not-my-password", "a-brand-new-password")).toEqual(INVALID);
-    expect(await auditTypes(t, since)).toEqual([]);
+    expect(await auditTypes(t, since)).toEqual(["PASSWORD_CHANGE_FAILED"]);
     expect(await viewer(t, other.token ?? null)).not.toBeNull();
     expect((await signIn(t, u.email, u.password)).__typename).toBe("SignInSuccess");
   });
@@ -63,7 +63,7 @@ describe("changePassword", () => {
 });
 
 describe("changePassword on an account created without a password", () => {
-  test("-> InvalidCredentialsError whatever the current password given; nothing changes", async ({ t, admin }) => {
+  test("-> InvalidCredentialsError whatever the current password given; nothing changes but the failure events", async ({ t, admin }) => {
     const created = await t.gql<{ createUser: { __typename: string } }>(
       `mutation { createUser(input: { email: "passwordless@test.local", name: "Passwordless" }) { __typename } }`,
       {},
@@ -79,7 +79,7 @@ describe("changePassword on an account created without a password", () => {
     for (const current of ["any-password-at-all", "a-brand-new-password"]) {
       expect(await change(t, token, current, "a-brand-new-password")).toEqual(INVALID);
     }
-    expect(await auditTypes(t, since)).toEqual([]);
+    expect(await auditTypes(t, since)).toEqual(["PASSWORD_CHANGE_FAILED", "PASSWORD_CHANGE_FAILED"]);
     expect((await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBeNull();
     expect(await viewer(t, token)).not.toBeNull();
     expect(await signIn(t, "passwordless@test.local", "a-brand-new-password")).toEqual(INVALID);

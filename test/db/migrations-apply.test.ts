@@ -107,47 +107,48 @@ describe("applyMigrations", () => {
 });
 
 describe("init migration: hand-written constraints", () => {
-  it("keeps audit_events append-only except for the purge and IP pseudonymisation switches", async () => {
+  it("keeps audit_events append-only for every role but the maintainer, whose two functions are the only way in", async () => {
     const url = await tempDatabase();
     await applyMigrations({ databaseUrl: url, migrationsDir: PROJECT_MIGRATIONS });
     await onServer(async (c) => {
-      const inserted = await c.query<{ id: string }>(
-        `INSERT INTO audit_events (type, ip, metadata, hash) VALUES ('SIGN_UP', '203.0.113.7', '{"a":1}', 'h1') RETURNING id`,
-      );
-      const id = inserted.rows[0]?.id;
+      const insert = async (type: string, metadata: string) =>
+        (await c.query<{ id: string }>(`INSERT INTO audit_events (type, ip, metadata, hash) VALUES ($1, '203.0.113.7', $2, 'h1') RETURNING id`, [type, metadata])).rows[0]?.id ?? "";
+      const id = await insert("SIGN_UP", '{"a":1}');
       const denied = { code: "42501", message: "audit_events is append-only" };
+      const pseudonym = `pseudo:${"a".repeat(64)}`;
 
+      // Even this connection (a superuser, not the maintainer) is refused, session variables or not.
       await expect(c.query("UPDATE audit_events SET ip = NULL WHERE id = $1", [id])).rejects.toMatchObject(denied);
       await expect(c.query("DELETE FROM audit_events WHERE id = $1", [id])).rejects.toMatchObject(denied);
       await expect(c.query("TRUNCATE audit_events")).rejects.toMatchObject(denied);
-
-      // The purge switch allows DELETE only.
       await c.query("BEGIN");
       await c.query("SET LOCAL authgraph.audit_purge = 'on'");
-      await expect(c.query("UPDATE audit_events SET ip = NULL WHERE id = $1", [id])).rejects.toMatchObject(denied);
+      await expect(c.query("DELETE FROM audit_events WHERE id = $1", [id])).rejects.toMatchObject(denied);
       await c.query("ROLLBACK");
 
-      // The pseudonymisation switch allows changing ip, and nothing else.
+      // The maintainer may set a well-formed pseudonym and nothing else in a row.
       await c.query("BEGIN");
-      await c.query("SET LOCAL authgraph.audit_pseudonymise = 'on'");
-      await c.query("UPDATE audit_events SET ip = 'pseudonym:1' WHERE id = $1", [id]);
+      await c.query("SET LOCAL ROLE authgraph_audit_maintainer");
       await c.query("SAVEPOINT s");
-      await expect(c.query("UPDATE audit_events SET hash = 'h2' WHERE id = $1", [id])).rejects.toMatchObject(denied);
+      await expect(c.query("UPDATE audit_events SET ip = 'pseudonym:1' WHERE id = $1", [id])).rejects.toMatchObject(denied);
       await c.query("ROLLBACK TO SAVEPOINT s");
-      await expect(c.query("UPDATE audit_events SET metadata = NULL WHERE id = $1", [id])).rejects.toMatchObject(denied);
+      await expect(c.query("UPDATE audit_events SET user_agent = 'x' WHERE id = $1", [id])).rejects.toMatchObject({ code: "42501" });
       await c.query("ROLLBACK TO SAVEPOINT s");
-      await expect(c.query("DELETE FROM audit_events WHERE id = $1", [id])).rejects.toMatchObject(denied);
-      await c.query("ROLLBACK TO SAVEPOINT s");
+      await c.query("UPDATE audit_events SET ip = $2 WHERE id = $1", [id, pseudonym]);
       await c.query("COMMIT");
-      expect((await c.query("SELECT ip, hash FROM audit_events WHERE id = $1", [id])).rows).toEqual([{ ip: "pseudonym:1", hash: "h1" }]);
+      expect((await c.query("SELECT ip, hash FROM audit_events WHERE id = $1", [id])).rows).toEqual([{ ip: pseudonym, hash: "h1" }]);
 
-      // SET LOCAL ended with the transaction: denied again.
-      await expect(c.query("UPDATE audit_events SET ip = NULL WHERE id = $1", [id])).rejects.toMatchObject(denied);
+      // The pseudonymisation function writes well-formed pseudonyms only, over raw IPs only.
+      const raw = await insert("SIGN_UP", '{"b":2}');
+      expect((await c.query("SELECT audit_set_pseudonyms($1::bigint[], $2::text[]) AS n", [[raw], ["not-a-pseudonym"]])).rows).toEqual([{ n: 0 }]);
+      expect((await c.query("SELECT audit_set_pseudonyms($1::bigint[], $2::text[]) AS n", [[raw], [pseudonym]])).rows).toEqual([{ n: 1 }]);
 
-      await c.query("BEGIN");
-      await c.query("SET LOCAL authgraph.audit_purge = 'on'");
-      expect((await c.query("DELETE FROM audit_events WHERE id = $1", [id])).rowCount).toBe(1);
-      await c.query("COMMIT");
+      // The purge function deletes only a prefix a RETENTION_PURGED event announced.
+      await expect(c.query("SELECT audit_purge_prefix($1, 10)", [raw])).rejects.toMatchObject({ code: "42501" });
+      await insert("RETENTION_PURGED", JSON.stringify({ anchorEventId: id }));
+      await expect(c.query("SELECT audit_purge_prefix($1, 10)", [raw])).rejects.toMatchObject({ code: "42501" });
+      expect((await c.query("SELECT audit_purge_prefix($1, 10) AS n", [id])).rows).toEqual([{ n: 1 }]);
+      expect((await c.query("SELECT count(*)::int AS n FROM audit_events WHERE id = $1", [id])).rows).toEqual([{ n: 0 }]);
     }, url);
   });
 

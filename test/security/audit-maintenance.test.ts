@@ -6,8 +6,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, ConfigError } from "../../src/config.js";
 import { checkpointHead, headToken } from "../../src/modules/audit/head.js";
-import { asSuperuser, integrity } from "../helpers/audit.js";
-import { createTestInstance } from "../helpers/instance.js";
+import { integrity } from "../helpers/audit.js";
+import { asSuperuser, createTestInstance } from "../helpers/instance.js";
 import type { SignedIn, TestInstance } from "../helpers/instance.js";
 import { urlFor } from "../helpers/pg.js";
 

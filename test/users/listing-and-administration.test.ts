@@ -86,7 +86,7 @@ describe("user administration", () => {
     const user = await t.signInAs({ roles: ["member"] });
     const events = await audited(t, () => run(t, `mutation { setUserStatus(id: "${user.userGid}", status: LOCKED) { __typename } }`, admin.token));
     expect(events).toEqual([{ type: "USER_STATUS_CHANGED", actorUserId: admin.userId, subjectUserId: user.userId, metadata: { from: "ACTIVE", to: "LOCKED", revokedSessions: 1 } }]);
-    await expect(t.signInAs({ email: user.email, password: user.password })).rejects.toThrow(/ACCOUNT_LOCKED/);
+    await expect(t.signInAs({ email: user.email, password: user.password })).rejects.toThrow(/INVALID_CREDENTIALS/);
     await run(t, `mutation { setUserStatus(id: "${user.userGid}", status: ACTIVE) { __typename } }`, admin.token);
     await expect(t.signInAs({ email: user.email, password: user.password })).resolves.toMatchObject({ userId: user.userId });
   });
