@@ -3,37 +3,34 @@
 // caught against the chain head kept outside the table.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig, ConfigError } from "../../src/config.js";
 import { checkpointHead, headToken } from "../../src/modules/audit/head.js";
 import { integrity } from "../helpers/audit.js";
-import { asSuperuser, createTestInstance } from "../helpers/instance.js";
-import type { SignedIn, TestInstance } from "../helpers/instance.js";
+import { test } from "../helpers/fixture.js";
+import { asSuperuser } from "../helpers/instance.js";
+import type { TestInstance } from "../helpers/instance.js";
 import { urlFor } from "../helpers/pg.js";
 
-let t: TestInstance;
-let admin: SignedIn;
-const role = `t_app_${randomBytes(4).toString("hex")}`;
-
-beforeAll(async () => {
-  t = await createTestInstance();
-  admin = await t.signInAs("admin");
+/** A login role holding every privilege on audit_events, as an application role might (roles are cluster-wide). */
+const withAppRole = test.extend("appRole", { scope: "file" }, async ({ t }, { onCleanup }) => {
+  const role = `t_app_${randomBytes(4).toString("hex")}`;
   await asSuperuser(t, async (c) => {
     await c.query(`CREATE ROLE ${role} LOGIN`);
     await c.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
     await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON audit_events TO ${role}`);
   });
-});
-afterAll(async () => {
-  await asSuperuser(t, async (c) => {
-    await c.query(`REVOKE ALL ON audit_events FROM ${role}`);
-    await c.query(`REVOKE ALL ON SCHEMA public FROM ${role}`);
-    await c.query(`DROP ROLE IF EXISTS ${role}`);
-  }).catch(() => undefined);
-  await t?.close();
+  onCleanup(() =>
+    asSuperuser(t, async (c) => {
+      await c.query(`REVOKE ALL ON audit_events FROM ${role}`);
+      await c.query(`REVOKE ALL ON SCHEMA public FROM ${role}`);
+      await c.query(`DROP ROLE IF EXISTS ${role}`);
+    }),
+  );
+  return role;
 });
 
-async function asAppRole<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+async function asAppRole<T>(t: TestInstance, role: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const url = new URL(urlFor(t.databaseName));
   url.username = role;
   const client = new pg.Client({ connectionString: url.toString() });
@@ -46,9 +43,9 @@ async function asAppRole<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 describe("a role with DELETE on audit_events", () => {
-  it("cannot delete events, with or without the old purge switch, nor rewrite an IP", async () => {
+  withAppRole("cannot delete events, with or without the old purge switch, nor rewrite an IP", async ({ t, admin, appRole }) => {
     const newest = await t.db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" }, select: { id: true } });
-    await asAppRole(async (c) => {
+    await asAppRole(t, appRole, async (c) => {
       await expect(c.query("DELETE FROM audit_events WHERE id = $1", [newest.id.toString()])).rejects.toMatchObject({ code: "42501" });
       await c.query("BEGIN");
       await c.query("SET LOCAL authgraph.audit_purge = 'on'");
@@ -67,7 +64,7 @@ describe("a role with DELETE on audit_events", () => {
 });
 
 describe("a deleted tail", () => {
-  it("is reported against the recorded chain head, and against a head token an auditor kept", async () => {
+  test("is reported against the recorded chain head, and against a head token an auditor kept", async ({ t, admin }) => {
     await t.signInAs({}); // a few more events
     const head = await checkpointHead(t.app);
     if (!head) throw new Error("no head");

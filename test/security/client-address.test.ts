@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { addressBucket } from "../../src/modules/credentials/login-limiter.js";
 import { clientAddress } from "../../src/server/context.js";
-import { createTestInstance } from "../helpers/instance.js";
+import { instanceTest } from "../helpers/fixture.js";
+
+const behindProxy = instanceTest({ env: { TRUST_PROXY: "true", LOGIN_MAX_FAILURES_PER_IP: "3" } });
 
 describe("client address", () => {
   const config = (hops: string) => loadConfig({ TRUST_PROXY: "true", TRUST_PROXY_HOPS: hops });
@@ -26,20 +28,15 @@ describe("client address", () => {
     expect(addressBucket("192.0.2.7")).toBe("192.0.2.7");
   });
 
-  it("a spoofed leftmost X-Forwarded-For does not escape the per-address limit; a /64 shares one", async () => {
-    const t = await createTestInstance({ env: { TRUST_PROXY: "true", LOGIN_MAX_FAILURES_PER_IP: "3" } });
-    try {
-      const signIn = (xff: string, i: number) =>
-        t.gql<{ signIn: { __typename: string } }>(`mutation { signIn(input: { email: "probe${i}@example.com", password: "wrong-password-1" }) { __typename } }`, {}, { headers: { "x-forwarded-for": xff } });
-      const spoofed = await Promise.all([0, 1, 2, 3].map((i) => signIn(`10.9.9.${i}, 203.0.113.77`, i)));
-      const typenames = spoofed.map((r) => r.data?.signIn.__typename);
-      expect(typenames.filter((n) => n === "RateLimitedError")).toHaveLength(1);
-      expect(typenames.filter((n) => n === "InvalidCredentialsError")).toHaveLength(3);
-      const v6 = [];
-      for (const [i, host] of ["::1", "::2", "::3", "::4"].entries()) v6.push(await signIn(`2001:db8:aa:bb${host}`, 10 + i));
-      expect(v6.map((r) => r.data?.signIn.__typename)).toEqual(["InvalidCredentialsError", "InvalidCredentialsError", "InvalidCredentialsError", "RateLimitedError"]);
-    } finally {
-      await t.close();
-    }
+  behindProxy("a spoofed leftmost X-Forwarded-For does not escape the per-address limit; a /64 shares one", async ({ t }) => {
+    const signIn = (xff: string, i: number) =>
+      t.gql<{ signIn: { __typename: string } }>(`mutation { signIn(input: { email: "probe${i}@example.com", password: "wrong-password-1" }) { __typename } }`, {}, { headers: { "x-forwarded-for": xff } });
+    const spoofed = await Promise.all([0, 1, 2, 3].map((i) => signIn(`10.9.9.${i}, 203.0.113.77`, i)));
+    const typenames = spoofed.map((r) => r.data?.signIn.__typename);
+    expect(typenames.filter((n) => n === "RateLimitedError")).toHaveLength(1);
+    expect(typenames.filter((n) => n === "InvalidCredentialsError")).toHaveLength(3);
+    const v6 = [];
+    for (const [i, host] of ["::1", "::2", "::3", "::4"].entries()) v6.push(await signIn(`2001:db8:aa:bb${host}`, 10 + i));
+    expect(v6.map((r) => r.data?.signIn.__typename)).toEqual(["InvalidCredentialsError", "InvalidCredentialsError", "InvalidCredentialsError", "RateLimitedError"]);
   });
 });

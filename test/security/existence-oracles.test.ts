@@ -1,30 +1,17 @@
 // Anything the caller may not read answers exactly as if it did not exist, and an audit event about
 // you does not show where an actor you may not see came from.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { encodeId } from "../../src/graphql/global-id.js";
-import { createTestInstance } from "../helpers/instance.js";
-import type { SignedIn, TestInstance } from "../helpers/instance.js";
+import { test } from "../helpers/fixture.js";
+import type { SignedIn } from "../helpers/instance.js";
 import { Q } from "../helpers/session-ops.js";
-
-let t: TestInstance;
-let admin: SignedIn;
-let member: SignedIn;
-
-beforeAll(async () => {
-  t = await createTestInstance();
-  admin = await t.signInAs("admin");
-  member = await t.signInAs({});
-});
-afterAll(async () => {
-  await t?.close();
-});
 
 const missingUser = () => encodeId("User", randomUUID());
 const missingSession = () => encodeId("Session", randomUUID());
 
 describe("someone else's objects look like missing ones", () => {
-  it("revokeSession: NotFoundError for another user's session and for a missing one", async () => {
+  test("revokeSession: NotFoundError for another user's session and for a missing one", async ({ t, admin, member }) => {
     const other = await t.gql<{ revokeSession: { __typename: string; code?: string } }>(Q.revoke, { id: admin.sessionGid }, { token: member.token });
     const missing = await t.gql<{ revokeSession: { __typename: string; code?: string } }>(Q.revoke, { id: missingSession() }, { token: member.token });
     expect(other.data?.revokeSession).toMatchObject({ __typename: "NotFoundError", code: "NOT_FOUND" });
@@ -33,13 +20,13 @@ describe("someone else's objects look like missing ones", () => {
   });
 
   for (const [name, query, existing, missing] of [
-    ["user(id)", `query($id: ID!) { user(id: $id) { __typename } }`, () => admin.userGid, missingUser],
-    ["session(id)", `query($id: ID!) { session(id: $id) { __typename } }`, () => admin.sessionGid, missingSession],
-    ["node(id) of a user", `query($id: ID!) { node(id: $id) { __typename } }`, () => admin.userGid, missingUser],
-    ["node(id) of a session", `query($id: ID!) { node(id: $id) { __typename } }`, () => admin.sessionGid, missingSession],
+    ["user(id)", `query($id: ID!) { user(id: $id) { __typename } }`, (admin: SignedIn) => admin.userGid, missingUser],
+    ["session(id)", `query($id: ID!) { session(id: $id) { __typename } }`, (admin: SignedIn) => admin.sessionGid, missingSession],
+    ["node(id) of a user", `query($id: ID!) { node(id: $id) { __typename } }`, (admin: SignedIn) => admin.userGid, missingUser],
+    ["node(id) of a session", `query($id: ID!) { node(id: $id) { __typename } }`, (admin: SignedIn) => admin.sessionGid, missingSession],
   ] as const) {
-    it(`${name}: null and no error, for another user's object as for a missing one`, async () => {
-      const other = await t.gql(query, { id: existing() }, { token: member.token });
+    test(`${name}: null and no error, for another user's object as for a missing one`, async ({ t, admin, member }) => {
+      const other = await t.gql(query, { id: existing(admin) }, { token: member.token });
       const absent = await t.gql(query, { id: missing() }, { token: member.token });
       expect(other).toEqual(absent);
       expect(other.errors).toBeUndefined();
@@ -47,7 +34,7 @@ describe("someone else's objects look like missing ones", () => {
     });
   }
 
-  it("what the caller may read still resolves", async () => {
+  test("what the caller may read still resolves", async ({ t, admin, member }) => {
     const own = await t.gql<{ node: { __typename: string } | null }>(`query($id: ID!) { node(id: $id) { __typename } }`, { id: member.userGid }, { token: member.token });
     expect(own.data?.node).toEqual({ __typename: "User" });
     const asAdmin = await t.gql<{ user: { __typename: string } | null }>(`query($id: ID!) { user(id: $id) { __typename } }`, { id: member.userGid }, { token: admin.token });
@@ -56,8 +43,7 @@ describe("someone else's objects look like missing ones", () => {
 });
 
 describe("audit events about you", () => {
-  it("hide the IP and user agent of an actor you may not see", async () => {
-    const u = await t.signInAs({});
+  test("hide the IP and user agent of an actor you may not see", async ({ t, admin, member: u }) => {
     const grant = await t.gql(`mutation($u: ID!) { grantRole(userId: $u, roleKey: "admin") { __typename } }`, { u: u.userGid }, { token: admin.token, headers: { "user-agent": "admin-console/1.0" } });
     expect(grant.errors).toBeUndefined();
     await t.gql(`mutation($u: ID!) { revokeRole(userId: $u, roleKey: "admin") { __typename } }`, { u: u.userGid }, { token: admin.token });

@@ -1,34 +1,32 @@
 // What a lockout reveals, and whom it stops: unknown emails lock exactly like accounts (same answer,
 // same lockedUntil), an admin-locked account answers like a wrong password, and a source the owner
 // signed in from recently is not locked out by a stranger's failures.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestInstance } from "../helpers/instance.js";
+import { describe, expect } from "vitest";
+import { instanceTest } from "../helpers/fixture.js";
 import type { TestInstance } from "../helpers/instance.js";
 import type { Result } from "../helpers/session-ops.js";
 
 const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { __typename ... on AccountLockedError { lockedUntil } ... on Error { code } } }`;
 
-for (const cache of ["redis", "memory"] as const) {
+async function signIn(t: TestInstance, email: string, password: string, ip?: string): Promise<Result> {
+  return (await t.gql<{ signIn: Result }>(SIGN_IN, { input: { email, password } }, ip ? { headers: { "x-forwarded-for": ip } } : {})).data?.signIn as Result;
+}
+
+const lockoutEnv = { LOCKOUT_AFTER_FAILURES: "3", LOCKOUT_SECONDS: "600", LOGIN_KNOWN_SOURCE_DAYS: "0" };
+const onCaches = [
+  ["redis", instanceTest({ env: lockoutEnv })],
+  ["memory", instanceTest({ memoryCache: true, env: lockoutEnv })],
+] as const;
+
+for (const [cache, test] of onCaches) {
   describe(`lockout answers (${cache} cache)`, () => {
-    let t: TestInstance;
-    beforeAll(async () => {
-      t = await createTestInstance({ memoryCache: cache === "memory", env: { LOCKOUT_AFTER_FAILURES: "3", LOCKOUT_SECONDS: "600", LOGIN_KNOWN_SOURCE_DAYS: "0" } });
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
-
-    const signIn = async (email: string, password: string, ip?: string): Promise<Result> =>
-      (await t.gql<{ signIn: Result }>(SIGN_IN, { input: { email, password } }, ip ? { headers: { "x-forwarded-for": ip } } : {})).data?.signIn as Result;
-
-    it("an unknown email and a real account lock after the same failures, with the same constant lockedUntil", async () => {
-      const u = await t.signInAs({});
+    test("an unknown email and a real account lock after the same failures, with the same constant lockedUntil", async ({ t, member: u }) => {
       const unknown = `nobody-${u.userId}@example.com`;
       const known: Result[] = [];
       const phantom: Result[] = [];
       for (let i = 0; i < 6; i++) {
-        known.push(await signIn(u.email, "wrong-password-1"));
-        phantom.push(await signIn(unknown, "wrong-password-1"));
+        known.push(await signIn(t, u.email, "wrong-password-1"));
+        phantom.push(await signIn(t, unknown, "wrong-password-1"));
       }
       const shape = (rs: Result[]) => rs.map((r) => r.__typename);
       expect(shape(known)).toEqual(["InvalidCredentialsError", "InvalidCredentialsError", "InvalidCredentialsError", "AccountLockedError", "AccountLockedError", "AccountLockedError"]);
@@ -41,54 +39,42 @@ for (const cache of ["redis", "memory"] as const) {
       }
     });
 
-    it("both unlock after LOCKOUT_SECONDS and count again from one", async () => {
-      const u = await t.signInAs({});
+    test("both unlock after LOCKOUT_SECONDS and count again from one", async ({ t, member: u }) => {
       const unknown = `nobody2-${u.userId}@example.com`;
       for (let i = 0; i < 3; i++) {
-        await signIn(u.email, "wrong-password-1");
-        await signIn(unknown, "wrong-password-1");
+        await signIn(t, u.email, "wrong-password-1");
+        await signIn(t, unknown, "wrong-password-1");
       }
       t.clock.advance(601_000);
-      expect((await signIn(u.email, "wrong-password-1")).__typename).toBe("InvalidCredentialsError");
-      expect((await signIn(unknown, "wrong-password-1")).__typename).toBe("InvalidCredentialsError");
-      expect((await signIn(u.email, u.password)).__typename).toBe("SignInSuccess");
+      expect((await signIn(t, u.email, "wrong-password-1")).__typename).toBe("InvalidCredentialsError");
+      expect((await signIn(t, unknown, "wrong-password-1")).__typename).toBe("InvalidCredentialsError");
+      expect((await signIn(t, u.email, u.password)).__typename).toBe("SignInSuccess");
     });
 
-    it("an admin-locked account answers like a wrong password, not with a lock", async () => {
-      const u = await t.signInAs({});
+    test("an admin-locked account answers like a wrong password, not with a lock", async ({ t, member: u }) => {
       await t.db.user.update({ where: { id: u.userId }, data: { status: "LOCKED" } });
-      expect(await signIn(u.email, u.password)).toEqual({ __typename: "InvalidCredentialsError", code: "INVALID_CREDENTIALS" });
+      expect(await signIn(t, u.email, u.password)).toEqual({ __typename: "InvalidCredentialsError", code: "INVALID_CREDENTIALS" });
       await t.db.user.update({ where: { id: u.userId }, data: { status: "DISABLED" } });
-      expect(await signIn(u.email, u.password)).toEqual({ __typename: "InvalidCredentialsError", code: "INVALID_CREDENTIALS" });
+      expect(await signIn(t, u.email, u.password)).toEqual({ __typename: "InvalidCredentialsError", code: "INVALID_CREDENTIALS" });
     });
   });
 }
 
+const behindProxy = instanceTest({ env: { TRUST_PROXY: "true", LOCKOUT_AFTER_FAILURES: "3" } });
+
 describe("a stranger cannot lock the owner out", () => {
-  let t: TestInstance;
-  beforeAll(async () => {
-    t = await createTestInstance({ env: { TRUST_PROXY: "true", LOCKOUT_AFTER_FAILURES: "3" } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  const signIn = async (email: string, password: string, ip: string): Promise<Result> =>
-    (await t.gql<{ signIn: Result }>(SIGN_IN, { input: { email, password } }, { headers: { "x-forwarded-for": ip } })).data?.signIn as Result;
-
-  it("the owner's recent source signs in with the right password while the account is locked for others", async () => {
-    const u = await t.signInAs({});
-    expect((await signIn(u.email, u.password, "198.51.100.7")).__typename).toBe("SignInSuccess");
-    for (let i = 0; i < 5; i++) await signIn(u.email, "wrong-password-1", "203.0.113.66");
-    expect((await signIn(u.email, u.password, "203.0.113.66")).__typename).toBe("AccountLockedError");
-    expect((await signIn(u.email, u.password, "198.51.100.7")).__typename).toBe("SignInSuccess");
+  behindProxy("the owner's recent source signs in with the right password while the account is locked for others", async ({ t, member: u }) => {
+    expect((await signIn(t, u.email, u.password, "198.51.100.7")).__typename).toBe("SignInSuccess");
+    for (let i = 0; i < 5; i++) await signIn(t, u.email, "wrong-password-1", "203.0.113.66");
+    expect((await signIn(t, u.email, u.password, "203.0.113.66")).__typename).toBe("AccountLockedError");
+    expect((await signIn(t, u.email, u.password, "198.51.100.7")).__typename).toBe("SignInSuccess");
     // The lock still holds for everyone else.
-    expect((await signIn(u.email, u.password, "192.0.2.1")).__typename).toBe("AccountLockedError");
+    expect((await signIn(t, u.email, u.password, "192.0.2.1")).__typename).toBe("AccountLockedError");
   });
 
-  it("the owner's source has a lockout of its own", async () => {
-    const u = await t.signInAs({});
-    expect((await signIn(u.email, u.password, "198.51.100.8")).__typename).toBe("SignInSuccess");
-    for (let i = 0; i < 3; i++) expect((await signIn(u.email, "wrong-password-1", "198.51.100.8")).__typename).toBe("InvalidCredentialsError");
-    expect((await signIn(u.email, u.password, "198.51.100.8")).__typename).toBe("AccountLockedError");
+  behindProxy("the owner's source has a lockout of its own", async ({ t, member: u }) => {
+    expect((await signIn(t, u.email, u.password, "198.51.100.8")).__typename).toBe("SignInSuccess");
+    for (let i = 0; i < 3; i++) expect((await signIn(t, u.email, "wrong-password-1", "198.51.100.8")).__typename).toBe("InvalidCredentialsError");
+    expect((await signIn(t, u.email, u.password, "198.51.100.8")).__typename).toBe("AccountLockedError");
   });
 });
