@@ -44,7 +44,7 @@ export function scrub(text: string): string {
 
 function serializeError(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
-  const plain = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  const plain = pino.stdSerializers.err(err);
   return JSON.parse(scrub(JSON.stringify(plain))) as unknown;
 }
 
