@@ -9,6 +9,16 @@ export type AuditEventType =
   | 'ACCOUNT_LOCKED'
   | 'ALL_SESSIONS_REVOKED'
   | 'IP_PSEUDONYMISED'
+  | 'MFA_CHALLENGE_ISSUED'
+  | 'MFA_FACTORS_RESET'
+  | 'MFA_FAILED'
+  | 'MFA_PASSKEY_ADDED'
+  | 'MFA_PASSKEY_REMOVED'
+  | 'MFA_RECOVERY_CODES_GENERATED'
+  | 'MFA_TOTP_DISABLED'
+  | 'MFA_TOTP_ENABLED'
+  | 'MFA_TOTP_ENROLMENT_STARTED'
+  | 'MFA_VERIFIED'
   | 'PASSWORD_CHANGED'
   | 'PASSWORD_CHANGE_FAILED'
   | 'RETENTION_PURGED'
@@ -63,7 +73,10 @@ export type ErrorCode =
   | 'INVALID_CREDENTIALS'
   | 'INVALID_CURSOR'
   | 'INVALID_ID'
+  | 'INVALID_SECOND_FACTOR'
   | 'LAST_ADMIN'
+  | 'MFA_CHALLENGE_INVALID'
+  | 'MFA_NOT_CONFIGURED'
   | 'NOT_FOUND'
   | 'PAGE_SIZE_EXCEEDED'
   | 'PAYLOAD_TOO_LARGE'
@@ -73,6 +86,7 @@ export type ErrorCode =
   | 'ROLE_IN_USE'
   | 'SERVICE_UNAVAILABLE'
   | 'SIGN_UP_DISABLED'
+  | 'STEP_UP_REQUIRED'
   | 'TOO_MANY_ALIASES'
   | 'TOO_MANY_DIRECTIVES'
   | 'TOO_MANY_FIELDS'
@@ -138,6 +152,7 @@ export type GrantRoleMutation = { grantRole:
     | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'User', id: string, permissions: Array<string>, roles: Array<{ key: string }> }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
@@ -154,6 +169,7 @@ export type RevokeRoleMutation = { revokeRole:
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'LastAdminError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'User', id: string, permissions: Array<string>, roles: Array<{ key: string }> }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
@@ -171,6 +187,7 @@ export type SetRolePermissionsMutation = { setRolePermissions:
     | { __typename: 'LastAdminError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'Role', id: string, key: string, permissions: Array<{ key: string }> }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
    };
@@ -187,6 +204,7 @@ export type SetUserStatusMutation = { setUserStatus:
     | { __typename: 'LastAdminError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'SetUserStatusSuccess', revokedSessionCount: number }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
    };
@@ -229,6 +247,7 @@ export type SignInMutationVariables = Exact<{
 export type SignInMutation = { signIn:
     | { __typename: 'AccountLockedError', lockedUntil: string, code: ErrorCode, message: string }
     | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'MfaRequired' }
     | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string }
     | { __typename: 'SignInSuccess', token: string, user: { permissions: Array<string>, id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean } }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
@@ -242,6 +261,7 @@ export type RefreshSessionMutation = { refreshSession:
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'Session', id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
    };
@@ -254,6 +274,7 @@ export type SignOutMutation = { signOut:
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'SignOutSuccess', ok: boolean }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
    };
@@ -270,6 +291,7 @@ export type ChangePasswordMutation = { changePassword:
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'RateLimitedError', code: ErrorCode, message: string }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
    };
@@ -288,7 +310,13 @@ type ErrorFields_InvalidCredentialsError_Fragment = { __typename: 'InvalidCreden
 
 type ErrorFields_InvalidIdError_Fragment = { __typename: 'InvalidIdError', code: ErrorCode, message: string };
 
+type ErrorFields_InvalidSecondFactorError_Fragment = { __typename: 'InvalidSecondFactorError', code: ErrorCode, message: string };
+
 type ErrorFields_LastAdminError_Fragment = { __typename: 'LastAdminError', code: ErrorCode, message: string };
+
+type ErrorFields_MfaChallengeInvalidError_Fragment = { __typename: 'MfaChallengeInvalidError', code: ErrorCode, message: string };
+
+type ErrorFields_MfaNotConfiguredError_Fragment = { __typename: 'MfaNotConfiguredError', code: ErrorCode, message: string };
 
 type ErrorFields_NotFoundError_Fragment = { __typename: 'NotFoundError', code: ErrorCode, message: string };
 
@@ -297,6 +325,8 @@ type ErrorFields_RateLimitedError_Fragment = { __typename: 'RateLimitedError', c
 type ErrorFields_RoleInUseError_Fragment = { __typename: 'RoleInUseError', code: ErrorCode, message: string };
 
 type ErrorFields_SignUpDisabledError_Fragment = { __typename: 'SignUpDisabledError', code: ErrorCode, message: string };
+
+type ErrorFields_StepUpRequiredError_Fragment = { __typename: 'StepUpRequiredError', code: ErrorCode, message: string };
 
 type ErrorFields_UnauthenticatedError_Fragment = { __typename: 'UnauthenticatedError', code: ErrorCode, message: string };
 
@@ -308,11 +338,15 @@ export type ErrorFieldsFragment =
   | ErrorFields_ForbiddenError_Fragment
   | ErrorFields_InvalidCredentialsError_Fragment
   | ErrorFields_InvalidIdError_Fragment
+  | ErrorFields_InvalidSecondFactorError_Fragment
   | ErrorFields_LastAdminError_Fragment
+  | ErrorFields_MfaChallengeInvalidError_Fragment
+  | ErrorFields_MfaNotConfiguredError_Fragment
   | ErrorFields_NotFoundError_Fragment
   | ErrorFields_RateLimitedError_Fragment
   | ErrorFields_RoleInUseError_Fragment
   | ErrorFields_SignUpDisabledError_Fragment
+  | ErrorFields_StepUpRequiredError_Fragment
   | ErrorFields_UnauthenticatedError_Fragment
   | ErrorFields_ValidationError_Fragment
 ;
@@ -350,6 +384,7 @@ export type RevokeSessionMutation = { revokeSession:
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'Session', id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
    };
@@ -365,6 +400,7 @@ export type RevokeAllSessionsMutation = { revokeAllSessions:
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'RevokeAllSessionsSuccess', revokedCount: number }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
    };

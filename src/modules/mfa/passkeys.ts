@@ -58,7 +58,7 @@ export type PasskeyRecord = { id: string; userId: string; name: string; createdA
 export async function registerPasskey(
   app: App,
   viewer: Viewer,
-  input: { challengeToken: string; name: string; response: unknown },
+  input: { challengeToken: string; name: string; response?: unknown },
   request: RequestMeta,
 ): Promise<PasskeyRecord> {
   const name = parseInput(passkeyNameSchema, input.name, "input.name");
