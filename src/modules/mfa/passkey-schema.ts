@@ -1,7 +1,7 @@
 // Passkeys in GraphQL: the Passkey type, registration (start, then register the browser's answer),
 // removal, and the challenges for a passwordless sign-in or a step-up.
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { ConflictError, InvalidSecondFactorError, MfaChallengeInvalidError } from "../../errors.js";
+import { ConflictError, InvalidSecondFactorError, MfaChallengeInvalidError, RateLimitedError } from "../../errors.js";
 import { actor, builder, stepUp } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { encodeId } from "../../graphql/global-id.js";
@@ -86,7 +86,8 @@ builder.mutationField("startPasskeySignIn", (t) =>
     type: PasskeyChallengeRef,
     authScopes: { public: true },
     description: "A passwordless sign-in: answer with completeSignIn(challengeToken, passkeyAssertion).",
-    resolve: (_r, _a, ctx) => startPasskeySignIn(ctx.app),
+    errors: { types: [RateLimitedError], directResult: true, union: { name: "StartPasskeySignInResult" } },
+    resolve: (_r, _a, ctx) => startPasskeySignIn(ctx.app, ctx.request),
   }),
 );
 

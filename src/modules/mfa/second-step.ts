@@ -5,7 +5,7 @@
 // startPasskeySignIn and is finished by the same completeSignIn.
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import type { App, RequestMeta } from "../../app.js";
-import { InvalidSecondFactorError, MfaChallengeInvalidError, ValidationError } from "../../errors.js";
+import { InvalidSecondFactorError, MfaChallengeInvalidError, RateLimitedError, ValidationError } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { observeSecondFactor } from "../../observability/metrics.js";
 import type { AuditEventInput } from "../audit/append.js";
@@ -52,8 +52,13 @@ export async function secondFactorChallenge(app: App, userId: string, request: R
   return new MfaRequired(token, methods, passkeyOptions, challenge.expiresAt);
 }
 
-/** A challenge for a passwordless passkey sign-in (any discoverable passkey of this relying party). */
-export async function startPasskeySignIn(app: App): Promise<PasskeyCeremony<PublicKeyCredentialRequestOptionsJSON>> {
+/**
+ * A challenge for a passwordless passkey sign-in (any discoverable passkey of this relying party).
+ * Reserved in the address window like a sign-in attempt; the sign-in it leads to gives it back.
+ */
+export async function startPasskeySignIn(app: App, request: RequestMeta): Promise<PasskeyCeremony<PublicKeyCredentialRequestOptionsJSON>> {
+  const wait = await app.loginLimiter.reserveAddress(request.ip);
+  if (wait > 0) throw new RateLimitedError(wait);
   const options = await assertionOptions(app, null);
   const { token, challenge } = await app.db.prisma.$transaction((tx) => createChallenge(app, tx, { purpose: "PASSKEY_SIGN_IN", userId: null, webauthnChallenge: options.challenge }));
   return { challengeToken: token, options, expiresAt: challenge.expiresAt };
