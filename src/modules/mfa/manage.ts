@@ -18,7 +18,7 @@ import { hasSecondFactor } from "./factors.js";
 import { replaceRecoveryCodes } from "./recovery-codes.js";
 import { markSession } from "./step-up.js";
 import { totpCodeSchema, useTotpCode } from "./totp.js";
-import { checkFactor, parseFactor } from "./verify.js";
+import { checkFactor, parseFactor } from "./factor-check.js";
 
 type Tx = Prisma.TransactionClient;
 

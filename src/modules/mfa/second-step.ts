@@ -17,8 +17,8 @@ import { availableMethods } from "./factors.js";
 import type { SecondFactorMethod } from "./factors.js";
 import { assertionOptions, verifyAssertion } from "./passkeys.js";
 import type { PasskeyCeremony } from "./passkeys.js";
-import { checkFactor, parseFactor } from "./verify.js";
-import type { Factor, FactorInput } from "./verify.js";
+import { checkFactor, parseFactor } from "./factor-check.js";
+import type { Factor, FactorInput } from "./factor-check.js";
 
 /**
  * signIn's answer when a second factor is needed. An Error subclass only because plugin-errors picks

@@ -15,8 +15,8 @@ import { consumeChallenge, createChallenge, findChallenge } from "./challenges.j
 import type { Challenge } from "./challenges.js";
 import { assertionOptions } from "./passkeys.js";
 import type { PasskeyCeremony } from "./passkeys.js";
-import { checkFactor, parseFactor } from "./verify.js";
-import type { FactorInput } from "./verify.js";
+import { checkFactor, parseFactor } from "./factor-check.js";
+import type { FactorInput } from "./factor-check.js";
 
 export async function startPasskeyStepUp(app: App, viewer: Viewer, request: RequestMeta): Promise<PasskeyCeremony<PublicKeyCredentialRequestOptionsJSON>> {
   const options = await assertionOptions(app, viewer.user.id);
