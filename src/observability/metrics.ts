@@ -70,7 +70,7 @@ function createMetrics(app: App): Metrics {
 
   const secondFactors = new Counter({
     name: "authgraph_second_factor_total",
-    help: "Second-factor attempts by method (totp, recovery_code, passkey, none), purpose (sign_in, step_up, disable, registration) and outcome (ok or an error code).",
+    help: "Second-factor attempts by method (totp, recovery_code, passkey, none), purpose (sign_in, step_up, disable, enrolment) and outcome (ok or an error code).",
     labelNames: ["method", "purpose", "outcome"] as const,
     registers: [registry],
   });
@@ -157,7 +157,7 @@ export async function observeSignIn<T>(app: App, attempt: Promise<T>): Promise<T
   }
 }
 
-/** Second-factor outcomes: `method` totp | recovery_code | passkey | none, `purpose` sign_in | step_up | disable | registration, `outcome` ok or the lower-cased error code. */
+/** Second-factor outcomes: `method` totp | recovery_code | passkey | none, `purpose` sign_in | step_up | disable | enrolment, `outcome` ok or the lower-cased error code. */
 export function observeSecondFactor(app: App, labels: { method: string; purpose: string; outcome: string }): void {
   metricsOf(app).secondFactors.inc(labels);
 }
