@@ -15,6 +15,8 @@ export async function runExample({ url, email, password, print = console.log }: 
 
   const { signIn } = await client.request(SignInDocument, { input: { email, password } });
   // The result is a union: narrow on __typename, and TypeScript knows which fields exist.
+  // An account with a second factor answers MfaRequired: finish with CompleteSignInDocument (client/operations/mfa.graphql).
+  if (signIn.__typename === "MfaRequired") throw new Error(`a second factor is required (${signIn.methods.join(", ")}): use completeSignIn`);
   if (signIn.__typename !== "SignInSuccess") throw new Error(`sign-in failed: ${signIn.code} ${signIn.message}`);
   client.setToken(signIn.token);
   print(`signed in as ${signIn.user.email} (session ${signIn.session.id})`);

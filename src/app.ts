@@ -19,6 +19,8 @@ import { createLoginLimiter } from "./modules/credentials/login-limiter.js";
 import type { LoginLimiter } from "./modules/credentials/login-limiter.js";
 import { createAuditRecorder } from "./modules/audit/recorder.js";
 import type { AuditRecorder } from "./modules/audit/recorder.js";
+import { createSecretBox } from "./modules/mfa/secret-box.js";
+import type { SecretBox } from "./modules/mfa/secret-box.js";
 
 /** Time source, injectable so tests can move the clock. */
 export interface Clock {
@@ -44,6 +46,8 @@ export interface App {
   loginLimiter: LoginLimiter;
   lockout: Lockout;
   audit: AuditRecorder;
+  /** Seals TOTP secrets with MFA_ENCRYPTION_KEY; null when no key is configured (TOTP unavailable). */
+  mfaSecrets: SecretBox | null;
   /** ms since epoch at start, for uptime. */
   startedAt: number;
   version: string;
@@ -94,6 +98,7 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
       loginLimiter: createLoginLimiter(config, cache),
       lockout: createLockout({ config, cache, db }),
       audit: createAuditRecorder(config, clock),
+      mfaSecrets: createSecretBox(config),
       startedAt: Date.now(),
       version: VERSION,
       disposers: [],

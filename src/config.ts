@@ -111,6 +111,27 @@ const fields = z.object({
   GRAPHQL_MAX_BATCH: int(0, 100).default(10),
   GRAPHQL_INTROSPECTION: bool.optional(),
   REQUEST_BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * Keys encrypting TOTP secrets (AES-256-GCM): comma-separated, each 32 bytes as 64 hex digits or
+   * base64. The first encrypts; all decrypt (rotation). Unset: TOTP enrolment is refused.
+   */
+  MFA_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => v.split(",").every((k) => /^[0-9a-fA-F]{64}$/.test(k.trim()) || Buffer.from(k.trim(), "base64").length === 32), "expected 32-byte keys (64 hex digits or base64), comma-separated")
+    .optional(),
+  /** Sensitive mutations need a second factor proved within this many seconds (when the actor has one). */
+  STEP_UP_MAX_AGE_SECONDS: int(10, 86400).default(600),
+  /** Lifetime of sign-in, passkey and step-up challenge tokens (seconds). */
+  MFA_CHALLENGE_TTL_SECONDS: int(10, 3600).default(300),
+  /** Issuer shown in authenticator apps. */
+  TOTP_ISSUER: z.string().min(1).max(64).default("authgraph"),
+  /** WebAuthn relying party: its id (a registrable domain, `localhost` in development), name, and the origins pages call from. */
+  WEBAUTHN_RP_ID: z.string().regex(/^[a-z0-9.-]{1,253}$/, "expected a host name").default("localhost"),
+  WEBAUTHN_RP_NAME: z.string().min(1).max(64).default("authgraph"),
+  WEBAUTHN_ORIGINS: z
+    .string()
+    .refine((v) => v.split(",").every((o) => /^https?:\/\/[^/\s]+$/.test(o.trim())), "expected comma-separated origins like https://app.example.com")
+    .default("http://localhost:4000"),
   /** Bearer token for /metrics. Unset: /metrics answers only on loopback. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** In-flight requests get this long to finish on SIGTERM (ms). */

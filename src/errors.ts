@@ -31,6 +31,10 @@ export const ErrorCode = {
   INTROSPECTION_DISABLED: "INTROSPECTION_DISABLED",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  STEP_UP_REQUIRED: "STEP_UP_REQUIRED",
+  INVALID_SECOND_FACTOR: "INVALID_SECOND_FACTOR",
+  MFA_CHALLENGE_INVALID: "MFA_CHALLENGE_INVALID",
+  MFA_NOT_CONFIGURED: "MFA_NOT_CONFIGURED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -135,6 +139,36 @@ export class InvalidCursorError extends AppError {
 export class PageSizeError extends AppError {
   constructor(readonly max: number) {
     super(ErrorCode.PAGE_SIZE_EXCEEDED, `Page size must be between 0 and ${max}.`);
+  }
+}
+
+/**
+ * The caller holds what the operation needs, but only with a recent second factor: `stepUp` (or, for
+ * a role that requires MFA, a session that proved one) first.
+ */
+export class StepUpRequiredError extends AppError {
+  constructor(readonly maxAgeSeconds: number) {
+    super(ErrorCode.STEP_UP_REQUIRED, "Confirm a second factor first (stepUp).");
+  }
+}
+
+/** A TOTP code, recovery code or passkey assertion that does not verify (or was already used). */
+export class InvalidSecondFactorError extends AppError {
+  constructor() {
+    super(ErrorCode.INVALID_SECOND_FACTOR, "The second factor was not accepted.");
+  }
+}
+
+/** A challenge token that is malformed, unknown, expired, already used, or not the caller's. */
+export class MfaChallengeInvalidError extends AppError {
+  constructor() {
+    super(ErrorCode.MFA_CHALLENGE_INVALID, "This challenge is invalid or has expired; start again.");
+  }
+}
+
+export class MfaNotConfiguredError extends AppError {
+  constructor() {
+    super(ErrorCode.MFA_NOT_CONFIGURED, "TOTP is not available on this server.");
   }
 }
 

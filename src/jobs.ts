@@ -1,7 +1,8 @@
-// In-process interval jobs (session cleanup, audit retention, the audit chain head checkpoint). Each run is bounded and idempotent, so
+// In-process interval jobs (session and challenge cleanup, audit retention, the audit chain head checkpoint). Each run is bounded and idempotent, so
 // several instances running them at once only duplicate a little work.
 import type { App } from "./app.js";
 import { cleanupExpiredSessions } from "./modules/sessions/cleanup.js";
+import { purgeExpiredChallenges } from "./modules/mfa/challenges.js";
 import { SYSTEM_ACTOR } from "./modules/audit/recorder.js";
 import { checkpointHead } from "./modules/audit/head.js";
 import { purgeAuditEvents } from "./modules/audit/retention.js";
@@ -15,7 +16,11 @@ export function startJobs(app: App): void {
     timer.unref();
     app.disposers.push(() => clearInterval(timer));
   };
-  every(app.config.SESSION_CLEANUP_INTERVAL_SECONDS, "sessions:cleanup", () => cleanupExpiredSessions(app, SYSTEM_ACTOR));
+  every(app.config.SESSION_CLEANUP_INTERVAL_SECONDS, "sessions:cleanup", async () => {
+    await cleanupExpiredSessions(app, SYSTEM_ACTOR);
+    // Second-factor challenges live minutes; the same cadence keeps their table small.
+    await purgeExpiredChallenges(app);
+  });
   every(app.config.AUDIT_PURGE_INTERVAL_SECONDS, "audit:purge", () => purgeAuditEvents(app));
   every(app.config.AUDIT_HEAD_INTERVAL_SECONDS, "audit:head", () => checkpointHead(app));
 }

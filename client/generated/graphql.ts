@@ -9,6 +9,16 @@ export type AuditEventType =
   | 'ACCOUNT_LOCKED'
   | 'ALL_SESSIONS_REVOKED'
   | 'IP_PSEUDONYMISED'
+  | 'MFA_CHALLENGE_ISSUED'
+  | 'MFA_FACTORS_RESET'
+  | 'MFA_FAILED'
+  | 'MFA_PASSKEY_ADDED'
+  | 'MFA_PASSKEY_REMOVED'
+  | 'MFA_RECOVERY_CODES_GENERATED'
+  | 'MFA_TOTP_DISABLED'
+  | 'MFA_TOTP_ENABLED'
+  | 'MFA_TOTP_ENROLMENT_STARTED'
+  | 'MFA_VERIFIED'
   | 'PASSWORD_CHANGED'
   | 'PASSWORD_CHANGE_FAILED'
   | 'RETENTION_PURGED'
@@ -45,9 +55,33 @@ export type AuditEventsFilter = {
   until?: string | null | undefined;
 };
 
+/** How a session was authenticated, or a way to answer a second-factor challenge. */
+export type AuthMethod =
+  | 'PASSKEY'
+  | 'PASSWORD'
+  | 'RECOVERY_CODE'
+  | 'TOTP';
+
 export type ChangePasswordInput = {
   currentPassword: string;
   newPassword: string;
+};
+
+/** The challenge token and exactly one factor. */
+export type CompleteSignInInput = {
+  challengeToken: string;
+  /** The passkey's answer: `credential.toJSON()` of navigator.credentials.get(). */
+  passkeyAssertion?: unknown;
+  /** One of the recovery codes (each works once). */
+  recoveryCode?: string | null | undefined;
+  /** A 6-digit code from the authenticator app. */
+  totp?: string | null | undefined;
+};
+
+export type DisableTotpInput = {
+  /** A TOTP code or a recovery code. */
+  code: string;
+  currentPassword: string;
 };
 
 export type ErrorCode =
@@ -63,7 +97,10 @@ export type ErrorCode =
   | 'INVALID_CREDENTIALS'
   | 'INVALID_CURSOR'
   | 'INVALID_ID'
+  | 'INVALID_SECOND_FACTOR'
   | 'LAST_ADMIN'
+  | 'MFA_CHALLENGE_INVALID'
+  | 'MFA_NOT_CONFIGURED'
   | 'NOT_FOUND'
   | 'PAGE_SIZE_EXCEEDED'
   | 'PAYLOAD_TOO_LARGE'
@@ -73,6 +110,7 @@ export type ErrorCode =
   | 'ROLE_IN_USE'
   | 'SERVICE_UNAVAILABLE'
   | 'SIGN_UP_DISABLED'
+  | 'STEP_UP_REQUIRED'
   | 'TOO_MANY_ALIASES'
   | 'TOO_MANY_DIRECTIVES'
   | 'TOO_MANY_FIELDS'
@@ -85,6 +123,14 @@ export type HealthStatus =
   | 'DOWN'
   | 'OK';
 
+export type RegisterPasskeyInput = {
+  challengeToken: string;
+  /** A label for the user, e.g. the device. */
+  name: string;
+  /** `credential.toJSON()` of navigator.credentials.create(). */
+  response: unknown;
+};
+
 export type SignInInput = {
   email: string;
   password: string;
@@ -94,6 +140,17 @@ export type SignUpInput = {
   email: string;
   name?: string | null | undefined;
   password: string;
+};
+
+/** Exactly one factor; a passkey assertion also needs the challengeToken from startPasskeyStepUp. */
+export type StepUpInput = {
+  challengeToken?: string | null | undefined;
+  /** The passkey's answer: `credential.toJSON()` of navigator.credentials.get(). */
+  passkeyAssertion?: unknown;
+  /** One of the recovery codes (each works once). */
+  recoveryCode?: string | null | undefined;
+  /** A 6-digit code from the authenticator app. */
+  totp?: string | null | undefined;
 };
 
 export type UserStatus =
@@ -138,6 +195,7 @@ export type GrantRoleMutation = { grantRole:
     | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'User', id: string, permissions: Array<string>, roles: Array<{ key: string }> }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
@@ -154,6 +212,7 @@ export type RevokeRoleMutation = { revokeRole:
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'LastAdminError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'User', id: string, permissions: Array<string>, roles: Array<{ key: string }> }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
@@ -171,6 +230,7 @@ export type SetRolePermissionsMutation = { setRolePermissions:
     | { __typename: 'LastAdminError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'Role', id: string, key: string, permissions: Array<{ key: string }> }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
    };
@@ -187,6 +247,7 @@ export type SetUserStatusMutation = { setUserStatus:
     | { __typename: 'LastAdminError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'SetUserStatusSuccess', revokedSessionCount: number }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
    };
@@ -216,7 +277,7 @@ export type SignUpMutationVariables = Exact<{
 export type SignUpMutation = { signUp:
     | { __typename: 'ConflictError', code: ErrorCode, message: string }
     | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string }
-    | { __typename: 'SignInSuccess', token: string, user: { id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean } }
+    | { __typename: 'SignInSuccess', token: string, user: { id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean, authMethods: Array<AuthMethod>, mfaAt: string | null } }
     | { __typename: 'SignUpDisabledError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
    };
@@ -229,8 +290,9 @@ export type SignInMutationVariables = Exact<{
 export type SignInMutation = { signIn:
     | { __typename: 'AccountLockedError', lockedUntil: string, code: ErrorCode, message: string }
     | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'MfaRequired', challengeToken: string, methods: Array<AuthMethod>, passkeyOptions: unknown, expiresAt: string }
     | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string }
-    | { __typename: 'SignInSuccess', token: string, user: { permissions: Array<string>, id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean } }
+    | { __typename: 'SignInSuccess', token: string, user: { permissions: Array<string>, id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean, authMethods: Array<AuthMethod>, mfaAt: string | null } }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
    };
 
@@ -241,7 +303,8 @@ export type RefreshSessionMutation = { refreshSession:
     | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
-    | { __typename: 'Session', id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean }
+    | { __typename: 'Session', id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean, authMethods: Array<AuthMethod>, mfaAt: string | null }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
    };
@@ -254,6 +317,7 @@ export type SignOutMutation = { signOut:
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'SignOutSuccess', ok: boolean }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
    };
@@ -270,13 +334,14 @@ export type ChangePasswordMutation = { changePassword:
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'RateLimitedError', code: ErrorCode, message: string }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
    };
 
 export type UserFieldsFragment = { id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null };
 
-export type SessionFieldsFragment = { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean };
+export type SessionFieldsFragment = { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean, authMethods: Array<AuthMethod>, mfaAt: string | null };
 
 type ErrorFields_AccountLockedError_Fragment = { __typename: 'AccountLockedError', code: ErrorCode, message: string };
 
@@ -288,7 +353,13 @@ type ErrorFields_InvalidCredentialsError_Fragment = { __typename: 'InvalidCreden
 
 type ErrorFields_InvalidIdError_Fragment = { __typename: 'InvalidIdError', code: ErrorCode, message: string };
 
+type ErrorFields_InvalidSecondFactorError_Fragment = { __typename: 'InvalidSecondFactorError', code: ErrorCode, message: string };
+
 type ErrorFields_LastAdminError_Fragment = { __typename: 'LastAdminError', code: ErrorCode, message: string };
+
+type ErrorFields_MfaChallengeInvalidError_Fragment = { __typename: 'MfaChallengeInvalidError', code: ErrorCode, message: string };
+
+type ErrorFields_MfaNotConfiguredError_Fragment = { __typename: 'MfaNotConfiguredError', code: ErrorCode, message: string };
 
 type ErrorFields_NotFoundError_Fragment = { __typename: 'NotFoundError', code: ErrorCode, message: string };
 
@@ -297,6 +368,8 @@ type ErrorFields_RateLimitedError_Fragment = { __typename: 'RateLimitedError', c
 type ErrorFields_RoleInUseError_Fragment = { __typename: 'RoleInUseError', code: ErrorCode, message: string };
 
 type ErrorFields_SignUpDisabledError_Fragment = { __typename: 'SignUpDisabledError', code: ErrorCode, message: string };
+
+type ErrorFields_StepUpRequiredError_Fragment = { __typename: 'StepUpRequiredError', code: ErrorCode, message: string };
 
 type ErrorFields_UnauthenticatedError_Fragment = { __typename: 'UnauthenticatedError', code: ErrorCode, message: string };
 
@@ -308,11 +381,15 @@ export type ErrorFieldsFragment =
   | ErrorFields_ForbiddenError_Fragment
   | ErrorFields_InvalidCredentialsError_Fragment
   | ErrorFields_InvalidIdError_Fragment
+  | ErrorFields_InvalidSecondFactorError_Fragment
   | ErrorFields_LastAdminError_Fragment
+  | ErrorFields_MfaChallengeInvalidError_Fragment
+  | ErrorFields_MfaNotConfiguredError_Fragment
   | ErrorFields_NotFoundError_Fragment
   | ErrorFields_RateLimitedError_Fragment
   | ErrorFields_RoleInUseError_Fragment
   | ErrorFields_SignUpDisabledError_Fragment
+  | ErrorFields_StepUpRequiredError_Fragment
   | ErrorFields_UnauthenticatedError_Fragment
   | ErrorFields_ValidationError_Fragment
 ;
@@ -326,10 +403,196 @@ export type HealthQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type HealthQuery = { health: { status: HealthStatus, uptimeSeconds: number, version: string, postgres: { status: HealthStatus, latencyMs: number | null, message: string | null }, redis: { status: HealthStatus, latencyMs: number | null, message: string | null } } };
 
+export type CompleteSignInMutationVariables = Exact<{
+  input: CompleteSignInInput;
+}>;
+
+
+export type CompleteSignInMutation = { completeSignIn:
+    | { __typename: 'AccountLockedError', lockedUntil: string, code: ErrorCode, message: string }
+    | { __typename: 'InvalidSecondFactorError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallengeInvalidError', code: ErrorCode, message: string }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string }
+    | { __typename: 'SignInSuccess', token: string, user: { id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean, authMethods: Array<AuthMethod>, mfaAt: string | null } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
+   };
+
+export type StartPasskeySignInMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StartPasskeySignInMutation = { startPasskeySignIn:
+    | { __typename: 'PasskeyChallenge', challengeToken: string, options: unknown, expiresAt: string }
+    | { __typename: 'RateLimitedError', code: ErrorCode, message: string }
+   };
+
+export type StepUpMutationVariables = Exact<{
+  input: StepUpInput;
+}>;
+
+
+export type StepUpMutation = { stepUp:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidSecondFactorError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallengeInvalidError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RateLimitedError', code: ErrorCode, message: string }
+    | { __typename: 'Session', id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean, authMethods: Array<AuthMethod>, mfaAt: string | null }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type StartPasskeyStepUpMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StartPasskeyStepUpMutation = { startPasskeyStepUp:
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'PasskeyChallenge', challengeToken: string, options: unknown, expiresAt: string }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type EnrollTotpMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type EnrollTotpMutation = { enrollTotp:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'MfaNotConfiguredError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'StepUpRequiredError', maxAgeSeconds: number, code: ErrorCode, message: string }
+    | { __typename: 'TotpEnrollment', secret: string, uri: string, qrCodeSvg: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type ConfirmTotpMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type ConfirmTotpMutation = { confirmTotp:
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidSecondFactorError', code: ErrorCode, message: string }
+    | { __typename: 'MfaNotConfiguredError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RecoveryCodes', recoveryCodes: Array<string> }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type DisableTotpMutationVariables = Exact<{
+  input: DisableTotpInput;
+}>;
+
+
+export type DisableTotpMutation = { disableTotp:
+    | { __typename: 'AccountLockedError', code: ErrorCode, message: string }
+    | { __typename: 'DisableTotpSuccess', ok: boolean }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidSecondFactorError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallengeInvalidError', code: ErrorCode, message: string }
+    | { __typename: 'MfaNotConfiguredError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RateLimitedError', code: ErrorCode, message: string }
+    | { __typename: 'StepUpRequiredError', maxAgeSeconds: number, code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type RegenerateRecoveryCodesMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RegenerateRecoveryCodesMutation = { regenerateRecoveryCodes:
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RecoveryCodes', recoveryCodes: Array<string> }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type StartPasskeyRegistrationMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StartPasskeyRegistrationMutation = { startPasskeyRegistration:
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'PasskeyChallenge', challengeToken: string, options: unknown, expiresAt: string }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type RegisterPasskeyMutationVariables = Exact<{
+  input: RegisterPasskeyInput;
+}>;
+
+
+export type RegisterPasskeyMutation = { registerPasskey:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidSecondFactorError', code: ErrorCode, message: string }
+    | { __typename: 'MfaChallengeInvalidError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'Passkey', id: string, name: string, createdAt: string, backedUp: boolean }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type DeletePasskeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeletePasskeyMutation = { deletePasskey:
+    | { __typename: 'DeletePasskeySuccess', deletedPasskeyId: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type MySecondFactorsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MySecondFactorsQuery = { viewer: { session: { id: string, authMethods: Array<AuthMethod>, mfaAt: string | null }, user: { id: string, secondFactors: { totpEnabled: boolean, recoveryCodesLeft: number, passkeys: Array<{ id: string, name: string, createdAt: string, lastUsedAt: string | null, backedUp: boolean }> } } } | null };
+
+export type ResetUserMfaMutationVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type ResetUserMfaMutation = { resetUserMfa:
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'User', id: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerQuery = { viewer: { user: { permissions: Array<string>, id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null, roles: Array<{ key: string, name: string }> }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean } } | null };
+export type ViewerQuery = { viewer: { user: { permissions: Array<string>, id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null, roles: Array<{ key: string, name: string }> }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean, authMethods: Array<AuthMethod>, mfaAt: string | null } } | null };
 
 export type MySessionsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -338,7 +601,7 @@ export type MySessionsQueryVariables = Exact<{
 }>;
 
 
-export type MySessionsQuery = { viewer: { user: { id: string, sessions: { edges: Array<{ cursor: string, node: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } } | null };
+export type MySessionsQuery = { viewer: { user: { id: string, sessions: { edges: Array<{ cursor: string, node: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean, authMethods: Array<AuthMethod>, mfaAt: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } } | null };
 
 export type RevokeSessionMutationVariables = Exact<{
   id: string | number;
@@ -349,7 +612,8 @@ export type RevokeSessionMutation = { revokeSession:
     | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
-    | { __typename: 'Session', id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean }
+    | { __typename: 'Session', id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean, authMethods: Array<AuthMethod>, mfaAt: string | null }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
    };
@@ -365,6 +629,7 @@ export type RevokeAllSessionsMutation = { revokeAllSessions:
     | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'RevokeAllSessionsSuccess', revokedCount: number }
+    | { __typename: 'StepUpRequiredError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
    };
@@ -408,6 +673,8 @@ export const SessionFieldsFragmentDoc = new TypedDocumentString(`
   userAgent
   current
   active
+  authMethods
+  mfaAt
 }
     `, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
 export const ErrorFieldsFragmentDoc = new TypedDocumentString(`
@@ -643,6 +910,8 @@ fragment SessionFields on Session {
   userAgent
   current
   active
+  authMethods
+  mfaAt
 }
 fragment ErrorFields on Error {
   __typename
@@ -675,6 +944,12 @@ export const SignInDocument = new TypedDocumentString(`
     ... on AccountLockedError {
       lockedUntil
     }
+    ... on MfaRequired {
+      challengeToken
+      methods
+      passkeyOptions
+      expiresAt
+    }
     ...ValidationErrorFields
     ...ErrorFields
   }
@@ -697,6 +972,8 @@ fragment SessionFields on Session {
   userAgent
   current
   active
+  authMethods
+  mfaAt
 }
 fragment ErrorFields on Error {
   __typename
@@ -729,6 +1006,8 @@ export const RefreshSessionDocument = new TypedDocumentString(`
   userAgent
   current
   active
+  authMethods
+  mfaAt
 }
 fragment ErrorFields on Error {
   __typename
@@ -791,6 +1070,281 @@ export const HealthDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<HealthQuery, HealthQueryVariables>;
+export const CompleteSignInDocument = new TypedDocumentString(`
+    mutation CompleteSignIn($input: CompleteSignInInput!) {
+  completeSignIn(input: $input) {
+    __typename
+    ... on SignInSuccess {
+      token
+      user {
+        ...UserFields
+      }
+      session {
+        ...SessionFields
+      }
+    }
+    ... on RateLimitedError {
+      retryAfterSeconds
+    }
+    ... on AccountLockedError {
+      lockedUntil
+    }
+    ...ValidationErrorFields
+    ...ErrorFields
+  }
+}
+    fragment UserFields on User {
+  id
+  email
+  name
+  status
+  createdAt
+  lastLoginAt
+}
+fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  revokedAt
+  ip
+  userAgent
+  current
+  active
+  authMethods
+  mfaAt
+}
+fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}
+fragment ValidationErrorFields on ValidationError {
+  fieldErrors {
+    path
+    message
+  }
+}`) as unknown as TypedDocumentString<CompleteSignInMutation, CompleteSignInMutationVariables>;
+export const StartPasskeySignInDocument = new TypedDocumentString(`
+    mutation StartPasskeySignIn {
+  startPasskeySignIn {
+    __typename
+    ... on PasskeyChallenge {
+      challengeToken
+      options
+      expiresAt
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<StartPasskeySignInMutation, StartPasskeySignInMutationVariables>;
+export const StepUpDocument = new TypedDocumentString(`
+    mutation StepUp($input: StepUpInput!) {
+  stepUp(input: $input) {
+    __typename
+    ... on Session {
+      ...SessionFields
+    }
+    ...ErrorFields
+  }
+}
+    fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  revokedAt
+  ip
+  userAgent
+  current
+  active
+  authMethods
+  mfaAt
+}
+fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<StepUpMutation, StepUpMutationVariables>;
+export const StartPasskeyStepUpDocument = new TypedDocumentString(`
+    mutation StartPasskeyStepUp {
+  startPasskeyStepUp {
+    __typename
+    ... on PasskeyChallenge {
+      challengeToken
+      options
+      expiresAt
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<StartPasskeyStepUpMutation, StartPasskeyStepUpMutationVariables>;
+export const EnrollTotpDocument = new TypedDocumentString(`
+    mutation EnrollTotp {
+  enrollTotp {
+    __typename
+    ... on TotpEnrollment {
+      secret
+      uri
+      qrCodeSvg
+    }
+    ... on StepUpRequiredError {
+      maxAgeSeconds
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<EnrollTotpMutation, EnrollTotpMutationVariables>;
+export const ConfirmTotpDocument = new TypedDocumentString(`
+    mutation ConfirmTotp($code: String!) {
+  confirmTotp(code: $code) {
+    __typename
+    ... on RecoveryCodes {
+      recoveryCodes
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<ConfirmTotpMutation, ConfirmTotpMutationVariables>;
+export const DisableTotpDocument = new TypedDocumentString(`
+    mutation DisableTotp($input: DisableTotpInput!) {
+  disableTotp(input: $input) {
+    __typename
+    ... on DisableTotpSuccess {
+      ok
+    }
+    ... on StepUpRequiredError {
+      maxAgeSeconds
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<DisableTotpMutation, DisableTotpMutationVariables>;
+export const RegenerateRecoveryCodesDocument = new TypedDocumentString(`
+    mutation RegenerateRecoveryCodes {
+  regenerateRecoveryCodes {
+    __typename
+    ... on RecoveryCodes {
+      recoveryCodes
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<RegenerateRecoveryCodesMutation, RegenerateRecoveryCodesMutationVariables>;
+export const StartPasskeyRegistrationDocument = new TypedDocumentString(`
+    mutation StartPasskeyRegistration {
+  startPasskeyRegistration {
+    __typename
+    ... on PasskeyChallenge {
+      challengeToken
+      options
+      expiresAt
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<StartPasskeyRegistrationMutation, StartPasskeyRegistrationMutationVariables>;
+export const RegisterPasskeyDocument = new TypedDocumentString(`
+    mutation RegisterPasskey($input: RegisterPasskeyInput!) {
+  registerPasskey(input: $input) {
+    __typename
+    ... on Passkey {
+      id
+      name
+      createdAt
+      backedUp
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<RegisterPasskeyMutation, RegisterPasskeyMutationVariables>;
+export const DeletePasskeyDocument = new TypedDocumentString(`
+    mutation DeletePasskey($id: ID!) {
+  deletePasskey(id: $id) {
+    __typename
+    ... on DeletePasskeySuccess {
+      deletedPasskeyId
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<DeletePasskeyMutation, DeletePasskeyMutationVariables>;
+export const MySecondFactorsDocument = new TypedDocumentString(`
+    query MySecondFactors {
+  viewer {
+    session {
+      id
+      authMethods
+      mfaAt
+    }
+    user {
+      id
+      secondFactors {
+        totpEnabled
+        recoveryCodesLeft
+        passkeys {
+          id
+          name
+          createdAt
+          lastUsedAt
+          backedUp
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MySecondFactorsQuery, MySecondFactorsQueryVariables>;
+export const ResetUserMfaDocument = new TypedDocumentString(`
+    mutation ResetUserMfa($userId: ID!) {
+  resetUserMfa(userId: $userId) {
+    __typename
+    ... on User {
+      id
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<ResetUserMfaMutation, ResetUserMfaMutationVariables>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {
@@ -825,6 +1379,8 @@ fragment SessionFields on Session {
   userAgent
   current
   active
+  authMethods
+  mfaAt
 }`) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
 export const MySessionsDocument = new TypedDocumentString(`
     query MySessions($first: Int, $after: String, $activeOnly: Boolean) {
@@ -856,6 +1412,8 @@ export const MySessionsDocument = new TypedDocumentString(`
   userAgent
   current
   active
+  authMethods
+  mfaAt
 }`) as unknown as TypedDocumentString<MySessionsQuery, MySessionsQueryVariables>;
 export const RevokeSessionDocument = new TypedDocumentString(`
     mutation RevokeSession($id: ID!) {
@@ -877,6 +1435,8 @@ export const RevokeSessionDocument = new TypedDocumentString(`
   userAgent
   current
   active
+  authMethods
+  mfaAt
 }
 fragment ErrorFields on Error {
   __typename

@@ -1,7 +1,8 @@
 // Pothos builder: configuration only. Types, queries and mutations live in each module's schema.ts.
 import SchemaBuilder from "@pothos/core";
 import ErrorsPlugin from "@pothos/plugin-errors";
-import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import ScopeAuthPlugin, { AuthScopeFailureType } from "@pothos/plugin-scope-auth";
+import type { AuthFailure, AuthScopeMap } from "@pothos/plugin-scope-auth";
 import RelayPlugin from "@pothos/plugin-relay";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import ComplexityPlugin, { ComplexityErrorKind } from "@pothos/plugin-complexity";
@@ -12,7 +13,7 @@ import type { PermissionKey } from "../modules/rbac/catalogue.js";
 import { recordAccessDenied } from "../modules/audit/recorder.js";
 import type { Viewer } from "../modules/sessions/session.js";
 import { isObjectType } from "graphql";
-import { ForbiddenError, UnauthenticatedError, ValidationError, AppError, ErrorCode, InvalidIdError } from "../errors.js";
+import { ForbiddenError, UnauthenticatedError, ValidationError, AppError, ErrorCode, InvalidIdError, StepUpRequiredError } from "../errors.js";
 import { GLOBAL_ID_ERRORS_PLUGIN, decodeId, encodeId } from "./global-id.js";
 import { readableOrNull } from "./visibility.js";
 
@@ -21,14 +22,16 @@ export type Scalars = {
   JSON: { Input: unknown; Output: unknown };
 };
 
-export const builder = new SchemaBuilder<{
+interface AuthgraphTypes {
   Context: Context;
   PrismaTypes: PrismaTypes;
   Scalars: Scalars;
-  AuthScopes: { public: boolean; authenticated: boolean; permission: PermissionKey; self: string };
+  AuthScopes: { public: boolean; authenticated: boolean; permission: PermissionKey; self: string; recentMfa: boolean };
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: true;
-}>({
+}
+
+export const builder = new SchemaBuilder<AuthgraphTypes>({
   // Order matters: errors wraps scope-auth (so FORBIDDEN can be a typed result) and the global-id
   // plugin (so an ID of the wrong type can be one too).
   plugins: [ErrorsPlugin, GLOBAL_ID_ERRORS_PLUGIN, RelayPlugin, ScopeAuthPlugin, PrismaPlugin, ComplexityPlugin],
@@ -72,9 +75,12 @@ export const builder = new SchemaBuilder<{
       authenticated: ctx.viewer !== null,
       permission: (key) => ctx.hasPermission(key),
       self: (userId) => ctx.viewer?.user.id === userId,
+      recentMfa: () => ctx.hasRecentMfa(),
     }),
-    unauthorizedError: (_parent, ctx, info) => {
+    unauthorizedError: (_parent, ctx, info, result) => {
       if (!ctx.viewer) return new UnauthenticatedError();
+      // Held, but only with a (recent) second factor: say so, so the client can step up.
+      if (mfaWouldPass(result.failure, ctx)) return new StepUpRequiredError(ctx.app.config.STEP_UP_MAX_AGE_SECONDS);
       if (info.parentType.name === "Mutation") recordAccessDenied(ctx.app, ctx.viewer, info.fieldName, ctx.request);
       return new ForbiddenError();
     },
@@ -102,6 +108,28 @@ export const builder = new SchemaBuilder<{
       ),
   },
 });
+
+/**
+ * Sensitive operations: `scopes` as before, and a second factor proved within
+ * STEP_UP_MAX_AGE_SECONDS when the actor has one (else StepUpRequiredError).
+ */
+export function stepUp(scopes: AuthScopeMap<PothosSchemaTypes.ExtendDefaultTypes<AuthgraphTypes>>) {
+  return { $all: { $any: scopes, recentMfa: true } };
+}
+
+/** Whether the refusal would not have happened in a session with a recent second factor. */
+function mfaWouldPass(failure: AuthFailure, ctx: Context): boolean {
+  switch (failure.kind) {
+    case AuthScopeFailureType.AuthScope:
+      return failure.scope === "recentMfa" || (failure.scope === "permission" && typeof failure.parameter === "string" && ctx.permissionNeedsMfa(failure.parameter));
+    case AuthScopeFailureType.AnyAuthScopes:
+      return failure.failures.some((f) => mfaWouldPass(f, ctx));
+    case AuthScopeFailureType.AllAuthScopes:
+      return failure.failures.length > 0 && failure.failures.every((f) => mfaWouldPass(f, ctx));
+    default:
+      return false;
+  }
+}
 
 /** The viewer of a field whose authScopes already require one; this narrows the type. */
 export function actor(ctx: Context): Viewer {

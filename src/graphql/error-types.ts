@@ -8,11 +8,15 @@ import {
   ForbiddenError,
   InvalidCredentialsError,
   InvalidIdError,
+  InvalidSecondFactorError,
   LastAdminError,
+  MfaChallengeInvalidError,
+  MfaNotConfiguredError,
   NotFoundError,
   RateLimitedError,
   RoleInUseError,
   SignUpDisabledError,
+  StepUpRequiredError,
   UnauthenticatedError,
   ValidationError,
 } from "../errors.js";
@@ -38,6 +42,9 @@ const simple = [
   [ConflictError, "ConflictError"],
   [LastAdminError, "LastAdminError"],
   [InvalidIdError, "InvalidIdError"],
+  [InvalidSecondFactorError, "InvalidSecondFactorError"],
+  [MfaChallengeInvalidError, "MfaChallengeInvalidError"],
+  [MfaNotConfiguredError, "MfaNotConfiguredError"],
 ] as const;
 for (const [cls, name] of simple) {
   builder.objectType(cls, { name, interfaces: [ErrorInterface], authScopes: { public: true }, isTypeOf: (v) => v instanceof cls });
@@ -81,5 +88,16 @@ builder.objectType(RoleInUseError, {
   fields: (t) => ({ holderCount: t.exposeInt("holderCount") }),
 });
 
-/** Errors every authenticated mutation can return as a typed result. */
-export const COMMON_ERRORS = [UnauthenticatedError, ForbiddenError, ValidationError, NotFoundError, InvalidIdError] as const;
+builder.objectType(StepUpRequiredError, {
+  name: "StepUpRequiredError",
+  interfaces: [ErrorInterface],
+  authScopes: { public: true },
+  isTypeOf: (v) => v instanceof StepUpRequiredError,
+  fields: (t) => ({ maxAgeSeconds: t.exposeInt("maxAgeSeconds", { description: "How recent the second factor must be." }) }),
+});
+
+/**
+ * Errors every authenticated mutation can return as a typed result. StepUpRequiredError is among
+ * them because any permission can come from a role that requires MFA.
+ */
+export const COMMON_ERRORS = [UnauthenticatedError, ForbiddenError, StepUpRequiredError, ValidationError, NotFoundError, InvalidIdError] as const;

@@ -8,6 +8,8 @@ import "../modules/sessions/schema.js";
 import "../modules/credentials/schema.js";
 import "../modules/rbac/schema.js";
 import "../modules/audit/schema.js";
+import "../modules/mfa/passkey-schema.js";
+import "../modules/mfa/schema.js";
 
 builder.queryType({});
 builder.mutationType({});

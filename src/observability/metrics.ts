@@ -15,6 +15,8 @@ export interface Metrics {
   errors: Counter<"code">;
   /** signIn results: success or the lower-cased error code. */
   signIns: Counter<"outcome">;
+  /** Second-factor attempts by method, purpose and outcome. */
+  secondFactors: Counter<"method" | "purpose" | "outcome">;
   /** Bounds the `operation` label: names are chosen by clients. */
   operationLabel(name: string | null | undefined): string;
 }
@@ -61,8 +63,15 @@ function createMetrics(app: App): Metrics {
   });
   const signIns = new Counter({
     name: "authgraph_sign_ins_total",
-    help: "Sign-in attempts by outcome (success, invalid_credentials, rate_limited, account_locked, validation_failed, error).",
+    help: "Sign-in attempts by outcome (success, mfa_required, invalid_credentials, rate_limited, account_locked, validation_failed, error).",
     labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+
+  const secondFactors = new Counter({
+    name: "authgraph_second_factor_total",
+    help: "Second-factor attempts by method (totp, recovery_code, passkey, none), purpose (sign_in, step_up, disable, enrolment) and outcome (ok or an error code).",
+    labelNames: ["method", "purpose", "outcome"] as const,
     registers: [registry],
   });
 
@@ -129,7 +138,7 @@ function createMetrics(app: App): Metrics {
     return name;
   };
 
-  return { registry, operations, duration, errors, signIns, operationLabel };
+  return { registry, operations, duration, errors, signIns, secondFactors, operationLabel };
 }
 
 /** Counts the outcome of a sign-in attempt and passes the result (or the error) through unchanged. */
@@ -137,11 +146,18 @@ export async function observeSignIn<T>(app: App, attempt: Promise<T>): Promise<T
   const { signIns } = metricsOf(app);
   try {
     const result = await attempt;
-    signIns.inc({ outcome: "success" });
+    // A non-error answer that is not a session (a second factor is required) is an Error subclass
+    // the GraphQL union returns; its name labels it.
+    signIns.inc({ outcome: result instanceof Error ? result.name.replace(/(?<=[a-z])(?=[A-Z])/g, "_").toLowerCase() : "success" });
     return result;
   } catch (error) {
     const code = typeof error === "object" && error !== null && "code" in error ? (error as { code: unknown }).code : null;
     signIns.inc({ outcome: typeof code === "string" && /^[A-Z_]{1,40}$/.test(code) ? code.toLowerCase() : "error" });
     throw error;
   }
+}
+
+/** Second-factor outcomes: `method` totp | recovery_code | passkey | none, `purpose` sign_in | step_up | disable | enrolment, `outcome` ok or the lower-cased error code. */
+export function observeSecondFactor(app: App, labels: { method: string; purpose: string; outcome: string }): void {
+  metricsOf(app).secondFactors.inc(labels);
 }

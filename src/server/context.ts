@@ -4,8 +4,9 @@ import { isIP } from "node:net";
 import type DataLoader from "dataloader";
 import type { App, RequestMeta } from "../app.js";
 import type { PermissionKey } from "../modules/rbac/catalogue.js";
+import { hasSecondFactor } from "../modules/mfa/factors.js";
 import { createPermissionLoaders } from "../modules/rbac/permission-cache.js";
-import type { PermissionLoaders } from "../modules/rbac/permission-cache.js";
+import type { PermissionLoaders, PermissionSet } from "../modules/rbac/permission-cache.js";
 import { createSessionLoader } from "../modules/sessions/session.js";
 import type { SessionRecord, Viewer } from "../modules/sessions/session.js";
 import { bearerToken } from "../modules/sessions/tokens.js";
@@ -25,6 +26,10 @@ export interface Context {
   request: RequestMeta;
   loaders: Loaders;
   hasPermission(key: PermissionKey): Promise<boolean>;
+  /** After hasPermission(key) said no: whether a session that proved MFA would have it (Role.requireMfa). */
+  permissionNeedsMfa(key: string): boolean;
+  /** The `recentMfa` scope: a second factor proved within STEP_UP_MAX_AGE_SECONDS, or none to prove. */
+  hasRecentMfa(): Promise<boolean>;
 }
 
 export interface ServerContext {
@@ -57,11 +62,26 @@ export function requestMeta(app: App, request: Request, server: ServerContext | 
 export async function createContext(app: App, request: Request, server?: ServerContext): Promise<Context> {
   const loaders: Loaders = { users: createUserLoader(app), sessions: createSessionLoader(app), ...createPermissionLoaders(app) };
   const viewer = await resolveViewer(app, bearerToken(request.headers.get("authorization")));
+  const sessionHasMfa = viewer?.session.mfaAt != null;
+  let permissions: PermissionSet | null = null;
+  let recentMfa: Promise<boolean> | null = null;
   return {
     app,
     viewer,
     request: requestMeta(app, request, server),
     loaders,
-    hasPermission: async (key) => (viewer ? (await loaders.permissions.load(viewer.user.id)).has(key) : false),
+    hasPermission: async (key) => {
+      if (!viewer) return false;
+      permissions = await loaders.permissions.load(viewer.user.id);
+      return permissions.all.has(key) && (sessionHasMfa || !permissions.mfaOnly.has(key));
+    },
+    permissionNeedsMfa: (key) => !sessionHasMfa && (permissions?.mfaOnly.has(key) ?? false),
+    hasRecentMfa: () =>
+      (recentMfa ??= (async () => {
+        if (!viewer) return false;
+        const at = viewer.session.mfaAt;
+        if (at && app.clock.now().getTime() - at.getTime() <= app.config.STEP_UP_MAX_AGE_SECONDS * 1000) return true;
+        return !(await hasSecondFactor(app.db.prisma, viewer.user.id));
+      })()),
   };
 }

@@ -26,6 +26,8 @@ export const TEST_ENV = {
   // against the breaker), changing the SQL and cache counts tests pin. Tests of the time box and
   // the breaker set their own.
   CACHE_TIMEOUT_MS: "1000",
+  // A fixed test key: TOTP secrets are sealed with it (never a production key).
+  MFA_ENCRYPTION_KEY: "6d66612d746573742d6b65792d6f6e6c792d666f722d74657374732d2d2d2d21",
 } as const;
 
 export function urlFor(database: string): string {

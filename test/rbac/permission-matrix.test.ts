@@ -14,7 +14,17 @@ const WHO: Who[] = ["anonymous", "member", "self", "admin"];
  * "data": a non-null answer; "null": a nullable field answered null without error (what someone else's
  * object looks like: the same as a missing one); else an error code.
  */
-type Outcome = "data" | "null" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND";
+type Outcome =
+  | "data"
+  | "null"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  // Domain answers that show the caller got past authorization (nothing to confirm, no such challenge).
+  | "INVALID_SECOND_FACTOR"
+  | "MFA_CHALLENGE_INVALID"
+  | "VALIDATION_FAILED"
+  | "STEP_UP_REQUIRED";
 
 interface Cell {
   who: Who;
@@ -24,6 +34,8 @@ interface Cell {
   user(): Promise<SignedIn>;
   /** A fresh role (granted to nobody). */
   role(): Promise<{ gid: string; key: string }>;
+  /** Global id of a passkey of `user()`. */
+  passkey(): Promise<string>;
 }
 
 interface Row {
@@ -37,6 +49,10 @@ interface Row {
 }
 
 const U = "UNAUTHENTICATED";
+const ISF = "INVALID_SECOND_FACTOR";
+const MCI = "MFA_CHALLENGE_INVALID";
+const VF = "VALIDATION_FAILED";
+const SHAPED_REGISTRATION = `{ id: "AAAA", rawId: "AAAA", type: "public-key", response: { clientDataJSON: "AAAA", attestationObject: "AAAA" } }`;
 const F = "FORBIDDEN";
 const TYPED = "{ __typename ... on Error { code } }";
 const NEW_PASSWORD = "another-long-password";
@@ -138,16 +154,47 @@ const rows: Row[] = [
   // A member granting themselves admin is the escalation this must refuse.
   m("grantRole", async (c) => `userId: "${(await c.user()).userGid}", roleKey: "admin"`, [U, F, F, "data"]),
   m("revokeRole", async (c) => `userId: "${(await c.user()).userGid}", roleKey: "member"`, [U, F, F, "data"]),
+
+  // --- second factors: the caller's own, public challenge steps, and the admin reset (users:write)
+  {
+    field: "user",
+    label: "second factors",
+    kind: "query",
+    op: async (c) => ({ doc: "query($id: ID!) { user(id: $id) { secondFactors { totpEnabled recoveryCodesLeft passkeys { id name } } } }", variables: { id: (await c.user()).userGid } }),
+    expect: [U, "null", "data", "data"],
+  },
+  m("completeSignIn", async () => `input: { challengeToken: "not-a-token", totp: "123456" }`, [MCI, MCI, MCI, MCI]),
+  m("startPasskeySignIn", async () => "", ["data", "data", "data", "data"]),
+  m("enrollTotp", async () => "", [U, "data", "data", "data"]),
+  m("confirmTotp", async () => `code: "000000"`, [U, ISF, ISF, ISF]),
+  m("disableTotp", async (c) => `input: { currentPassword: "${c.caller?.password ?? "x"}", code: "000000" }`, [U, "NOT_FOUND", "NOT_FOUND", "NOT_FOUND"]),
+  m("regenerateRecoveryCodes", async () => "", [U, VF, VF, VF]),
+  m("stepUp", async () => `input: { totp: "000000" }`, [U, ISF, ISF, ISF]),
+  m("startPasskeyStepUp", async () => "", [U, VF, VF, VF]),
+  m("startPasskeyRegistration", async () => "", [U, "data", "data", "data"]),
+  m("registerPasskey", async () => `input: { challengeToken: "not-a-token", name: "key", response: ${SHAPED_REGISTRATION} }`, [U, MCI, MCI, MCI]),
+  // Someone else's passkey is not found, even for an admin (resetUserMfa is the admin's way); the
+  // owner has a second factor now (that passkey) and a session that never proved one: step up first.
+  m("deletePasskey", async (c) => `id: "${await c.passkey()}"`, [U, "NOT_FOUND", "STEP_UP_REQUIRED", "NOT_FOUND"]),
+  m("resetUserMfa", async (c) => `userId: "${(await c.user()).userGid}"`, [U, F, F, "data"]),
 ];
 
 async function cellFor(t: TestInstance, who: Who): Promise<Cell> {
   const caller = who === "anonymous" ? null : await t.signInAs({ roles: [who === "admin" ? "admin" : "member"] });
   let user: Promise<SignedIn> | null = null;
   let role: Promise<{ gid: string; key: string }> | null = null;
+  const userOf = () => (user ??= who === "self" && caller ? Promise.resolve(caller) : t.signInAs({ roles: ["member"] }));
   return {
     who,
     caller,
-    user: () => (user ??= who === "self" && caller ? Promise.resolve(caller) : t.signInAs({ roles: ["member"] })),
+    user: userOf,
+    passkey: async () => {
+      const owner = await userOf();
+      const row = await t.db.passkey.create({
+        data: { userId: owner.userId, credentialId: unique() + unique(), publicKey: new Uint8Array([1]), name: "key", deviceType: "singleDevice", backedUp: false },
+      });
+      return encodeId("Passkey", row.id);
+    },
     role: () =>
       (role ??= (async () => {
         const key = `matrix-${unique()}`;

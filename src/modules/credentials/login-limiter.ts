@@ -14,6 +14,8 @@ export interface LoginLimiter {
   reserve(accountKey: string, ip: string | null): Promise<number>;
   /** A successful attempt gives both reservations back (the account window starts over). */
   release(accountKey: string, ip: string | null): Promise<void>;
+  /** Reserves one attempt for the client address alone (an attempt whose account is not known yet): 0 = go ahead, else seconds to wait. */
+  reserveAddress(ip: string | null): Promise<number>;
   /** Reserves one sign-up for the client address and one in the global window: 0 = go ahead, else seconds to wait. */
   reserveSignUp(ip: string | null): Promise<number>;
 }
@@ -75,6 +77,10 @@ export function createLoginLimiter(config: Config, cache: Cache): LoginLimiter {
       const addressWait = bucket ? await consume(byAddress, bucket) : 0;
       if (addressWait > 0) return addressWait;
       return consume(account, accountKey);
+    },
+    async reserveAddress(ip) {
+      const bucket = addressBucket(ip);
+      return bucket ? consume(byAddress, bucket) : 0;
     },
     async release(accountKey, ip) {
       const bucket = addressBucket(ip);

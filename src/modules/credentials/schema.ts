@@ -7,9 +7,10 @@ import {
   SignUpDisabledError,
   ValidationError,
 } from "../../errors.js";
-import { actor, builder } from "../../graphql/builder.js";
+import { actor, builder, stepUp } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { observeSignIn } from "../../observability/metrics.js";
+import { MfaRequired } from "../mfa/second-step.js";
 import { SessionRef } from "../sessions/schema.js";
 import { UserRef } from "../users/schema.js";
 import { changePassword } from "./change-password.js";
@@ -17,7 +18,7 @@ import { signIn } from "./sign-in.js";
 import type { SignInResult } from "./sign-in.js";
 import { signUp } from "./sign-up.js";
 
-const SignInSuccess = builder.objectRef<SignInResult>("SignInSuccess").implement({
+export const SignInSuccess = builder.objectRef<SignInResult>("SignInSuccess").implement({
   authScopes: { public: true },
   fields: (t) => ({
     token: t.exposeString("token", { description: "Send as `Authorization: Bearer <token>`. Shown once; store it securely." }),
@@ -42,11 +43,17 @@ builder.mutationField("signIn", (t) =>
     authScopes: { public: true },
     args: { input: t.arg({ type: SignInInput }) },
     errors: {
-      types: [InvalidCredentialsError, RateLimitedError, AccountLockedError, ValidationError],
+      // MfaRequired: the password was right and a second factor finishes the sign-in (completeSignIn).
+      types: [InvalidCredentialsError, RateLimitedError, AccountLockedError, ValidationError, MfaRequired],
       directResult: true,
       union: { name: "SignInResult" },
     },
-    resolve: (_r, { input }, ctx) => observeSignIn(ctx.app, signIn(ctx.app, input, ctx.request)),
+    resolve: async (_r, { input }, ctx) => {
+      const result = await observeSignIn(ctx.app, signIn(ctx.app, input, ctx.request));
+      // plugin-errors takes the union's other members from what the resolver throws.
+      if (result instanceof MfaRequired) throw result;
+      return result;
+    },
   }),
 );
 
@@ -73,7 +80,7 @@ builder.mutationField("changePassword", (t) =>
   t.field({
     type: ChangePasswordSuccess,
     args: { input: t.arg({ type: ChangePasswordInput }) },
-    authScopes: { authenticated: true },
+    authScopes: stepUp({ authenticated: true }),
     errors: { types: [...COMMON_ERRORS, InvalidCredentialsError, RateLimitedError], directResult: true, union: { name: "ChangePasswordResult" } },
     resolve: async (_r, { input }, ctx) => ({
       revokedSessionCount: await changePassword(ctx.app, actor(ctx), input, ctx.request),

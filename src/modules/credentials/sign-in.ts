@@ -9,15 +9,13 @@ import { keys } from "../../cache/keys.js";
 import { AccountLockedError, InvalidCredentialsError, RateLimitedError } from "../../errors.js";
 import { emailSchema, parseInput } from "../../validation.js";
 import type { AuditEventInput } from "../audit/append.js";
-import { createSessionInTx } from "../sessions/start.js";
-import type { NewSession } from "../sessions/start.js";
-import { USER_SELECT } from "../users/user.js";
-import type { UserRecord } from "../users/user.js";
+import { secondFactorChallenge } from "../mfa/second-step.js";
+import type { MfaRequired } from "../mfa/second-step.js";
 import type { Reservation } from "./lockout.js";
+import { finishSignIn } from "./signed-in.js";
+import type { SignInResult } from "./signed-in.js";
 
-export interface SignInResult extends NewSession {
-  user: UserRecord;
-}
+export type { SignInResult };
 
 /** A password as typed at sign-in: any length up to the maximum (the minimum applies when it is set). */
 export function enteredPassword(app: App) {
@@ -25,7 +23,7 @@ export function enteredPassword(app: App) {
   return z.string().min(1, "is required").max(max, `must be at most ${max} characters`);
 }
 
-export async function signIn(app: App, input: { email: string; password: string }, request: RequestMeta): Promise<SignInResult> {
+export async function signIn(app: App, input: { email: string; password: string }, request: RequestMeta): Promise<SignInResult | MfaRequired> {
   const data = parseInput(z.object({ email: emailSchema, password: enteredPassword(app) }), input);
   const audit = (event: AuditEventInput) => app.db.prisma.$transaction((tx) => app.audit.record(tx, event, request));
 
@@ -59,14 +57,8 @@ export async function signIn(app: App, input: { email: string; password: string 
     throw new InvalidCredentialsError();
   }
 
-  const result = await app.db.prisma.$transaction(async (tx) => {
-    // A success from a known source while a stranger holds the account locked leaves the lock in place.
-    const clear = known ? {} : { failedLoginCount: 0, lockedUntil: null };
-    const fresh = await tx.user.update({ where: { id: user.id }, data: { ...clear, lastLoginAt: now }, select: USER_SELECT });
-    const created = await createSessionInTx(app, tx, user.id, request);
-    await app.audit.record(tx, { type: "SIGN_IN_SUCCEEDED", actorUserId: user.id, subjectUserId: user.id, sessionId: created.session.id }, request);
-    return { ...created, user: fresh };
-  });
-  await Promise.all([app.loginLimiter.release(data.email, request.ip), app.lockout.remember(user.id, request.ip), invalidate(app, { keys: [keys.user(user.id)] })]);
-  return result;
+  // A user with a second factor is answered with a challenge; the attempt stays counted until it is met.
+  const challenge = await secondFactorChallenge(app, user.id, request);
+  if (challenge) return challenge;
+  return finishSignIn(app, { id: user.id, email: data.email, knownSource: known !== null }, { methods: ["password"], mfaAt: null }, request);
 }

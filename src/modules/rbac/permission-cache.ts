@@ -4,40 +4,37 @@
 // thousands of keys.
 // The epoch is read in the SAME MGET as the entries, so a batch still costs one round trip.
 import DataLoader from "dataloader";
+import { z } from "zod";
 import type { App } from "../../app.js";
 import { keys } from "../../cache/keys.js";
 import { canTrustCache, invalidate } from "../../cache/invalidation.js";
 import { statsFor } from "../../cache/stats.js";
 import { loadEffectivePermissions, loadRolePermissions } from "./permissions.js";
-import type { PermissionRecord } from "./permissions.js";
+import type { EffectivePermissions, PermissionRecord } from "./permissions.js";
 
-interface Entry {
-  epoch: string;
-  keys: string[];
-}
+// An entry without `mfaOnly` does not parse: it is a miss, never a set whose MFA-only keys are unknown.
+const entrySchema = z.object({ epoch: z.string(), keys: z.array(z.string()), mfaOnly: z.array(z.string()) });
+type Entry = z.infer<typeof entrySchema>;
 
 function parseEntry(raw: string | null): Entry | null {
   if (raw === null) return null;
   try {
-    const v: unknown = JSON.parse(raw);
-    if (typeof v !== "object" || v === null) return null;
-    const e = v as Record<string, unknown>;
-    if (typeof e.epoch !== "string" || !Array.isArray(e.keys) || !e.keys.every((k) => typeof k === "string")) return null;
-    return { epoch: e.epoch, keys: e.keys as string[] };
+    const parsed = entrySchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
 }
 
-export async function loadEffectivePermissionsCached(app: App, userIds: readonly string[]): Promise<Map<string, string[]>> {
+export async function loadEffectivePermissionsCached(app: App, userIds: readonly string[]): Promise<Map<string, EffectivePermissions>> {
   if (!canTrustCache(app)) return loadEffectivePermissions(app.db.prisma, userIds);
   const [epochRaw, ...values] = await app.cache.mget([keys.permsEpoch(), ...userIds.map((id) => keys.perms(id))]);
   const epoch = epochRaw ?? "0";
-  const result = new Map<string, string[]>();
+  const result = new Map<string, EffectivePermissions>();
   const misses: string[] = [];
   userIds.forEach((id, i) => {
     const entry = parseEntry(values[i] ?? null);
-    if (entry && entry.epoch === epoch) result.set(id, entry.keys);
+    if (entry && entry.epoch === epoch) result.set(id, { keys: entry.keys, mfaOnly: entry.mfaOnly });
     else misses.push(id);
   });
   statsFor(app).add("perms", { hits: userIds.length - misses.length, misses: misses.length });
@@ -45,7 +42,7 @@ export async function loadEffectivePermissionsCached(app: App, userIds: readonly
   const loaded = await loadEffectivePermissions(app.db.prisma, misses);
   const ttlMs = app.config.CACHE_PERMS_TTL_SECONDS * 1000;
   await app.cache.setMany(
-    misses.map((id) => ({ key: keys.perms(id), value: JSON.stringify({ epoch, keys: loaded.get(id) ?? [] }), ttlMs })),
+    misses.map((id) => ({ key: keys.perms(id), value: JSON.stringify({ epoch, keys: [], mfaOnly: [], ...loaded.get(id) }), ttlMs })),
   );
   for (const [id, perms] of loaded) result.set(id, perms);
   return result;
@@ -67,9 +64,15 @@ export async function permissionsChanged(app: App, affectedUserIds: () => Promis
   await invalidate(app, { keys: ids.map((id) => keys.perms(id)) });
 }
 
+/** A user's effective permission keys, and those of them that apply only in a session with MFA. */
+export interface PermissionSet {
+  all: ReadonlySet<string>;
+  mfaOnly: ReadonlySet<string>;
+}
+
 export interface PermissionLoaders {
-  /** Effective permission keys per user id. */
-  permissions: DataLoader<string, ReadonlySet<string>>;
+  /** Effective permissions per user id. */
+  permissions: DataLoader<string, PermissionSet>;
   /** Permissions of each role id (Role.permissions), one statement per batch. */
   rolePermissions: DataLoader<string, PermissionRecord[]>;
 }
@@ -78,7 +81,7 @@ export function createPermissionLoaders(app: App): PermissionLoaders {
   return {
     permissions: new DataLoader(async (ids) => {
       const map = await loadEffectivePermissionsCached(app, ids);
-      return ids.map((id) => new Set(map.get(id) ?? []));
+      return ids.map((id) => ({ all: new Set(map.get(id)?.keys), mfaOnly: new Set(map.get(id)?.mfaOnly) }));
     }),
     rolePermissions: new DataLoader(async (ids) => {
       const map = await loadRolePermissions(app.db.prisma, ids);

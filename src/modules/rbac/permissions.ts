@@ -1,21 +1,32 @@
 // Effective permissions = union of the permissions of the user's roles. One SQL statement for any
-// number of users; cached per user together with the permission epoch it was computed under.
+// number of users; cached per user together with the permission epoch it was computed under. A key
+// that only roles with `requireMfa` grant is marked: it applies only in a session that proved MFA.
 import type { PrismaClient } from "../../generated/prisma/client.js";
 
-export async function loadEffectivePermissions(
-  db: PrismaClient,
-  userIds: readonly string[],
-): Promise<Map<string, string[]>> {
-  const result = new Map<string, string[]>(userIds.map((id) => [id, []]));
+export interface EffectivePermissions {
+  /** Every key the user's roles grant. */
+  keys: string[];
+  /** The subset granted only by roles that require MFA. */
+  mfaOnly: string[];
+}
+
+export async function loadEffectivePermissions(db: PrismaClient, userIds: readonly string[]): Promise<Map<string, EffectivePermissions>> {
+  const result = new Map<string, EffectivePermissions>(userIds.map((id) => [id, { keys: [], mfaOnly: [] }]));
   if (userIds.length === 0) return result;
-  const rows = await db.$queryRaw<{ user_id: string; key: string }[]>`
-    SELECT DISTINCT ur.user_id::text AS user_id, p.key
+  const rows = await db.$queryRaw<{ user_id: string; key: string; mfa_only: boolean }[]>`
+    SELECT ur.user_id::text AS user_id, p.key, bool_and(r.require_mfa) AS mfa_only
     FROM user_roles ur
+    JOIN roles r ON r.id = ur.role_id
     JOIN role_permissions rp ON rp.role_id = ur.role_id
     JOIN permissions p ON p.id = rp.permission_id
     WHERE ur.user_id = ANY(${[...userIds]}::uuid[])
+    GROUP BY ur.user_id, p.key
     ORDER BY p.key`;
-  for (const row of rows) result.get(row.user_id)?.push(row.key);
+  for (const row of rows) {
+    const entry = result.get(row.user_id);
+    entry?.keys.push(row.key);
+    if (row.mfa_only) entry?.mfaOnly.push(row.key);
+  }
   return result;
 }
 

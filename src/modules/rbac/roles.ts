@@ -32,15 +32,18 @@ function holderIds(app: App, roleId: string): () => Promise<string[]> {
 export async function createRole(
   app: App,
   viewer: Viewer,
-  input: { key: string; name: string; description?: string | null },
+  input: { key: string; name: string; description?: string | null; requireMfa?: boolean | null },
   request: RequestMeta,
 ): Promise<RoleRecord> {
-  const data = parseInput(z.object({ key: roleKeySchema, name: roleNameSchema, description: descriptionSchema.nullish() }), input);
+  const data = parseInput(z.object({ key: roleKeySchema, name: roleNameSchema, description: descriptionSchema.nullish(), requireMfa: z.boolean().nullish() }), input);
   return conflictOnDuplicate(
     () =>
       app.db.prisma.$transaction(async (tx) => {
-        const role = await tx.role.create({ data: { key: data.key, name: data.name, description: data.description ?? "" }, select: ROLE_SELECT });
-        await app.audit.record(tx, { type: "ROLE_CREATED", ...actorFields(viewer), metadata: { roleId: role.id, key: role.key } }, request);
+        const role = await tx.role.create({
+          data: { key: data.key, name: data.name, description: data.description ?? "", requireMfa: data.requireMfa ?? false },
+          select: ROLE_SELECT,
+        });
+        await app.audit.record(tx, { type: "ROLE_CREATED", ...actorFields(viewer), metadata: { roleId: role.id, key: role.key, requireMfa: data.requireMfa ?? false } }, request);
         return role;
       }),
     `A role with the key "${data.key}" already exists.`,
@@ -52,22 +55,27 @@ export async function updateRole(
   app: App,
   viewer: Viewer,
   roleId: string,
-  input: { name?: string | null; description?: string | null },
+  input: { name?: string | null; description?: string | null; requireMfa?: boolean | null },
   request: RequestMeta,
 ): Promise<RoleRecord> {
-  const data = parseInput(z.object({ name: roleNameSchema.nullish(), description: descriptionSchema.nullish() }), input);
-  return app.db.prisma.$transaction(async (tx) => {
+  const data = parseInput(z.object({ name: roleNameSchema.nullish(), description: descriptionSchema.nullish(), requireMfa: z.boolean().nullish() }), input);
+  const { role, mfaChanged } = await app.db.prisma.$transaction(async (tx) => {
     const current = await lockRole(tx, { id: roleId });
     if (!current) throw new NotFoundError("Role");
+    const requireMfa = data.requireMfa == null ? null : (await tx.role.findUniqueOrThrow({ where: { id: roleId }, select: { requireMfa: true } })).requireMfa;
     const changes = {
       ...(data.name != null && data.name !== current.name ? { name: data.name } : {}),
       ...(data.description != null && data.description !== current.description ? { description: data.description } : {}),
+      ...(data.requireMfa != null && data.requireMfa !== requireMfa ? { requireMfa: data.requireMfa } : {}),
     };
-    if (Object.keys(changes).length === 0) return current;
-    const role = await tx.role.update({ where: { id: roleId }, data: changes, select: ROLE_SELECT });
-    await app.audit.record(tx, { type: "ROLE_UPDATED", ...actorFields(viewer), metadata: { roleId, key: role.key, changed: Object.keys(changes) } }, request);
-    return role;
+    if (Object.keys(changes).length === 0) return { role: current, mfaChanged: false };
+    const updated = await tx.role.update({ where: { id: roleId }, data: changes, select: ROLE_SELECT });
+    await app.audit.record(tx, { type: "ROLE_UPDATED", ...actorFields(viewer), metadata: { roleId, key: updated.key, changed: Object.keys(changes) } }, request);
+    return { role: updated, mfaChanged: "requireMfa" in changes };
   });
+  // Which of its holders' permissions need MFA changed: their cached sets are stale.
+  if (mfaChanged) await permissionsChanged(app, holderIds(app, roleId));
+  return role;
 }
 
 export interface DeleteRoleResult {

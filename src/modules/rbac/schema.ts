@@ -1,7 +1,7 @@
 // Roles and permissions: their types, User.roles and User.permissions, the catalogue queries and the
 // role mutations (create/update/delete, set permissions, grant/revoke).
 import { ConflictError, InvalidCursorError, LastAdminError, RoleInUseError } from "../../errors.js";
-import { actor, builder } from "../../graphql/builder.js";
+import { actor, builder, stepUp } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { encodeId, isUuid } from "../../graphql/global-id.js";
 import { keysetConnection, keysetWindow } from "../../graphql/pagination.js";
@@ -41,6 +41,7 @@ export const RoleRef = builder.prismaNode("Role", {
     key: t.exposeString("key"),
     name: t.exposeString("name"),
     description: t.exposeString("description"),
+    requireMfa: t.exposeBoolean("requireMfa", { description: "Its permissions apply only in sessions that proved a second factor." }),
     permissions: t.field({
       type: [PermissionRef],
       // Whoever may see the role may see what it grants.
@@ -65,7 +66,7 @@ builder.prismaObjectFields(UserRef, (t) => ({
   }),
   permissions: t.stringList({
     description: "Effective permission keys: the union over the user's roles.",
-    resolve: async (user, _args, ctx) => [...(await ctx.loaders.permissions.load(user.id))].sort(),
+    resolve: async (user, _args, ctx) => [...(await ctx.loaders.permissions.load(user.id)).all].sort(),
   }),
 }));
 
@@ -127,6 +128,7 @@ const CreateRoleInput = builder.inputType("CreateRoleInput", {
     key: t.string({ description: "Stable identifier: 1-64 of a-z 0-9 _ -, starting with a letter. Cannot be changed later." }),
     name: t.string(),
     description: t.string({ required: false }),
+    requireMfa: t.boolean({ required: false, description: "Its permissions apply only in sessions that proved a second factor." }),
   }),
 });
 
@@ -134,6 +136,7 @@ const UpdateRoleInput = builder.inputType("UpdateRoleInput", {
   fields: (t) => ({
     name: t.string({ required: false }),
     description: t.string({ required: false }),
+    requireMfa: t.boolean({ required: false }),
   }),
 });
 
@@ -179,7 +182,7 @@ builder.mutationField("deleteRole", (t) =>
 builder.mutationField("setRolePermissions", (t) =>
   t.field({
     type: RoleRef,
-    authScopes: { permission: "roles:write" },
+    authScopes: stepUp({ permission: "roles:write" }),
     description: "Replaces the role's permission set. Unknown keys fail the whole mutation (ValidationError naming them).",
     args: { roleId: t.arg.globalID({ for: RoleRef }), permissionKeys: t.arg.stringList() },
     errors: { types: [...COMMON_ERRORS, LastAdminError], directResult: true, union: { name: "SetRolePermissionsResult" } },
@@ -190,7 +193,7 @@ builder.mutationField("setRolePermissions", (t) =>
 builder.mutationField("grantRole", (t) =>
   t.field({
     type: UserRef,
-    authScopes: { permission: "roles:write" },
+    authScopes: stepUp({ permission: "roles:write" }),
     args: { userId: t.arg.globalID({ for: UserRef }), roleKey: t.arg.string() },
     errors: { types: [...COMMON_ERRORS, ConflictError], directResult: true, union: { name: "GrantRoleResult" } },
     resolve: (_r, args, ctx) => grantRole(ctx.app, actor(ctx), args.userId.id, args.roleKey, ctx.request),

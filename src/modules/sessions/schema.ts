@@ -7,10 +7,17 @@ import { uuidConnectionPolicy } from "../../graphql/pagination.js";
 import { NotFoundError } from "../../errors.js";
 import { UserRef } from "../users/schema.js";
 import { cleanupExpiredSessions } from "./cleanup.js";
-import { activeSessionWhere, isSessionActive } from "./session.js";
-import type { Viewer } from "./session.js";
+import { AUTH_METHODS, activeSessionWhere, isSessionActive } from "./session.js";
+import type { AuthMethod, Viewer } from "./session.js";
 import { revokeAllSessions, revokeSession, signOut } from "./revoke.js";
 import { refreshSession } from "./start.js";
+
+export const AuthMethodEnum = builder.enumType("AuthMethod", {
+  description: "How a session was authenticated, or a way to answer a second-factor challenge.",
+  values: Object.fromEntries(AUTH_METHODS.map((m) => [m.toUpperCase(), { value: m }])) as { [M in AuthMethod as Uppercase<M>]: { value: M } },
+});
+
+const isAuthMethod = (m: string): m is AuthMethod => (AUTH_METHODS as readonly string[]).includes(m);
 
 export const SessionRef = builder.prismaNode("Session", {
   id: { field: "id" },
@@ -27,6 +34,8 @@ export const SessionRef = builder.prismaNode("Session", {
     revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true }),
     ip: t.exposeString("ip", { nullable: true }),
     userAgent: t.exposeString("userAgent", { nullable: true }),
+    authMethods: t.field({ type: [AuthMethodEnum], select: { authMethods: true }, resolve: (s) => s.authMethods.filter(isAuthMethod) }),
+    mfaAt: t.expose("mfaAt", { type: "DateTime", nullable: true, description: "When this session last proved a second factor (sign-in or stepUp)." }),
     current: t.boolean({ description: "True for the session making this request.", resolve: (s, _a, ctx) => ctx.viewer?.session.id === s.id }),
     active: t.boolean({
       select: { revokedAt: true, expiresAt: true, absoluteExpiresAt: true },

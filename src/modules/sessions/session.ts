@@ -15,7 +15,20 @@ export const PUBLIC_SESSION_SELECT = {
   revokedAt: true,
   ip: true,
   userAgent: true,
+  authMethods: true,
+  mfaAt: true,
 } as const satisfies Prisma.SessionSelect;
+
+/** How a session was authenticated, as recorded in `sessions.auth_methods`. */
+export const AUTH_METHODS = ["password", "totp", "recovery_code", "passkey"] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+/** What a new session records about its authentication. */
+export interface SessionAuth {
+  methods: readonly AuthMethod[];
+  /** Set when one of the methods was a second factor (or a user-verified passkey). */
+  mfaAt: Date | null;
+}
 
 export const SESSION_SELECT = { ...PUBLIC_SESSION_SELECT, tokenHash: true } as const satisfies Prisma.SessionSelect;
 

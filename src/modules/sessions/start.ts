@@ -3,7 +3,7 @@ import type { App, RequestMeta } from "../../app.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { UnauthenticatedError } from "../../errors.js";
 import { SESSION_SELECT, publicSession } from "./session.js";
-import type { SessionRecord, Viewer } from "./session.js";
+import type { AuthMethod, SessionAuth, SessionRecord, StoredSession, Viewer } from "./session.js";
 import { replaceFragment } from "./store.js";
 import { formatToken, generateSecret, hashSecret } from "./tokens.js";
 
@@ -19,7 +19,13 @@ export interface NewSession {
 }
 
 /** Create a session row inside `tx` (the caller's transaction also records the audit event). */
-export async function createSessionInTx(app: App, tx: Prisma.TransactionClient, userId: string, request: RequestMeta): Promise<NewSession> {
+export async function createSessionInTx(
+  app: App,
+  tx: Prisma.TransactionClient,
+  userId: string,
+  request: RequestMeta,
+  auth: SessionAuth = { methods: ["password"], mfaAt: null },
+): Promise<NewSession> {
   const now = app.clock.now();
   const secret = generateSecret();
   const absoluteExpiresAt = new Date(now.getTime() + app.config.SESSION_ABSOLUTE_TTL_SECONDS * 1000);
@@ -33,6 +39,8 @@ export async function createSessionInTx(app: App, tx: Prisma.TransactionClient, 
       absoluteExpiresAt,
       ip: request.ip,
       userAgent: request.userAgent,
+      authMethods: [...auth.methods],
+      mfaAt: auth.mfaAt,
     },
     select: SESSION_SELECT,
   });
@@ -61,4 +69,20 @@ export async function refreshSession(app: App, viewer: Viewer, request: RequestM
   // Not a plain delete: that could remove the tombstone of a revoke that committed right after us.
   await replaceFragment(app, { session: row, user: viewer.user });
   return publicSession(row);
+}
+
+/**
+ * The session just proved a second factor: mfaAt is now and the method joins authMethods. Null when
+ * the session ended meanwhile. The caller puts the row into the cache after its commit (replaceFragment).
+ */
+export async function recordMfaInTx(app: App, tx: Prisma.TransactionClient, sessionId: string, method: AuthMethod): Promise<StoredSession | null> {
+  const now = app.clock.now();
+  const current = await tx.session.findUnique({ where: { id: sessionId }, select: { authMethods: true } });
+  if (!current) return null;
+  const [row] = await tx.session.updateManyAndReturn({
+    where: { id: sessionId, revokedAt: null, expiresAt: { gt: now } },
+    data: { mfaAt: now, authMethods: [...new Set([...current.authMethods, method])] },
+    select: SESSION_SELECT,
+  });
+  return row ?? null;
 }

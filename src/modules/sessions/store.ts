@@ -38,6 +38,8 @@ const stampedSchema = z
       revokedAt: cachedDate.nullable(),
       ip: z.string().nullable(),
       userAgent: z.string().nullable(),
+      authMethods: z.array(z.string()),
+      mfaAt: cachedDate.nullable(),
     }),
     user: userSchema,
   })
