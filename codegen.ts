@@ -13,11 +13,16 @@ const config: CodegenConfig = {
   generates: {
     [CLIENT_OUTPUT_DIR]: {
       preset: "client",
-      // Masked fragments suit component trees; this client hands plain typed results to scripts and tests.
-      presetConfig: { fragmentMasking: false },
+      presetConfig: {
+        // Masked fragments suit component trees; this client hands plain typed results to scripts and tests.
+        fragmentMasking: false,
+        // The trusted-documents manifest (persisted-documents.json: sha256 -> document) the gateway
+        // loads; each document carries its hash in `__meta__`.
+        persistedDocuments: { mode: "embedHashInDocument", hashAlgorithm: "sha256" },
+      },
       config: {
-        // Strings, not ASTs: the fetch wrapper sends `String(document)` and needs no graphql-js at run time.
-        documentMode: "string",
+        // documentMode stays the preset's own (parsed TypedDocumentNodes, fragments inlined, which
+        // Apollo Client, urql and graphql-request take as is): the only mode that embeds the hashes.
         // NodeNext needs `.js` on relative imports; verbatimModuleSyntax needs `import type`.
         emitLegacyCommonJSImports: false,
         useTypeImports: true,
@@ -26,6 +31,12 @@ const config: CodegenConfig = {
         scalars: { DateTime: "string", JSON: "unknown" },
         avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
       },
+    },
+    // Which object types each union and interface can be: Apollo Client's InMemoryCache needs it to
+    // match `... on Error` and `... on Node` fragments.
+    [`${CLIENT_OUTPUT_DIR}possible-types.ts`]: {
+      plugins: ["fragment-matcher"],
+      config: { apolloClientVersion: 3, useExplicitTyping: true },
     },
   },
 };

@@ -8,11 +8,12 @@ import { createPermissionLoaders } from "../modules/rbac/permission-cache.js";
 import type { PermissionLoaders } from "../modules/rbac/permission-cache.js";
 import { createSessionLoader } from "../modules/sessions/session.js";
 import type { SessionRecord, Viewer } from "../modules/sessions/session.js";
-import { bearerToken } from "../modules/sessions/tokens.js";
+import type { SessionTransport } from "../modules/sessions/issue.js";
 import { resolveViewer } from "../modules/sessions/validate.js";
 import { createUserLoader } from "../modules/users/user.js";
 import type { UserRecord } from "../modules/users/user.js";
 import { requestIdOf } from "./plugins/request-id.js";
+import { sessionTransport } from "./session-cookie.js";
 
 export interface Loaders extends PermissionLoaders {
   users: DataLoader<string, UserRecord | null>;
@@ -23,6 +24,8 @@ export interface Context {
   app: App;
   viewer: Viewer | null;
   request: RequestMeta;
+  /** How this request carried its session token, and how to hand out or clear the session cookie. */
+  transport: SessionTransport;
   loaders: Loaders;
   hasPermission(key: PermissionKey): Promise<boolean>;
 }
@@ -56,11 +59,15 @@ export function requestMeta(app: App, request: Request, server: ServerContext | 
 
 export async function createContext(app: App, request: Request, server?: ServerContext): Promise<Context> {
   const loaders: Loaders = { users: createUserLoader(app), sessions: createSessionLoader(app), ...createPermissionLoaders(app) };
-  const viewer = await resolveViewer(app, bearerToken(request.headers.get("authorization")));
+  const transport = await sessionTransport(app.config, request);
+  const viewer = await resolveViewer(app, transport.token);
+  // A cookie that names no live session (expired, revoked, malformed) is cleared, not sent again and again.
+  if (!viewer && transport.via === "cookie") await transport.clearCookie();
   return {
     app,
     viewer,
     request: requestMeta(app, request, server),
+    transport,
     loaders,
     hasPermission: async (key) => (viewer ? (await loaders.permissions.load(viewer.user.id)).has(key) : false),
   };
