@@ -79,7 +79,7 @@ function source(document: DocumentNode): string {
  * The trusted-document hash codegen embeds in each generated document: sent along, so a gateway
  * with PERSISTED_OPERATIONS=only runs it from its manifest (any other mode runs the text).
  */
-function persistedHash(document: object): string | null {
+export function persistedHash(document: object): string | null {
   if (!("__meta__" in document) || typeof document.__meta__ !== "object" || document.__meta__ === null) return null;
   const meta = document.__meta__;
   return "hash" in meta && typeof meta.hash === "string" ? meta.hash.replace(/^sha256:/, "") : null;
