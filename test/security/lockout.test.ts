@@ -85,6 +85,14 @@ describe("a stranger cannot lock the owner out", () => {
     expect((await signIn(u.email, u.password, "192.0.2.1")).__typename).toBe("AccountLockedError");
   });
 
+  it("the owner signing in again and again from their source is never locked out", async () => {
+    const u = await t.signInAs({});
+    for (let i = 0; i < 8; i++) expect((await signIn(u.email, u.password, "198.51.100.9")).__typename).toBe("SignInSuccess");
+    // One mistake among them changes nothing either.
+    expect((await signIn(u.email, "wrong-password-1", "198.51.100.9")).__typename).toBe("InvalidCredentialsError");
+    for (let i = 0; i < 4; i++) expect((await signIn(u.email, u.password, "198.51.100.9")).__typename).toBe("SignInSuccess");
+  });
+
   it("the owner's source has a lockout of its own", async () => {
     const u = await t.signInAs({});
     expect((await signIn(u.email, u.password, "198.51.100.8")).__typename).toBe("SignInSuccess");
