@@ -11,15 +11,15 @@ import type { TestInstance } from "../helpers/instance.js";
 const LISTED = "https://app.example.test";
 const test = instanceTest({ env: { CORS_ORIGINS: `${LISTED}, http://localhost:5173`, CORS_MAX_AGE_SECONDS: "900" } });
 
-function preflight(t: TestInstance, origin: string): Promise<Response> {
-  return t.yoga.fetch("http://gateway.test/graphql", {
+async function preflight(t: TestInstance, origin: string): Promise<Response> {
+  return await t.yoga.fetch("http://gateway.test/graphql", {
     method: "OPTIONS",
     headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type, authorization" },
   });
 }
 
-function post(t: TestInstance, origin: string): Promise<Response> {
-  return t.yoga.fetch("http://gateway.test/graphql", { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+async function post(t: TestInstance, origin: string): Promise<Response> {
+  return await t.yoga.fetch("http://gateway.test/graphql", { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
 }
 
 describe("a listed origin", () => {

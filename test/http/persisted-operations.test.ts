@@ -70,7 +70,7 @@ describe("PERSISTED_OPERATIONS=only", () => {
   });
 
   test("the generated client works unchanged: it sends each document's id with its text", async ({ only }) => {
-    const client = createClient({ url: "http://authgraph.test/graphql", fetch: (input, init) => only.yoga.fetch(String(input), init) });
+    const client = createClient({ url: "http://authgraph.test/graphql", fetch: async (input, init) => await only.yoga.fetch(new Request(input, init)) });
     expect((await client.request(HealthDocument)).health.status).toBe("OK");
     expect((await client.request(ViewerDocument)).viewer).toBeNull();
   });
