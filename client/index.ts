@@ -10,7 +10,8 @@ import generatedPossibleTypes from "./generated/possible-types.js";
 export * from "./generated/graphql.js";
 
 /** Which object types each union and interface can be, for Apollo Client's `InMemoryCache({ possibleTypes })`. */
-export const possibleTypes = generatedPossibleTypes.possibleTypes;
+// Marked pure so a bundle that does not use it (the account page) leaves the map out.
+export const possibleTypes = /* @__PURE__ */ (() => generatedPossibleTypes.possibleTypes)();
 
 export interface GraphQLErrorPayload {
   message: string;

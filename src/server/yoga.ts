@@ -7,6 +7,7 @@ import type { App } from "../app.js";
 import { schema } from "../graphql/index.js";
 import { createContext } from "./context.js";
 import type { Context, ServerContext } from "./context.js";
+import { useAccountPage } from "./account-page.js";
 import { renderGraphiQL, useGraphiQLAssets } from "./graphiql.js";
 import { corsPolicy } from "./origins.js";
 import { useBatchLimit } from "./plugins/batch-limit.js";
@@ -74,6 +75,7 @@ export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
       useErrorReporting(app),
       useReadiness(app),
       useGraphiQLAssets(),
+      useAccountPage(),
       useMetricsEndpoint(app),
       useRequestMetrics(app, GRAPHQL_ENDPOINT),
       useCsrfPrevention(),
