@@ -15,6 +15,7 @@ import {
   SignUpDocument,
   UsersPageDocument,
   ViewerDocument,
+  persistedHash,
   possibleTypes,
 } from "../../client/index.js";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
@@ -29,6 +30,7 @@ Object.assign(globalThis, { __DEV__: true });
 const apollo = await import("@apollo/client");
 const { relayStylePagination } = await import("@apollo/client/utilities");
 const { SetContextLink } = await import("@apollo/client/link/context");
+const { PersistedQueryLink } = await import("@apollo/client/link/persisted-queries");
 
 let server: TestServer;
 let url: string;
@@ -160,6 +162,44 @@ describe("Apollo Client (InMemoryCache, relayStylePagination, generated possible
 });
 
 /** Per-operation fetchOptions replace the client's, so the client's headers are repeated here. */
+describe("Apollo Client against PERSISTED_OPERATIONS=only (production's default)", () => {
+  let only: TestServer;
+  beforeAll(async () => {
+    only = await startServer({ env: { PERSISTED_OPERATIONS: "only" } });
+  });
+  afterAll(async () => {
+    await only?.close();
+  });
+
+  it("runs the generated operations by id through its persisted-query link, with no cache warning", async () => {
+    const warnings = [vi.spyOn(console, "warn"), vi.spyOn(console, "error")];
+    try {
+      const generateHash = (document: DocumentNode): string => {
+        const hash = persistedHash(document);
+        if (!hash) throw new Error("not a generated document");
+        return hash;
+      };
+      const client = new apollo.ApolloClient({
+        cache: new apollo.InMemoryCache({ possibleTypes }),
+        link: new PersistedQueryLink({ generateHash }).concat(new apollo.HttpLink({ uri: `${only.url}/graphql` })),
+      });
+      const signIn = await client.mutate({ mutation: SignInDocument, variables: { input: { email: TEST_ADMIN.email, password: TEST_ADMIN.password } } });
+      expect(signIn.data?.signIn.__typename).toBe("SignInSuccess");
+      const viewer = await client.query({ query: ViewerDocument, fetchPolicy: "network-only" });
+      expect(viewer.data?.viewer).toBeNull();
+      expect(warnings.flatMap((w) => w.mock.calls)).toEqual([]);
+    } finally {
+      for (const w of warnings) w.mockRestore();
+    }
+  });
+
+  it("a document that is not in the manifest is refused with PERSISTED_QUERY_ONLY", async () => {
+    const client = new apollo.ApolloClient({ cache: new apollo.InMemoryCache(), link: new apollo.HttpLink({ uri: `${only.url}/graphql` }) });
+    const error = await client.query({ query: apollo.gql("{ health { status } }") }).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/trusted documents/);
+  });
+});
+
 function urqlRun(client: UrqlClient, headers: Record<string, string> = {}): Run {
   return async (document, variables, token = null) => {
     const all: Record<string, string> = token ? { ...headers, authorization: `Bearer ${token}` } : headers;
