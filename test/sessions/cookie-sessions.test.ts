@@ -18,13 +18,14 @@ const SIGN_OUT = "mutation { signOut { __typename } }";
 
 interface Reply {
   status: number;
+  cacheControl: string | null;
   body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
   setCookies: string[];
 }
 
 async function post(t: TestInstance, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}, url = "https://gateway.example.test/graphql"): Promise<Reply> {
   const res = await t.yoga.fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query, variables }) });
-  return { status: res.status, body: (await res.json()) as Reply["body"], setCookies: res.headers.getSetCookie() };
+  return { status: res.status, cacheControl: res.headers.get("cache-control"), body: (await res.json()) as Reply["body"], setCookies: res.headers.getSetCookie() };
 }
 
 /** `name=value` of a Set-Cookie line, for the next request's Cookie header. */
@@ -42,6 +43,8 @@ describe("signIn with cookie: true", () => {
   test("sets a __Host- cookie (HttpOnly, Secure, SameSite=Lax, Path=/, no Domain) and returns no token", async ({ t, member: u }) => {
     const { setCookie, reply } = await cookieSession(t, u.email, u.password);
     expect(reply.body.data?.signIn).toMatchObject({ __typename: "SignInSuccess", token: null });
+    // No cache may keep the answer that starts a session.
+    expect(reply.cacheControl).toBe("no-store");
     const attributes = setCookie.split(";").map((a) => a.trim().toLowerCase());
     expect(attributes[0]).toMatch(new RegExp(`^${SESSION_COOKIE.toLowerCase()}=[0-9a-f-]{36}\\.[a-z0-9_-]{43}$`));
     expect(attributes).toEqual(expect.arrayContaining(["httponly", "secure", "samesite=lax", "path=/"]));
