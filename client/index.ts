@@ -1,8 +1,17 @@
-// A tiny typed client: send a generated document (client/generated) with the bearer token, get the
-// operation's result type back. No dependencies beyond `fetch`.
-import type { TypedDocumentString } from "./generated/graphql.js";
+// A tiny typed client: send a generated document (client/generated) and get the operation's result
+// type back. It authenticates with a bearer token, or with the gateway's session cookie (browsers:
+// `signIn(input: { …, cookie: true })`, then `credentials` decides whether fetch sends it).
+// Stock clients take the same documents: see README "Use it from a client".
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print } from "graphql";
+import type { DocumentNode } from "graphql";
+import generatedPossibleTypes from "./generated/possible-types.js";
 
 export * from "./generated/graphql.js";
+
+/** Which object types each union and interface can be, for Apollo Client's `InMemoryCache({ possibleTypes })`. */
+// Marked pure so a bundle that does not use it (the account page) leaves the map out.
+export const possibleTypes = /* @__PURE__ */ (() => generatedPossibleTypes.possibleTypes)();
 
 export interface GraphQLErrorPayload {
   message: string;
@@ -34,10 +43,12 @@ export class GraphQLRequestError extends Error {
 }
 
 export interface ClientOptions {
-  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql (a path such as /graphql in a page). */
   url: string;
   token?: string | null;
   headers?: Record<string, string>;
+  /** Whether fetch sends cookies: "same-origin" (fetch's default) or "include" for a page on a listed CORS origin. */
+  credentials?: "omit" | "same-origin" | "include";
   fetch?: typeof fetch;
 }
 
@@ -46,12 +57,33 @@ type VariablesArg<V> = Record<string, never> extends V ? [variables?: V] : [vari
 
 export interface Client {
   /** Resolves with `data`; rejects with GraphQLRequestError when the response has any `errors`. */
-  request<R, V>(document: TypedDocumentString<R, V>, ...variables: VariablesArg<V>): Promise<R>;
+  request<R, V>(document: TypedDocumentNode<R, V>, ...variables: VariablesArg<V>): Promise<R>;
   /** The raw response (partial data and errors together), plus the request id. */
-  execute<R, V>(document: TypedDocumentString<R, V>, ...variables: VariablesArg<V>): Promise<GraphQLResponse<R> & { status: number; requestId: string | null }>;
-  /** Token for the following requests (null to go anonymous). */
+  execute<R, V>(document: TypedDocumentNode<R, V>, ...variables: VariablesArg<V>): Promise<GraphQLResponse<R> & { status: number; requestId: string | null }>;
+  /** Token for the following requests (null to go anonymous, or to rely on the session cookie). */
   setToken(token: string | null): void;
   readonly token: string | null;
+}
+
+const printed = new WeakMap<object, string>();
+
+function source(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return text;
+}
+
+/**
+ * The trusted-document hash codegen embeds in each generated document: sent along, so a gateway
+ * with PERSISTED_OPERATIONS=only runs it from its manifest (any other mode runs the text).
+ */
+export function persistedHash(document: object): string | null {
+  if (!("__meta__" in document) || typeof document.__meta__ !== "object" || document.__meta__ === null) return null;
+  const meta = document.__meta__;
+  return "hash" in meta && typeof meta.hash === "string" ? meta.hash.replace(/^sha256:/, "") : null;
 }
 
 export function createClient(options: ClientOptions): Client {
@@ -59,8 +91,10 @@ export function createClient(options: ClientOptions): Client {
   const send = options.fetch ?? fetch;
 
   const execute: Client["execute"] = async (document, ...[variables]) => {
+    const hash = persistedHash(document);
     const res = await send(options.url, {
       method: "POST",
+      credentials: options.credentials ?? "same-origin",
       headers: {
         // JSON POSTs are CSRF-safe for the server (browsers preflight them).
         "content-type": "application/json",
@@ -68,7 +102,11 @@ export function createClient(options: ClientOptions): Client {
         ...options.headers,
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
-      body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
+      body: JSON.stringify({
+        query: source(document),
+        variables: variables ?? {},
+        ...(hash ? { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } } : {}),
+      }),
     });
     const requestId = res.headers.get("x-request-id");
     const text = await res.text();

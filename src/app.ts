@@ -2,6 +2,7 @@
 // from a Config: database (migrated and seeded when asked), cache, domain services. Shared by
 // `npm start`, the CLI jobs and the test-instance factory, so they cannot drift apart.
 import { readFileSync } from "node:fs";
+import { projectFile } from "./project-root.js";
 import type { Config } from "./config.js";
 import { createDatabase } from "./db/client.js";
 import type { Database } from "./db/client.js";
@@ -55,17 +56,14 @@ export interface App {
   disposers: (() => Promise<void> | void)[];
 }
 
-/** The package version, found by walking up from this file (src/ under tsx, dist/src/ when built). */
+/** The package version (src/ under tsx, dist/src/ when built). */
 export const VERSION: string = (() => {
-  for (let dir = new URL(".", import.meta.url); dir.pathname !== "/"; dir = new URL("..", dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "authgraph" && pkg.version) return pkg.version;
-    } catch {
-      // not here; keep walking up
-    }
+  try {
+    const pkg = JSON.parse(readFileSync(projectFile("package.json"), "utf8")) as { version?: string };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
   }
-  return "0.0.0";
 })();
 
 export interface CreateAppOptions {

@@ -13,6 +13,13 @@ const url = (protocols: string[]) =>
     .url("expected a URL")
     .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), `expected a ${protocols.join(" or ")} URL`);
 
+/** An origin exactly as a browser sends it: scheme, host and optional port, nothing else. */
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value;
+}
+
 const fields = z.object({
   /** Environment name; `production` turns off introspection and dev conveniences unless overridden. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -132,6 +139,24 @@ const fields = z.object({
     .string()
     .refine((v) => v.split(",").every((o) => /^https?:\/\/[^/\s]+$/.test(o.trim())), "expected comma-separated origins like https://app.example.com")
     .default("http://localhost:4000"),
+  /**
+   * Browser origins (scheme://host[:port], comma-separated) that may call the API with credentials.
+   * Unset: none in production; in development the gateway's own http://127.0.0.1 and localhost origins.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .transform((v, ctx) => {
+      const origins = v.split(",").map((o) => o.trim()).filter((o) => o !== "");
+      for (const o of origins) {
+        if (!isOrigin(o)) ctx.addIssue({ code: "custom", message: `"${o}" is not an origin (scheme://host[:port], no path; "*" and "null" are not allowed)` });
+      }
+      return origins;
+    })
+    .optional(),
+  /** How long browsers may cache a CORS preflight (seconds). */
+  CORS_MAX_AGE_SECONDS: int(0, 86400).default(600),
+  /** Trusted documents: off (any document), allow (manifest ids and any document), only (manifest documents only). Unset: only in production, allow otherwise. */
+  PERSISTED_OPERATIONS: z.enum(["off", "allow", "only"]).optional(),
   /** Bearer token for /metrics. Unset: /metrics answers only on loopback. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** In-flight requests get this long to finish on SIGTERM (ms). */

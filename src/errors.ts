@@ -28,6 +28,18 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   CSRF_REJECTED: "CSRF_REJECTED",
   BAD_REQUEST: "BAD_REQUEST",
+  /** The document is not GraphQL (graphql-js' syntax error). */
+  GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
+  /** The document does not fit the schema (graphql-js' validation). */
+  GRAPHQL_VALIDATION_FAILED: "GRAPHQL_VALIDATION_FAILED",
+  /** Several operations in the document and no (or an unknown) `operationName`. */
+  OPERATION_RESOLUTION_FAILURE: "OPERATION_RESOLUTION_FAILURE",
+  /** An operation type this server does not execute (subscriptions). */
+  OPERATION_NOT_SUPPORTED: "OPERATION_NOT_SUPPORTED",
+  /** A persisted operation id that is not in the manifest. */
+  PERSISTED_QUERY_NOT_FOUND: "PERSISTED_QUERY_NOT_FOUND",
+  /** A document that is not in the manifest while PERSISTED_OPERATIONS=only. */
+  PERSISTED_QUERY_ONLY: "PERSISTED_QUERY_ONLY",
   INTROSPECTION_DISABLED: "INTROSPECTION_DISABLED",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
@@ -37,6 +49,12 @@ export const ErrorCode = {
   MFA_NOT_CONFIGURED: "MFA_NOT_CONFIGURED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const CODES = new Set<string>(Object.values(ErrorCode));
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && CODES.has(value);
+}
 
 /** Base of every expected error. `message` is safe to show to a client. */
 export class AppError extends Error {

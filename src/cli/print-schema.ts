@@ -1,5 +1,6 @@
-// `npm run schema` writes schema.graphql and regenerates the typed client (client/generated);
-// `npm run schema:check` fails when either is stale.
+// `npm run schema` writes schema.graphql, regenerates the typed client (client/generated) and rebuilds
+// the account page's script from it (client/account/account.js); `npm run schema:check` fails when any
+// of them is stale.
 import { readFileSync, writeFileSync } from "node:fs";
 import { lexicographicSortSchema, printSchema } from "graphql";
 import { schema } from "../graphql/index.js";
@@ -10,12 +11,14 @@ const mode = process.argv[2];
 
 // Loaded only here: codegen is a dev tool, and it reads the schema file written above.
 const clientCodegen = () => import("../../scripts/client-codegen.js");
+const accountBundle = () => import("../../scripts/account-bundle.js");
 
 if (mode === "--write") {
   writeFileSync(file, printed);
   console.log("wrote schema.graphql");
   try {
     const written = await (await clientCodegen()).writeClient();
+    written.push(await (await accountBundle()).writeAccountBundle());
     console.log(`wrote ${written.join(", ")}`);
   } catch (error) {
     // The schema is written either way; an operation the new schema breaks must be fixed by hand.
@@ -46,4 +49,10 @@ if (mode === "--write") {
     process.exit(1);
   }
   console.log("client/generated is up to date");
+  const bundle = await accountBundle();
+  if (!(await bundle.accountBundleIsCurrent())) {
+    console.error(`${bundle.ACCOUNT_BUNDLE} is stale: run \`npm run schema\` (or \`npm run account:bundle\`) and commit the result.`);
+    process.exit(1);
+  }
+  console.log(`${bundle.ACCOUNT_BUNDLE} is up to date`);
 }

@@ -9,11 +9,12 @@ import { createPermissionLoaders } from "../modules/rbac/permission-cache.js";
 import type { PermissionLoaders, PermissionSet } from "../modules/rbac/permission-cache.js";
 import { createSessionLoader } from "../modules/sessions/session.js";
 import type { SessionRecord, Viewer } from "../modules/sessions/session.js";
-import { bearerToken } from "../modules/sessions/tokens.js";
+import type { SessionTransport } from "../modules/sessions/issue.js";
 import { resolveViewer } from "../modules/sessions/validate.js";
 import { createUserLoader } from "../modules/users/user.js";
 import type { UserRecord } from "../modules/users/user.js";
 import { requestIdOf } from "./plugins/request-id.js";
+import { sessionTransport } from "./session-cookie.js";
 
 export interface Loaders extends PermissionLoaders {
   users: DataLoader<string, UserRecord | null>;
@@ -24,6 +25,8 @@ export interface Context {
   app: App;
   viewer: Viewer | null;
   request: RequestMeta;
+  /** How this request carried its session token, and how to hand out or clear the session cookie. */
+  transport: SessionTransport;
   loaders: Loaders;
   hasPermission(key: PermissionKey): Promise<boolean>;
   /** After hasPermission(key) said no: whether a session that proved MFA would have it (Role.requireMfa). */
@@ -61,7 +64,10 @@ export function requestMeta(app: App, request: Request, server: ServerContext | 
 
 export async function createContext(app: App, request: Request, server?: ServerContext): Promise<Context> {
   const loaders: Loaders = { users: createUserLoader(app), sessions: createSessionLoader(app), ...createPermissionLoaders(app) };
-  const viewer = await resolveViewer(app, bearerToken(request.headers.get("authorization")));
+  const transport = await sessionTransport(app.config, request);
+  const viewer = await resolveViewer(app, transport.token);
+  // A cookie that names no live session (expired, revoked, malformed) is cleared, not sent again and again.
+  if (!viewer && transport.via === "cookie") await transport.clearCookie();
   const sessionHasMfa = viewer?.session.mfaAt != null;
   let permissions: PermissionSet | null = null;
   let recentMfa: Promise<boolean> | null = null;
@@ -69,6 +75,7 @@ export async function createContext(app: App, request: Request, server?: ServerC
     app,
     viewer,
     request: requestMeta(app, request, server),
+    transport,
     loaders,
     hasPermission: async (key) => {
       if (!viewer) return false;

@@ -14,7 +14,9 @@ const TYPES: Record<string, string> = { ".js": "application/javascript; charset=
 
 export function renderGraphiQL(options: GraphiQLOptions): string {
   const p = GRAPHIQL_ASSET_PREFIX;
-  const opts = JSON.stringify(options).replace(/</g, "\\u003c");
+  // Yoga's page opens on its `query` prop (the URL's `?query=` first), else on a welcome comment; it
+  // never reads `defaultQuery`, the option Yoga documents for it.
+  const opts = JSON.stringify({ ...options, query: options.defaultQuery }).replace(/</g, "\\u003c");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>authgraph GraphiQL</title>
 <link rel="icon" href="data:,"><link rel="stylesheet" href="${p}graphiql.css"></head>
 <body id="body" class="no-focus-outline"><div id="root">Loading GraphiQL…</div>

@@ -1,18 +1,24 @@
 // The GraphQL server: Yoga with the Pothos schema, masked errors, request guards, metrics, locally
 // served GraphiQL and probes. Exported so tests call `yoga.fetch` without opening a port.
+import { useCookies } from "@whatwg-node/server-plugin-cookies";
 import { createYoga } from "graphql-yoga";
 import type { Plugin, YogaServerInstance } from "graphql-yoga";
 import type { App } from "../app.js";
 import { schema } from "../graphql/index.js";
 import { createContext } from "./context.js";
 import type { Context, ServerContext } from "./context.js";
+import { useAccountPage } from "./account-page.js";
 import { renderGraphiQL, useGraphiQLAssets } from "./graphiql.js";
+import { corsPolicy } from "./origins.js";
 import { useBatchLimit } from "./plugins/batch-limit.js";
 import { useCsrfPrevention } from "./plugins/csrf.js";
 import { useDocumentLimits } from "./plugins/document-limits.js";
 import { MASKED_MESSAGE, isHandledError, maskError, useErrorReporting } from "./plugins/error-masking.js";
 import { useInputStrings } from "./plugins/input-strings.js";
 import { useMetricsEndpoint } from "./plugins/metrics-endpoint.js";
+import { useNoStore } from "./plugins/no-store.js";
+import { useOriginCheck } from "./plugins/origin-check.js";
+import { loadManifest, persistedOperationsMode, usePersistedOperationsPolicy } from "./plugins/persisted-operations.js";
 import { useReadiness } from "./plugins/readiness.js";
 import { useRequestBudget } from "./plugins/request-budget.js";
 import { useRequestId } from "./plugins/request-id.js";
@@ -29,6 +35,7 @@ export interface GatewayOptions {
 
 export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
   const { config } = app;
+  const persisted = persistedOperationsMode(config);
   return createYoga<ServerContext, Context>({
     schema,
     context: ({ request, ...server }) => createContext(app, request, server as ServerContext),
@@ -36,6 +43,8 @@ export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: "/health",
     landingPage: false,
+    // Credentials and CORS headers for CORS_ORIGINS only; plugins/origin-check.ts refuses the rest.
+    cors: corsPolicy(config),
     graphiql: { title: "authgraph", defaultQuery: "{\n  health {\n    status\n  }\n}\n" },
     renderGraphiQL,
     // No uploads in this API: multipart would only be another simple (CSRF-able) content type to parse.
@@ -61,12 +70,17 @@ export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
     // count them; the guards run before Yoga's built-in ones.
     plugins: [
       useRequestId(),
+      useNoStore(GRAPHQL_ENDPOINT),
+      useCookies(),
       useErrorReporting(app),
       useReadiness(app),
       useGraphiQLAssets(),
+      useAccountPage(),
       useMetricsEndpoint(app),
       useRequestMetrics(app, GRAPHQL_ENDPOINT),
       useCsrfPrevention(),
+      useOriginCheck(config),
+      ...usePersistedOperationsPolicy(persisted, persisted === "off" ? new Map() : loadManifest()),
       useBatchLimit(config.GRAPHQL_MAX_BATCH),
       useRequestBudget(config),
       useDocumentLimits(config),

@@ -24,6 +24,9 @@ import {
 } from "../../client/index.js";
 import type { Client } from "../../client/index.js";
 import { runExample } from "../../client/example.js";
+import { persistedHash, possibleTypes } from "../../client/index.js";
+import { buildSchema, isAbstractType, isObjectType, Kind } from "graphql";
+import { readFileSync } from "node:fs";
 import { TEST_ADMIN } from "../helpers/pg.js";
 import { startServer } from "../helpers/server.js";
 import type { TestServer } from "../helpers/server.js";
@@ -56,7 +59,7 @@ describe("client/example.ts", () => {
   it("signs in, reads the viewer, lists sessions and signs out against a live server", async () => {
     const { code, out } = await runScript({ AUTHGRAPH_URL: `${server.url}/graphql`, AUTHGRAPH_EMAIL: TEST_ADMIN.email, AUTHGRAPH_PASSWORD: TEST_ADMIN.password });
     expect(out).toContain(`signed in as ${TEST_ADMIN.email}`);
-    expect(out).toMatch(/viewer: admin@test\.local, roles: .*admin/);
+    expect(out).toMatch(/viewer \S+: admin@test\.local, roles: .*admin/);
     expect(out).toMatch(/session \S+ \(this one\)/);
     expect(out).toContain("signed out");
     expect(code).toBe(0);
@@ -66,6 +69,27 @@ describe("client/example.ts", () => {
     const { code, out } = await runScript({ AUTHGRAPH_URL: `${server.url}/graphql`, AUTHGRAPH_EMAIL: TEST_ADMIN.email, AUTHGRAPH_PASSWORD: "not-the-password" });
     expect(out).toContain("INVALID_CREDENTIALS");
     expect(code).toBe(1);
+  });
+});
+
+describe("generated documents and type map", () => {
+  it("are parsed documents carrying their trusted-document hash", () => {
+    expect(ViewerDocument.kind).toBe(Kind.DOCUMENT);
+    expect(ViewerDocument.definitions.map((d) => d.kind)).toContain(Kind.OPERATION_DEFINITION);
+    expect(persistedHash(ViewerDocument)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("possibleTypes lists, for every union and interface of schema.graphql, exactly its object types", () => {
+    const schema = buildSchema(readFileSync(new URL("../../schema.graphql", import.meta.url), "utf8"));
+    const expected = Object.fromEntries(
+      Object.values(schema.getTypeMap())
+        .filter(isAbstractType)
+        .filter((t) => !t.name.startsWith("__"))
+        .map((t) => [t.name, schema.getPossibleTypes(t).filter(isObjectType).map((o) => o.name).sort()]),
+    );
+    expect(Object.fromEntries(Object.entries(possibleTypes).map(([k, v]) => [k, [...v].sort()]))).toEqual(expected);
+    expect(possibleTypes.Error).toContain("InvalidCredentialsError");
+    expect(possibleTypes.Node).toContain("Session");
   });
 });
 
@@ -81,6 +105,7 @@ describe("typed client", () => {
     client.setToken(signIn.token);
     const { viewer } = await client.request(ViewerDocument);
     expect(viewer?.user.email).toBe(TEST_ADMIN.email);
+    expect(viewer?.id).toEqual(expect.any(String));
     expect(viewer?.session.current).toBe(true);
 
     // Same steps through the example's function, with its output captured.

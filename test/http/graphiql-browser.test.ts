@@ -1,4 +1,5 @@
-// GraphiQL in a real headless Chromium (Debian's, driven by playwright-core): type a query, run it,
+// GraphiQL in a real headless Chromium (Debian's, driven by playwright-core): it opens on the default
+// query; type a query, run it,
 // read the result pane, keep a screenshot, and prove the page loaded nothing from outside 127.0.0.1.
 // A missing browser is a failure with instructions, never a skip: CI installs it (.ci/run).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -53,6 +54,10 @@ describe("GraphiQL in Chromium", () => {
     await page.goto(`${origin}/graphql`, { waitUntil: "load" });
     const editor = page.locator(".graphiql-query-editor .monaco-editor").first();
     await editor.waitFor({ state: "visible", timeout: 20_000 });
+
+    // It opens on the configured default query, not on GraphiQL's welcome comment.
+    const lines = page.locator(".graphiql-query-editor .view-lines").first();
+    await expect.poll(async () => (await lines.innerText()).replace(/\s+/g, ""), { timeout: 20_000 }).toBe("{health{status}}");
 
     // Replace whatever the editor holds with our query, typed key by key.
     await editor.click();

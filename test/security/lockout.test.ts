@@ -72,6 +72,13 @@ describe("a stranger cannot lock the owner out", () => {
     expect((await signIn(t, u.email, u.password, "192.0.2.1")).__typename).toBe("AccountLockedError");
   });
 
+  behindProxy("the owner signing in again and again from their source is never locked out", async ({ t, member: u }) => {
+    for (let i = 0; i < 8; i++) expect((await signIn(t, u.email, u.password, "198.51.100.9")).__typename).toBe("SignInSuccess");
+    // One mistake among them changes nothing either.
+    expect((await signIn(t, u.email, "wrong-password-1", "198.51.100.9")).__typename).toBe("InvalidCredentialsError");
+    for (let i = 0; i < 4; i++) expect((await signIn(t, u.email, u.password, "198.51.100.9")).__typename).toBe("SignInSuccess");
+  });
+
   behindProxy("the owner's source has a lockout of its own", async ({ t, member: u }) => {
     expect((await signIn(t, u.email, u.password, "198.51.100.8")).__typename).toBe("SignInSuccess");
     for (let i = 0; i < 3; i++) expect((await signIn(t, u.email, "wrong-password-1", "198.51.100.8")).__typename).toBe("InvalidCredentialsError");

@@ -42,7 +42,7 @@ export interface Lockout {
   reservePhantom(email: string, now: Date): Promise<Reservation>;
   /** One attempt from a source that signed in to this account recently; null when it has not. */
   reserveKnownSource(userId: string, ip: string | null, now: Date): Promise<Reservation | null>;
-  /** After a success: this source is known to the account for LOGIN_KNOWN_SOURCE_DAYS. */
+  /** After a success: this source is known to the account for LOGIN_KNOWN_SOURCE_DAYS, its count starts again. */
   remember(userId: string, ip: string | null): Promise<void>;
 }
 
@@ -97,7 +97,13 @@ export function createLockout(app: Pick<App, "config" | "cache" | "db">): Lockou
     async remember(userId, ip) {
       const bucket = addressBucket(ip);
       if (!bucket || config.LOGIN_KNOWN_SOURCE_DAYS === 0) return;
-      await cache.set(keys.knownSource(userId, digest(bucket)), "1", config.LOGIN_KNOWN_SOURCE_DAYS * 86_400_000);
+      const source = digest(bucket);
+      // Every attempt is counted before the password is checked; a success clears the source's count,
+      // as it clears the account's, or the owner would lock themselves out after that many sign-ins.
+      await Promise.all([
+        cache.set(keys.knownSource(userId, source), "1", config.LOGIN_KNOWN_SOURCE_DAYS * 86_400_000),
+        cache.del([keys.sourceAttempts(userId, source)]),
+      ]);
     },
   };
 }

@@ -11,6 +11,8 @@ import { actor, builder, stepUp } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { observeSignIn } from "../../observability/metrics.js";
 import { MfaRequired } from "../mfa/second-step.js";
+import { issueSession } from "../sessions/issue.js";
+import type { IssuedSession } from "../sessions/issue.js";
 import { SessionRef } from "../sessions/schema.js";
 import { UserRef } from "../users/schema.js";
 import { changePassword } from "./change-password.js";
@@ -18,20 +20,30 @@ import { signIn } from "./sign-in.js";
 import type { SignInResult } from "./sign-in.js";
 import { signUp } from "./sign-up.js";
 
-export const SignInSuccess = builder.objectRef<SignInResult>("SignInSuccess").implement({
+export const SignInSuccess = builder.objectRef<IssuedSession<SignInResult>>("SignInSuccess").implement({
   authScopes: { public: true },
   fields: (t) => ({
-    token: t.exposeString("token", { description: "Send as `Authorization: Bearer <token>`. Shown once; store it securely." }),
+    token: t.exposeString("token", {
+      nullable: true,
+      description: "Send as `Authorization: Bearer <token>`. Shown once; store it securely. Null when the session went into the HttpOnly cookie (`cookie: true`).",
+    }),
     session: t.field({ type: SessionRef, grantScopes: ["owner"], resolve: (r) => r.session }),
     user: t.field({ type: UserRef, grantScopes: ["owner"], resolve: (r) => r.user }),
   }),
 });
 
+const COOKIE_DESCRIPTION =
+  "Browsers: hand out the session as an HttpOnly, SameSite=Lax cookie instead of returning the token. Requests then authenticate with the cookie (no Authorization header).";
 const SignInInput = builder.inputType("SignInInput", {
-  fields: (t) => ({ email: t.string(), password: t.string() }),
+  fields: (t) => ({ email: t.string(), password: t.string(), cookie: t.boolean({ required: false, defaultValue: false, description: COOKIE_DESCRIPTION }) }),
 });
 const SignUpInput = builder.inputType("SignUpInput", {
-  fields: (t) => ({ email: t.string(), password: t.string(), name: t.string({ required: false }) }),
+  fields: (t) => ({
+    email: t.string(),
+    password: t.string(),
+    name: t.string({ required: false }),
+    cookie: t.boolean({ required: false, defaultValue: false, description: COOKIE_DESCRIPTION }),
+  }),
 });
 const ChangePasswordInput = builder.inputType("ChangePasswordInput", {
   fields: (t) => ({ currentPassword: t.string(), newPassword: t.string() }),
@@ -48,11 +60,11 @@ builder.mutationField("signIn", (t) =>
       directResult: true,
       union: { name: "SignInResult" },
     },
-    resolve: async (_r, { input }, ctx) => {
-      const result = await observeSignIn(ctx.app, signIn(ctx.app, input, ctx.request));
+    resolve: async (_r, { input: { cookie, ...credentials } }, ctx) => {
+      const result = await observeSignIn(ctx.app, signIn(ctx.app, credentials, ctx.request));
       // plugin-errors takes the union's other members from what the resolver throws.
       if (result instanceof MfaRequired) throw result;
-      return result;
+      return issueSession(ctx.transport, result, cookie ?? false);
     },
   }),
 );
@@ -67,7 +79,7 @@ builder.mutationField("signUp", (t) =>
       directResult: true,
       union: { name: "SignUpResult" },
     },
-    resolve: (_r, { input }, ctx) => signUp(ctx.app, input, ctx.request),
+    resolve: async (_r, { input: { cookie, ...fields } }, ctx) => issueSession(ctx.transport, await signUp(ctx.app, fields, ctx.request), cookie ?? false),
   }),
 );
 

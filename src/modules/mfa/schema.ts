@@ -14,6 +14,7 @@ import {
 import { actor, builder, stepUp as stepUpScope } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { SignInSuccess } from "../credentials/schema.js";
+import { issueSession } from "../sessions/issue.js";
 import { AuthMethodEnum, SessionRef } from "../sessions/schema.js";
 import { UserRef } from "../users/schema.js";
 import { mfaStatus } from "./factors.js";
@@ -56,6 +57,7 @@ const CompleteSignInInput = builder.inputType("CompleteSignInInput", {
     totp: t.string({ required: false, description: SecondFactorInputFields.totp }),
     recoveryCode: t.string({ required: false, description: SecondFactorInputFields.recoveryCode }),
     passkeyAssertion: t.field({ type: "JSON", required: false, description: SecondFactorInputFields.passkeyAssertion }),
+    cookie: t.boolean({ required: false, description: "Set the session as an HttpOnly cookie instead of returning the token (as signIn's `cookie`)." }),
   }),
 });
 
@@ -70,7 +72,7 @@ builder.mutationField("completeSignIn", (t) =>
       directResult: true,
       union: { name: "CompleteSignInResult" },
     },
-    resolve: (_r, { input }, ctx) => completeSignIn(ctx.app, input, ctx.request),
+    resolve: async (_r, { input: { cookie, ...input } }, ctx) => issueSession(ctx.transport, await completeSignIn(ctx.app, input, ctx.request), cookie ?? false),
   }),
 );
 

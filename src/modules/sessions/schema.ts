@@ -5,8 +5,10 @@ import { actor, builder } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { uuidConnectionPolicy } from "../../graphql/pagination.js";
 import { NotFoundError } from "../../errors.js";
+import { encodeId } from "../../graphql/global-id.js";
 import { UserRef } from "../users/schema.js";
 import { cleanupExpiredSessions } from "./cleanup.js";
+import { sessionEnded } from "./issue.js";
 import { AUTH_METHODS, activeSessionWhere, isSessionActive } from "./session.js";
 import type { AuthMethod, Viewer } from "./session.js";
 import { revokeAllSessions, revokeSession, signOut } from "./revoke.js";
@@ -70,9 +72,11 @@ function covers<Row extends object>(query: PlannedQuery, record: object): record
 }
 
 const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
-  description: "The caller: the session the bearer token belongs to, and its user.",
+  description: "The caller: the session the bearer token or session cookie belongs to, and its user.",
   authScopes: { authenticated: true },
   fields: (t) => ({
+    // One id per session, so a normalised client cache merges every query's viewer into one object.
+    id: t.id({ description: "Stable for the session making the request.", resolve: (v) => encodeId("Viewer", v.session.id) }),
     // prismaField, not field: Pothos then knows which selections the returned row satisfies. A plain
     // field made it re-load the cached session and user by id (2 statements for a "cached" viewer).
     // The records come from the session cache; when they cover the query, a viewer costs no SQL.
@@ -138,6 +142,7 @@ builder.mutationField("signOut", (t) =>
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "SignOutResult" } },
     resolve: async (_r, _a, ctx) => {
       await signOut(ctx.app, actor(ctx), ctx.request);
+      await sessionEnded(ctx.transport);
       return { ok: true as const };
     },
   }),
@@ -167,7 +172,9 @@ builder.mutationField("revokeSession", (t) =>
     resolve: async (_r, args, ctx) => {
       const target = await ctx.loaders.sessions.load(args.id.id);
       if (!target) throw new NotFoundError("Session");
-      return revokeSession(ctx.app, actor(ctx), target, ctx.request);
+      const revoked = await revokeSession(ctx.app, actor(ctx), target, ctx.request);
+      if (target.id === ctx.viewer?.session.id) await sessionEnded(ctx.transport);
+      return revoked;
     },
   }),
 );
@@ -183,9 +190,12 @@ builder.mutationField("revokeAllSessions", (t) =>
     args: { userId: t.arg.globalID({ for: UserRef }), keepCurrent: t.arg.boolean({ required: false, defaultValue: true }) },
     authScopes: (_r, args) => ({ self: args.userId.id, permission: "sessions:revoke" }),
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "RevokeAllSessionsResult" } },
-    resolve: async (_r, args, ctx) => ({
-      revokedCount: await revokeAllSessions(ctx.app, actor(ctx), args.userId.id, args.keepCurrent ?? true, ctx.request),
-    }),
+    resolve: async (_r, args, ctx) => {
+      const keepCurrent = args.keepCurrent ?? true;
+      const revokedCount = await revokeAllSessions(ctx.app, actor(ctx), args.userId.id, keepCurrent, ctx.request);
+      if (!keepCurrent && args.userId.id === ctx.viewer?.user.id) await sessionEnded(ctx.transport);
+      return { revokedCount };
+    },
   }),
 );
 

@@ -7,7 +7,7 @@ import { GraphQLError, Kind } from "graphql";
 import type { ExecutionResult, GraphQLErrorExtensions } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { App } from "../../app.js";
-import { AppError, ErrorCode } from "../../errors.js";
+import { AppError, ErrorCode, isErrorCode } from "../../errors.js";
 import { requestIdOf } from "./request-id.js";
 
 export const MASKED_MESSAGE = "Internal server error";
@@ -20,10 +20,28 @@ const hidden = new WeakMap<GraphQLError, unknown>();
  */
 const handled = new WeakSet<object>();
 
-/** Codes of Yoga's built-in guards, translated to the registry's. */
-const YOGA_CODES: Record<string, ErrorCode> = {
+/** Codes Yoga and its plugins use that the registry names differently. */
+const FOREIGN_CODES: Record<string, ErrorCode> = {
   REQUEST_ENTITY_TOO_LARGE: ErrorCode.PAYLOAD_TOO_LARGE,
+  PERSISTED_QUERY_NOT_IN_LIST: ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  PERSISTED_QUERY_ID_REQUIRED: ErrorCode.BAD_REQUEST,
+  CANNOT_SEND_PQ_ID_AND_BODY: ErrorCode.PERSISTED_QUERY_ONLY,
 };
+
+// graphql-js' execute()/subscribe() for an operation type the schema has no root type for; it carries no code.
+const UNSUPPORTED_OPERATION = /^Schema is not configured to execute (?:query|mutation|subscription) operation\.$/;
+
+/**
+ * The registry code an outgoing error carries: its own when the registry has it, a translation of
+ * Yoga's, or null for anything unknown (which is then masked as internal).
+ */
+function registryCode(error: GraphQLError): ErrorCode | null {
+  const code = error.extensions.code;
+  if (isErrorCode(code)) return code;
+  if (typeof code === "string") return FOREIGN_CODES[code] ?? null;
+  if (code === undefined && !error.originalError && UNSUPPORTED_OPERATION.test(error.message)) return ErrorCode.OPERATION_NOT_SUPPORTED;
+  return null;
+}
 
 // graphql-js' messages for a variable value it could not coerce (values.js, coerceVariableValues)...
 const VARIABLE_COERCION = /^Variable "\$[_A-Za-z][_0-9A-Za-z]*" (?:got invalid value |of required type ".+" was not provided\.$|of non-null type ".+" must not be null\.$)/s;
@@ -95,10 +113,18 @@ export function isHandledError(error: unknown): boolean {
   return typeof error === "object" && error !== null && handled.has(error);
 }
 
-function decorate(error: GraphQLError, requestId: string): GraphQLError {
-  const extensions: GraphQLErrorExtensions = { ...error.extensions, requestId };
-  const code = typeof extensions.code === "string" ? YOGA_CODES[extensions.code] : undefined;
-  if (code) extensions.code = code;
+/**
+ * The one place an outgoing error gets its final shape: a registry code (anything without one is
+ * masked and logged), the request id, and no `originalError` detail in its extensions.
+ */
+function decorate(error: GraphQLError, requestId: string, log: App["log"]): GraphQLError {
+  const code = registryCode(error);
+  if (code === null) {
+    log.error({ requestId, err: error, code: error.extensions.code }, "internal error");
+    return new GraphQLError(MASKED_MESSAGE, { nodes: error.nodes, path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId } });
+  }
+  const { originalError: _detail, ...rest } = error.extensions;
+  const extensions: GraphQLErrorExtensions = { ...rest, code, requestId };
   if (extensions.code === ErrorCode.PAYLOAD_TOO_LARGE) {
     // The rest of an oversized body is never read: close the connection rather than drain it.
     const http = (extensions.http ?? {}) as { headers?: Record<string, string> };
@@ -125,7 +151,7 @@ export function useErrorReporting(app: App): Plugin {
     const errors = result.errors.map((e) => {
       const detail = hidden.get(e);
       if (detail !== undefined) app.log.error({ requestId, err: detail, path: e.path }, "internal error");
-      return decorate(e, requestId);
+      return decorate(e, requestId, app.log);
     });
     return { ...result, errors };
   };

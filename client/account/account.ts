@@ -1,0 +1,120 @@
+// The account page's script (bundled by esbuild into account.js, served by the gateway at /account):
+// sign in with a cookie session, list your sessions with the current one marked, revoke one, sign out
+// here or everywhere. The session lives in an HttpOnly cookie: nothing here ever holds the token.
+import {
+  GraphQLRequestError,
+  MySessionsDocument,
+  RevokeAllSessionsDocument,
+  RevokeSessionDocument,
+  SignInDocument,
+  SignOutDocument,
+  ViewerDocument,
+  createClient,
+} from "../index.js";
+import type { SessionFieldsFragment } from "../index.js";
+
+const client = createClient({ url: "/graphql", credentials: "same-origin" });
+
+function element<T extends HTMLElement>(id: string, type: new () => T): T {
+  const found = document.getElementById(id);
+  if (!(found instanceof type)) throw new Error(`#${id} is missing from the page`);
+  return found;
+}
+
+const status = element("status", HTMLParagraphElement);
+const signInForm = element("sign-in", HTMLFormElement);
+const account = element("account", HTMLElement);
+const rows = element("sessions", HTMLTableSectionElement);
+
+function say(message: string): void {
+  status.textContent = message;
+}
+
+function explain(error: unknown): string {
+  if (error instanceof GraphQLRequestError) return `${error.message}${error.requestId ? ` (request ${error.requestId})` : ""}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function when(iso: string): string {
+  return new Date(iso).toLocaleString();
+}
+
+function cell(text: string): HTMLTableCellElement {
+  const td = document.createElement("td");
+  td.textContent = text;
+  return td;
+}
+
+function sessionRow(session: SessionFieldsFragment): HTMLTableRowElement {
+  const tr = document.createElement("tr");
+  tr.dataset.sessionId = session.id;
+  if (session.current) tr.className = "current";
+  tr.append(cell(when(session.createdAt)), cell(when(session.lastSeenAt)), cell(session.ip ?? "—"), cell(session.userAgent ?? "—"));
+  const action = document.createElement("td");
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = session.current ? "Revoke (this session)" : "Revoke";
+  button.addEventListener("click", () => void revoke(session));
+  action.append(button);
+  tr.append(action);
+  return tr;
+}
+
+let userId: string | null = null;
+
+async function show(): Promise<void> {
+  const { viewer } = await client.request(ViewerDocument);
+  userId = viewer?.user.id ?? null;
+  signInForm.hidden = viewer !== null;
+  account.hidden = viewer === null;
+  if (!viewer) return;
+  element("email", HTMLElement).textContent = viewer.user.email;
+  const sessions = await client.request(MySessionsDocument, { first: 50, activeOnly: true });
+  rows.replaceChildren(...(sessions.viewer?.user.sessions.edges ?? []).map((e) => sessionRow(e.node)));
+}
+
+async function revoke(session: SessionFieldsFragment): Promise<void> {
+  const { revokeSession } = await client.request(RevokeSessionDocument, { id: session.id });
+  say(revokeSession.__typename === "Session" ? (session.current ? "This session was revoked: you are signed out." : "Session revoked.") : revokeSession.message);
+  await show();
+}
+
+async function run(step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    say(explain(error));
+  }
+}
+
+signInForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = new FormData(signInForm);
+  void run(async () => {
+    const input = { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), cookie: true };
+    const { signIn } = await client.request(SignInDocument, { input });
+    if (signIn.__typename !== "SignInSuccess") return say(signIn.message);
+    signInForm.reset();
+    say("");
+    await show();
+  });
+});
+
+element("sign-out", HTMLButtonElement).addEventListener("click", () =>
+  void run(async () => {
+    const { signOut } = await client.request(SignOutDocument);
+    say(signOut.__typename === "SignOutSuccess" ? "Signed out." : signOut.message);
+    await show();
+  }),
+);
+
+element("sign-out-everywhere", HTMLButtonElement).addEventListener("click", () =>
+  void run(async () => {
+    if (!userId) return;
+    const { revokeAllSessions } = await client.request(RevokeAllSessionsDocument, { userId, keepCurrent: false });
+    say(revokeAllSessions.__typename === "RevokeAllSessionsSuccess" ? `Signed out everywhere (${revokeAllSessions.revokedCount} sessions).` : revokeAllSessions.message);
+    await show();
+  }),
+);
+
+void run(show);
