@@ -2,6 +2,7 @@
 // sign in with a cookie session, list your sessions with the current one marked, revoke one, sign out
 // here or everywhere. The session lives in an HttpOnly cookie: nothing here ever holds the token.
 import {
+  CompleteSignInDocument,
   GraphQLRequestError,
   MySessionsDocument,
   RevokeAllSessionsDocument,
@@ -23,6 +24,7 @@ function element<T extends HTMLElement>(id: string, type: new () => T): T {
 
 const status = element("status", HTMLParagraphElement);
 const signInForm = element("sign-in", HTMLFormElement);
+const secondFactorForm = element("second-factor", HTMLFormElement);
 const account = element("account", HTMLElement);
 const rows = element("sessions", HTMLTableSectionElement);
 
@@ -61,11 +63,14 @@ function sessionRow(session: SessionFieldsFragment): HTMLTableRowElement {
 }
 
 let userId: string | null = null;
+/** The challenge of a sign-in waiting for its second factor. */
+let challengeToken: string | null = null;
 
 async function show(): Promise<void> {
   const { viewer } = await client.request(ViewerDocument);
   userId = viewer?.user.id ?? null;
-  signInForm.hidden = viewer !== null;
+  signInForm.hidden = viewer !== null || challengeToken !== null;
+  secondFactorForm.hidden = challengeToken === null;
   account.hidden = viewer === null;
   if (!viewer) return;
   element("email", HTMLElement).textContent = viewer.user.email;
@@ -93,8 +98,34 @@ signInForm.addEventListener("submit", (event) => {
   void run(async () => {
     const input = { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), cookie: true };
     const { signIn } = await client.request(SignInDocument, { input });
-    if (signIn.__typename !== "SignInSuccess") return say(signIn.message);
     signInForm.reset();
+    if (signIn.__typename === "MfaRequired") {
+      challengeToken = signIn.challengeToken;
+      say("Enter a code from your authenticator app (or a recovery code) to finish signing in.");
+      return show();
+    }
+    if (signIn.__typename !== "SignInSuccess") return say(signIn.message);
+    say("");
+    await show();
+  });
+});
+
+secondFactorForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const code = String(new FormData(secondFactorForm).get("code") ?? "").trim();
+  void run(async () => {
+    if (!challengeToken) return;
+    // Six digits are a TOTP code; anything else is tried as a recovery code.
+    const factor = /^\d{6}$/.test(code) ? { totp: code } : { recoveryCode: code };
+    const { completeSignIn } = await client.request(CompleteSignInDocument, { input: { challengeToken, cookie: true, ...factor } });
+    secondFactorForm.reset();
+    if (completeSignIn.__typename !== "SignInSuccess") {
+      // A used-up or expired challenge cannot be retried: start the sign-in again.
+      if (completeSignIn.__typename === "MfaChallengeInvalidError") challengeToken = null;
+      say(completeSignIn.message);
+      return show();
+    }
+    challengeToken = null;
     say("");
     await show();
   });
