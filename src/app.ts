@@ -19,6 +19,10 @@ import { createLoginLimiter } from "./modules/credentials/login-limiter.js";
 import type { LoginLimiter } from "./modules/credentials/login-limiter.js";
 import { createAuditRecorder } from "./modules/audit/recorder.js";
 import type { AuditRecorder } from "./modules/audit/recorder.js";
+import { createMailer } from "./modules/mail/mailer.js";
+import { createMailService } from "./modules/mail/delivery.js";
+import type { MailService } from "./modules/mail/delivery.js";
+import { ACCOUNT_MAIL_COMPOSERS } from "./modules/users/account-mail.js";
 
 /** Time source, injectable so tests can move the clock. */
 export interface Clock {
@@ -44,6 +48,8 @@ export interface App {
   loginLimiter: LoginLimiter;
   lockout: Lockout;
   audit: AuditRecorder;
+  /** Account mail: the outbox, delivered after commit with retries. */
+  mail: MailService;
   /** ms since epoch at start, for uptime. */
   startedAt: number;
   version: string;
@@ -84,6 +90,8 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
     }
     const cache = await createCache(config, log);
     const clock = options.clock ?? systemClock;
+    const audit = createAuditRecorder(config, clock);
+    const mail = createMailService({ config, db, clock, log, audit }, createMailer(config, log), ACCOUNT_MAIL_COMPOSERS);
     const app: App = {
       config,
       db,
@@ -93,7 +101,8 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
       passwords,
       loginLimiter: createLoginLimiter(config, cache),
       lockout: createLockout({ config, cache, db }),
-      audit: createAuditRecorder(config, clock),
+      audit,
+      mail,
       startedAt: Date.now(),
       version: VERSION,
       disposers: [],
@@ -107,6 +116,8 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
 
 export async function closeApp(app: App): Promise<void> {
   for (const dispose of app.disposers.splice(0).reverse()) await dispose();
+  // Before the database closes: a delivery round in flight still writes its outcome.
+  await app.mail.close();
   await app.cache.close();
   await app.db.close();
 }

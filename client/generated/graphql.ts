@@ -6,11 +6,24 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type AuditEventType =
   | 'ACCESS_DENIED'
+  | 'ACCOUNT_DELETED'
+  | 'ACCOUNT_DELETE_FAILED'
   | 'ACCOUNT_LOCKED'
+  | 'ACCOUNT_MAIL_RATE_LIMITED'
+  | 'ACCOUNT_TOKEN_ISSUED'
+  | 'ACCOUNT_TOKEN_REJECTED'
   | 'ALL_SESSIONS_REVOKED'
+  | 'EMAIL_CHANGED'
+  | 'EMAIL_CHANGE_FAILED'
+  | 'EMAIL_CHANGE_REQUESTED'
+  | 'EMAIL_VERIFICATION_REQUESTED'
+  | 'EMAIL_VERIFIED'
   | 'IP_PSEUDONYMISED'
+  | 'MAIL_UNDELIVERABLE'
   | 'PASSWORD_CHANGED'
   | 'PASSWORD_CHANGE_FAILED'
+  | 'PASSWORD_RESET_COMPLETED'
+  | 'PASSWORD_RESET_REQUESTED'
   | 'RETENTION_PURGED'
   | 'ROLE_CREATED'
   | 'ROLE_DELETED'
@@ -19,6 +32,7 @@ export type AuditEventType =
   | 'ROLE_REVOKED'
   | 'ROLE_UPDATED'
   | 'SESSIONS_CLEANED'
+  | 'SESSION_METADATA_UPDATED'
   | 'SESSION_REFRESHED'
   | 'SESSION_REVOKED'
   | 'SIGNED_OUT'
@@ -26,6 +40,7 @@ export type AuditEventType =
   | 'SIGN_IN_RATE_LIMITED'
   | 'SIGN_IN_SUCCEEDED'
   | 'SIGN_UP'
+  | 'SIGN_UP_DUPLICATE'
   | 'SIGN_UP_RATE_LIMITED'
   | 'USER_CREATED'
   | 'USER_STATUS_CHANGED'
@@ -57,13 +72,16 @@ export type ErrorCode =
   | 'BATCH_TOO_LARGE'
   | 'CONFLICT'
   | 'CSRF_REJECTED'
+  | 'EMAIL_NOT_VERIFIED'
   | 'FORBIDDEN'
   | 'INTERNAL_SERVER_ERROR'
   | 'INTROSPECTION_DISABLED'
   | 'INVALID_CREDENTIALS'
   | 'INVALID_CURSOR'
   | 'INVALID_ID'
+  | 'INVALID_TOKEN'
   | 'LAST_ADMIN'
+  | 'MAIL_DISABLED'
   | 'NOT_FOUND'
   | 'PAGE_SIZE_EXCEEDED'
   | 'PAYLOAD_TOO_LARGE'
@@ -215,6 +233,7 @@ export type SignUpMutationVariables = Exact<{
 
 export type SignUpMutation = { signUp:
     | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'EmailNotVerifiedError', code: ErrorCode, message: string }
     | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string }
     | { __typename: 'SignInSuccess', token: string, user: { id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean } }
     | { __typename: 'SignUpDisabledError', code: ErrorCode, message: string }
@@ -228,6 +247,7 @@ export type SignInMutationVariables = Exact<{
 
 export type SignInMutation = { signIn:
     | { __typename: 'AccountLockedError', lockedUntil: string, code: ErrorCode, message: string }
+    | { __typename: 'EmailNotVerifiedError', code: ErrorCode, message: string }
     | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
     | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string }
     | { __typename: 'SignInSuccess', token: string, user: { permissions: Array<string>, id: string, email: string, name: string, status: UserStatus, createdAt: string, lastLoginAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, revokedAt: string | null, ip: string | null, userAgent: string | null, current: boolean, active: boolean } }
@@ -282,13 +302,19 @@ type ErrorFields_AccountLockedError_Fragment = { __typename: 'AccountLockedError
 
 type ErrorFields_ConflictError_Fragment = { __typename: 'ConflictError', code: ErrorCode, message: string };
 
+type ErrorFields_EmailNotVerifiedError_Fragment = { __typename: 'EmailNotVerifiedError', code: ErrorCode, message: string };
+
 type ErrorFields_ForbiddenError_Fragment = { __typename: 'ForbiddenError', code: ErrorCode, message: string };
 
 type ErrorFields_InvalidCredentialsError_Fragment = { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string };
 
 type ErrorFields_InvalidIdError_Fragment = { __typename: 'InvalidIdError', code: ErrorCode, message: string };
 
+type ErrorFields_InvalidTokenError_Fragment = { __typename: 'InvalidTokenError', code: ErrorCode, message: string };
+
 type ErrorFields_LastAdminError_Fragment = { __typename: 'LastAdminError', code: ErrorCode, message: string };
+
+type ErrorFields_MailDisabledError_Fragment = { __typename: 'MailDisabledError', code: ErrorCode, message: string };
 
 type ErrorFields_NotFoundError_Fragment = { __typename: 'NotFoundError', code: ErrorCode, message: string };
 
@@ -305,10 +331,13 @@ type ErrorFields_ValidationError_Fragment = { __typename: 'ValidationError', cod
 export type ErrorFieldsFragment =
   | ErrorFields_AccountLockedError_Fragment
   | ErrorFields_ConflictError_Fragment
+  | ErrorFields_EmailNotVerifiedError_Fragment
   | ErrorFields_ForbiddenError_Fragment
   | ErrorFields_InvalidCredentialsError_Fragment
   | ErrorFields_InvalidIdError_Fragment
+  | ErrorFields_InvalidTokenError_Fragment
   | ErrorFields_LastAdminError_Fragment
+  | ErrorFields_MailDisabledError_Fragment
   | ErrorFields_NotFoundError_Fragment
   | ErrorFields_RateLimitedError_Fragment
   | ErrorFields_RoleInUseError_Fragment

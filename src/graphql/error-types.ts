@@ -4,11 +4,14 @@ import {
   AccountLockedError,
   AppError,
   ConflictError,
+  EmailNotVerifiedError,
   ErrorCode,
   ForbiddenError,
   InvalidCredentialsError,
   InvalidIdError,
+  InvalidTokenError,
   LastAdminError,
+  MailDisabledError,
   NotFoundError,
   RateLimitedError,
   RoleInUseError,
@@ -38,6 +41,9 @@ const simple = [
   [ConflictError, "ConflictError"],
   [LastAdminError, "LastAdminError"],
   [InvalidIdError, "InvalidIdError"],
+  [EmailNotVerifiedError, "EmailNotVerifiedError"],
+  [InvalidTokenError, "InvalidTokenError"],
+  [MailDisabledError, "MailDisabledError"],
 ] as const;
 for (const [cls, name] of simple) {
   builder.objectType(cls, { name, interfaces: [ErrorInterface], authScopes: { public: true }, isTypeOf: (v) => v instanceof cls });

@@ -2,6 +2,7 @@
 // version (built once by global-setup), cloned per test file so files run in parallel in isolation.
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 
@@ -26,7 +27,15 @@ export const TEST_ENV = {
   // against the breaker), changing the SQL and cache counts tests pin. Tests of the time box and
   // the breaker set their own.
   CACHE_TIMEOUT_MS: "1000",
+  // Without SMTP_URL mail is written as .eml files: into this run's own folder, removed at its end
+  // (tests that read mail run an SMTP server of their own, test/helpers/smtp.ts).
+  MAIL_OUTBOX_DIR: testOutboxDir(),
+  MAIL_DRAIN_INTERVAL_SECONDS: "0",
 } as const;
+
+export function testOutboxDir(): string {
+  return join(tmpdir(), `authgraph-outbox-${process.env.AUTHGRAPH_TEST_RUN ?? "x"}`);
+}
 
 export function urlFor(database: string): string {
   const url = new URL(SERVER_URL);

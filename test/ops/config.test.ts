@@ -46,7 +46,7 @@ describe("config", () => {
   it("documents every knob in .env.example", () => {
     const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
     const documented = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
-    const knobs = Object.keys(loadConfig({})).concat(["DATABASE_URL", "REDIS_URL", "ADMIN_PASSWORD", "AUDIT_IP_KEY", "METRICS_TOKEN", "GRAPHQL_INTROSPECTION", "CACHE_NAMESPACE"]);
+    const knobs = Object.keys(loadConfig({})).concat(["DATABASE_URL", "REDIS_URL", "ADMIN_PASSWORD", "AUDIT_IP_KEY", "METRICS_TOKEN", "GRAPHQL_INTROSPECTION", "CACHE_NAMESPACE", "SMTP_URL"]);
     const missing = knobs.filter((k) => !documented.has(k));
     expect(missing).toEqual([]);
   });

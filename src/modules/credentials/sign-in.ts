@@ -13,6 +13,7 @@ import { createSessionInTx } from "../sessions/start.js";
 import type { NewSession } from "../sessions/start.js";
 import { USER_SELECT } from "../users/user.js";
 import type { UserRecord } from "../users/user.js";
+import { refuseUnverifiedEmail } from "../users/verification.js";
 import type { Reservation } from "./lockout.js";
 
 export interface SignInResult extends NewSession {
@@ -58,6 +59,8 @@ export async function signIn(app: App, input: { email: string; password: string 
     if (user) await invalidate(app, { keys: [keys.user(user.id)] });
     throw new InvalidCredentialsError();
   }
+  // REQUIRE_VERIFIED_EMAIL: no session for an unverified address (throws EmailNotVerifiedError).
+  await refuseUnverifiedEmail(app, user.id, data.email, !known, request);
 
   const result = await app.db.prisma.$transaction(async (tx) => {
     // A success from a known source while a stranger holds the account locked leaves the lock in place.

@@ -15,6 +15,7 @@ export const PUBLIC_SESSION_SELECT = {
   revokedAt: true,
   ip: true,
   userAgent: true,
+  metadata: true,
 } as const satisfies Prisma.SessionSelect;
 
 export const SESSION_SELECT = { ...PUBLIC_SESSION_SELECT, tokenHash: true } as const satisfies Prisma.SessionSelect;

@@ -38,6 +38,7 @@ const stampedSchema = z
       revokedAt: cachedDate.nullable(),
       ip: z.string().nullable(),
       userAgent: z.string().nullable(),
+      metadata: z.json().nullable(),
     }),
     user: userSchema,
   })
