@@ -27,8 +27,10 @@ export const TEST_ENV = {
   // against the breaker), changing the SQL and cache counts tests pin. Tests of the time box and
   // the breaker set their own.
   CACHE_TIMEOUT_MS: "1000",
-  // Without SMTP_URL mail is written as .eml files: into this run's own folder, removed at its end
-  // (tests that read mail run an SMTP server of their own, test/helpers/smtp.ts).
+  // Account mail is off unless a test turns it on (mailTest in test/helpers/smtp.ts, with an SMTP
+  // server of its own): its background delivery appends audit events that tests counting events
+  // after a sign-up would otherwise race with. Without SMTP_URL, .eml files go to this run's folder.
+  MAIL_ENABLED: "false",
   MAIL_OUTBOX_DIR: testOutboxDir(),
   MAIL_DRAIN_INTERVAL_SECONDS: "0",
 } as const;
