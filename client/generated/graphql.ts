@@ -65,6 +65,10 @@ export type ChangePasswordInput = {
   newPassword: string;
 };
 
+export type DeleteAccountInput = {
+  currentPassword: string;
+};
+
 export type ErrorCode =
   | 'ACCOUNT_LOCKED'
   | 'BAD_REQUEST'
@@ -103,6 +107,16 @@ export type HealthStatus =
   | 'DOWN'
   | 'OK';
 
+export type RequestEmailChangeInput = {
+  currentPassword: string;
+  newEmail: string;
+};
+
+export type ResetPasswordInput = {
+  newPassword: string;
+  token: string;
+};
+
 export type SignInInput = {
   email: string;
   password: string;
@@ -125,6 +139,117 @@ export type UsersFilter = {
   search?: string | null | undefined;
   status?: UserStatus | null | undefined;
 };
+
+export type RequestEmailVerificationMutationVariables = Exact<{
+  email: string;
+}>;
+
+
+export type RequestEmailVerificationMutation = { requestEmailVerification:
+    | { __typename: 'CheckInbox', message: string }
+    | { __typename: 'MailDisabledError', code: ErrorCode, message: string }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
+   };
+
+export type VerifyEmailMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type VerifyEmailMutation = { verifyEmail:
+    | { __typename: 'EmailVerified', email: string, emailVerifiedAt: string }
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+   };
+
+export type RequestPasswordResetMutationVariables = Exact<{
+  email: string;
+}>;
+
+
+export type RequestPasswordResetMutation = { requestPasswordReset:
+    | { __typename: 'CheckInbox', message: string }
+    | { __typename: 'MailDisabledError', code: ErrorCode, message: string }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
+   };
+
+export type ResetPasswordMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type ResetPasswordMutation = { resetPassword:
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+    | { __typename: 'ResetPasswordSuccess', revokedSessionCount: number }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
+   };
+
+export type RequestEmailChangeMutationVariables = Exact<{
+  input: RequestEmailChangeInput;
+}>;
+
+
+export type RequestEmailChangeMutation = { requestEmailChange:
+    | { __typename: 'CheckInbox', message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'MailDisabledError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
+   };
+
+export type ConfirmEmailChangeMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type ConfirmEmailChangeMutation = { confirmEmailChange:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'EmailChanged', email: string }
+    | { __typename: 'InvalidTokenError', code: ErrorCode, message: string }
+   };
+
+export type DeleteAccountMutationVariables = Exact<{
+  input: DeleteAccountInput;
+}>;
+
+
+export type DeleteAccountMutation = { deleteAccount:
+    | { __typename: 'AccountDeleted', deletedUserId: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidCredentialsError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'LastAdminError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
+   };
+
+export type MySessionMetadataQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MySessionMetadataQuery = { viewer: { user: { emailVerifiedAt: string | null }, session: { id: string, metadata: unknown } } | null };
+
+export type UpdateSessionMetadataMutationVariables = Exact<{
+  id: string | number;
+  metadata: unknown;
+}>;
+
+
+export type UpdateSessionMetadataMutation = { updateSessionMetadata:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'Session', id: string, metadata: unknown }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fieldErrors: Array<{ path: string, message: string }> }
+   };
 
 export type UsersPageQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -205,6 +330,21 @@ export type SetUserStatusMutation = { setUserStatus:
     | { __typename: 'LastAdminError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'SetUserStatusSuccess', revokedSessionCount: number }
+    | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string }
+   };
+
+export type DeleteUserMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteUserMutation = { deleteUser:
+    | { __typename: 'AccountDeleted', deletedUserId: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidIdError', code: ErrorCode, message: string }
+    | { __typename: 'LastAdminError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'UnauthenticatedError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string }
    };
@@ -463,6 +603,195 @@ export const ValidationErrorFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ValidationErrorFields"}) as unknown as TypedDocumentString<ValidationErrorFieldsFragment, unknown>;
+export const RequestEmailVerificationDocument = new TypedDocumentString(`
+    mutation RequestEmailVerification($email: String!) {
+  requestEmailVerification(email: $email) {
+    __typename
+    ... on CheckInbox {
+      message
+    }
+    ... on RateLimitedError {
+      retryAfterSeconds
+    }
+    ...ValidationErrorFields
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}
+fragment ValidationErrorFields on ValidationError {
+  fieldErrors {
+    path
+    message
+  }
+}`) as unknown as TypedDocumentString<RequestEmailVerificationMutation, RequestEmailVerificationMutationVariables>;
+export const VerifyEmailDocument = new TypedDocumentString(`
+    mutation VerifyEmail($token: String!) {
+  verifyEmail(token: $token) {
+    __typename
+    ... on EmailVerified {
+      email
+      emailVerifiedAt
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<VerifyEmailMutation, VerifyEmailMutationVariables>;
+export const RequestPasswordResetDocument = new TypedDocumentString(`
+    mutation RequestPasswordReset($email: String!) {
+  requestPasswordReset(email: $email) {
+    __typename
+    ... on CheckInbox {
+      message
+    }
+    ... on RateLimitedError {
+      retryAfterSeconds
+    }
+    ...ValidationErrorFields
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}
+fragment ValidationErrorFields on ValidationError {
+  fieldErrors {
+    path
+    message
+  }
+}`) as unknown as TypedDocumentString<RequestPasswordResetMutation, RequestPasswordResetMutationVariables>;
+export const ResetPasswordDocument = new TypedDocumentString(`
+    mutation ResetPassword($input: ResetPasswordInput!) {
+  resetPassword(input: $input) {
+    __typename
+    ... on ResetPasswordSuccess {
+      revokedSessionCount
+    }
+    ...ValidationErrorFields
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}
+fragment ValidationErrorFields on ValidationError {
+  fieldErrors {
+    path
+    message
+  }
+}`) as unknown as TypedDocumentString<ResetPasswordMutation, ResetPasswordMutationVariables>;
+export const RequestEmailChangeDocument = new TypedDocumentString(`
+    mutation RequestEmailChange($input: RequestEmailChangeInput!) {
+  requestEmailChange(input: $input) {
+    __typename
+    ... on CheckInbox {
+      message
+    }
+    ... on RateLimitedError {
+      retryAfterSeconds
+    }
+    ...ValidationErrorFields
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}
+fragment ValidationErrorFields on ValidationError {
+  fieldErrors {
+    path
+    message
+  }
+}`) as unknown as TypedDocumentString<RequestEmailChangeMutation, RequestEmailChangeMutationVariables>;
+export const ConfirmEmailChangeDocument = new TypedDocumentString(`
+    mutation ConfirmEmailChange($token: String!) {
+  confirmEmailChange(token: $token) {
+    __typename
+    ... on EmailChanged {
+      email
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<ConfirmEmailChangeMutation, ConfirmEmailChangeMutationVariables>;
+export const DeleteAccountDocument = new TypedDocumentString(`
+    mutation DeleteAccount($input: DeleteAccountInput!) {
+  deleteAccount(input: $input) {
+    __typename
+    ... on AccountDeleted {
+      deletedUserId
+    }
+    ... on RateLimitedError {
+      retryAfterSeconds
+    }
+    ...ValidationErrorFields
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}
+fragment ValidationErrorFields on ValidationError {
+  fieldErrors {
+    path
+    message
+  }
+}`) as unknown as TypedDocumentString<DeleteAccountMutation, DeleteAccountMutationVariables>;
+export const MySessionMetadataDocument = new TypedDocumentString(`
+    query MySessionMetadata {
+  viewer {
+    user {
+      emailVerifiedAt
+    }
+    session {
+      id
+      metadata
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MySessionMetadataQuery, MySessionMetadataQueryVariables>;
+export const UpdateSessionMetadataDocument = new TypedDocumentString(`
+    mutation UpdateSessionMetadata($id: ID!, $metadata: JSON!) {
+  updateSessionMetadata(id: $id, metadata: $metadata) {
+    __typename
+    ... on Session {
+      id
+      metadata
+    }
+    ...ValidationErrorFields
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}
+fragment ValidationErrorFields on ValidationError {
+  fieldErrors {
+    path
+    message
+  }
+}`) as unknown as TypedDocumentString<UpdateSessionMetadataMutation, UpdateSessionMetadataMutationVariables>;
 export const UsersPageDocument = new TypedDocumentString(`
     query UsersPage($first: Int, $after: String, $filter: UsersFilter) {
   users(first: $first, after: $after, filter: $filter) {
@@ -592,6 +921,21 @@ export const SetUserStatusDocument = new TypedDocumentString(`
   code
   message
 }`) as unknown as TypedDocumentString<SetUserStatusMutation, SetUserStatusMutationVariables>;
+export const DeleteUserDocument = new TypedDocumentString(`
+    mutation DeleteUser($id: ID!) {
+  deleteUser(id: $id) {
+    __typename
+    ... on AccountDeleted {
+      deletedUserId
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  code
+  message
+}`) as unknown as TypedDocumentString<DeleteUserMutation, DeleteUserMutationVariables>;
 export const AuditPageDocument = new TypedDocumentString(`
     query AuditPage($first: Int, $after: String, $filter: AuditEventsFilter) {
   auditEvents(first: $first, after: $after, filter: $filter) {
