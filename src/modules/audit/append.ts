@@ -1,7 +1,8 @@
 // The one writer of the security audit trail. Every security-relevant change calls `record(tx, ...)`
 // inside its own transaction, so a rolled-back change leaves no event.
 //
-// Tamper evidence: each row stores prevHash and hash = sha-256(prevHash || canonical content).
+// Tamper evidence: each row stores prevHash and hash = sha-256(prevHash || canonical content), where
+// the content holds personal data (IP, user agent, personal metadata fields) as keyed digests.
 // Appends are serialised with a transaction-level advisory lock so concurrent writers still form ONE
 // linear chain whose order equals id order. The lock is held until commit, so callers record the event
 // as the LAST statement of their transaction to keep the critical section short.

@@ -40,10 +40,12 @@ function param(row: OutboxRow, key: string): string {
 }
 
 /** Notices carry everything in their row. */
-const notice: Composer = async (_deps, row) => {
+const notice: Composer = async (deps, row) => {
   const kind = row.kind as MailKind;
   if (kind === "email_change_notice") return { to: row.toAddress, ...renderMail({ kind, newAddress: param(row, "newAddress") }) };
   if (kind === "sign_up_existing" || kind === "account_deleted") return { to: row.toAddress, ...renderMail({ kind }) };
+  // A kind this version does not know (written by a newer one during a rolling upgrade): dropped.
+  deps.log.error({ kind: row.kind }, "mail of an unknown kind dropped");
   return null;
 };
 
@@ -101,10 +103,12 @@ export function createMailService(deps: MailDeps, mailer: Mailer, composers: Par
     target: mailer.target,
     enqueue: (tx, intent) => enqueueMail(tx, intent, clock.now()),
     kick() {
+      if (!service.enabled) return;
       service.drain().catch((err: unknown) => log.error({ err }, "mail drain failed"));
     },
     drain() {
-      if (closed) return Promise.resolve(0);
+      // MAIL_ENABLED=false sends nothing, and costs requests no outbox query either.
+      if (closed || !service.enabled) return Promise.resolve(0);
       if (running) {
         again = true;
         return running;

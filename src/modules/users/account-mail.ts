@@ -51,8 +51,8 @@ export async function requestByAddress(
   return CHECK_INBOX;
 }
 
-const VERIFICATION_PURPOSE = { verify_email: "VERIFY_EMAIL", password_reset: "RESET_PASSWORD", email_change_confirm: "CHANGE_EMAIL" } as const;
-type TokenKind = keyof typeof VERIFICATION_PURPOSE;
+const TOKEN_PURPOSE = { verify_email: "VERIFY_EMAIL", password_reset: "RESET_PASSWORD", email_change_confirm: "CHANGE_EMAIL" } as const;
+type TokenKind = keyof typeof TOKEN_PURPOSE;
 
 /**
  * Composes a token message: finds the account it is for (by id for an email change, else by the
@@ -60,7 +60,7 @@ type TokenKind = keyof typeof VERIFICATION_PURPOSE;
  * transaction. Null (nothing sent) when no eligible account has the address.
  */
 function tokenComposer(kind: TokenKind): Composer {
-  const purpose = VERIFICATION_PURPOSE[kind];
+  const purpose = TOKEN_PURPOSE[kind];
   return async (deps: MailDeps, row: OutboxRow) => {
     const { config, clock } = deps;
     const now = clock.now();
