@@ -65,9 +65,10 @@ async function memberRole(tx: Tx): Promise<{ roles?: { create: { roleId: string 
 /** One transaction either way: the new account and its verification message, or a notice to the owner. */
 async function createOrNotify(app: App, tx: Tx, account: NewAccount, request: RequestMeta): Promise<void> {
   // ON CONFLICT DO NOTHING: a taken address must not abort the transaction (nor answer differently).
+  const now = app.clock.now();
   const inserted = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO users (id, email, name, password_hash, updated_at)
-    VALUES (gen_random_uuid(), ${account.email}, ${account.name}, ${account.passwordHash}, ${app.clock.now()})
+    INSERT INTO users (id, email, name, password_hash, created_at, updated_at)
+    VALUES (gen_random_uuid(), ${account.email}, ${account.name}, ${account.passwordHash}, ${now}, ${now})
     ON CONFLICT (email) DO NOTHING
     RETURNING id::text AS id`;
   const created = inserted[0];
