@@ -122,6 +122,9 @@ plain("without SMTP_URL, each message is an .eml file in MAIL_OUTBOX_DIR and one
     expect(parsed.text).toMatch(/#token=[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}/);
     const logged = lines.map((l) => JSON.parse(l) as { msg: string; path?: string }).filter((l) => l.msg === "mail written to the development outbox");
     expect(logged.map((l) => l.path)).toEqual([path]);
+    // The log names the file, never the token inside it.
+    const token = /#token=([^\s]+)/.exec(parsed.text ?? "")?.[1] ?? "missing";
+    expect(lines.join("\n")).not.toContain(token.split(".")[1]);
     expect((await signIn(t, u.email, u.password)).__typename).toBe("SignInSuccess");
   } finally {
     await t.close();

@@ -94,4 +94,14 @@ describe("REQUIRE_VERIFIED_EMAIL", () => {
     expect((await mutate(t, A.verifyEmail, { token })).__typename).toBe("EmailVerified");
     expect((await signIn(t, email, PASSWORD)).__typename).toBe("SignInSuccess");
   });
+
+  required("a password reset through the mailbox verifies the address too", async ({ t, smtp }) => {
+    const email = `reset-verifies-${Date.now()}@example.com`;
+    await mutate(t, Q.signUp, { input: { email, password: PASSWORD } });
+    await awaitMail(smtp, email);
+    await mutate(t, A.requestReset, { email });
+    const token = tokenIn(await awaitMail(smtp, email, 2));
+    expect((await mutate(t, A.resetPassword, { input: { token, newPassword: "a-fresh-long-password" } })).__typename).toBe("ResetPasswordSuccess");
+    expect((await signIn(t, email, "a-fresh-long-password")).__typename).toBe("SignInSuccess");
+  });
 });
