@@ -22,6 +22,10 @@ import { createAuditRecorder } from "./modules/audit/recorder.js";
 import type { AuditRecorder } from "./modules/audit/recorder.js";
 import { createSecretBox } from "./modules/mfa/secret-box.js";
 import type { SecretBox } from "./modules/mfa/secret-box.js";
+import { createMailer } from "./modules/mail/mailer.js";
+import { createMailService } from "./modules/mail/delivery.js";
+import type { MailService } from "./modules/mail/delivery.js";
+import { ACCOUNT_MAIL_COMPOSERS } from "./modules/users/account-mail.js";
 
 /** Time source, injectable so tests can move the clock. */
 export interface Clock {
@@ -49,6 +53,8 @@ export interface App {
   audit: AuditRecorder;
   /** Seals TOTP secrets with MFA_ENCRYPTION_KEY; null when no key is configured (TOTP unavailable). */
   mfaSecrets: SecretBox | null;
+  /** Account mail: the outbox, delivered after commit with retries. */
+  mail: MailService;
   /** ms since epoch at start, for uptime. */
   startedAt: number;
   version: string;
@@ -86,6 +92,8 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
     }
     const cache = await createCache(config, log);
     const clock = options.clock ?? systemClock;
+    const audit = createAuditRecorder(config, clock);
+    const mail = createMailService({ config, db, clock, log, audit }, createMailer(config, log), ACCOUNT_MAIL_COMPOSERS);
     const app: App = {
       config,
       db,
@@ -95,8 +103,9 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
       passwords,
       loginLimiter: createLoginLimiter(config, cache),
       lockout: createLockout({ config, cache, db }),
-      audit: createAuditRecorder(config, clock),
+      audit,
       mfaSecrets: createSecretBox(config),
+      mail,
       startedAt: Date.now(),
       version: VERSION,
       disposers: [],
@@ -110,6 +119,8 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
 
 export async function closeApp(app: App): Promise<void> {
   for (const dispose of app.disposers.splice(0).reverse()) await dispose();
+  // Before the database closes: a delivery round in flight still writes its outcome.
+  await app.mail.close();
   await app.cache.close();
   await app.db.close();
 }

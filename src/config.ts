@@ -101,6 +101,32 @@ const fields = z.object({
   AUDIT_HEAD_INTERVAL_SECONDS: int(0, 86400).default(10),
   AUDIT_METADATA_MAX_BYTES: int(64, 1_000_000).default(4096),
 
+  /** Account mail (verification, password reset, email change, notices). Off: those flows answer MAIL_DISABLED. */
+  MAIL_ENABLED: bool.default(true),
+  /** SMTP server, e.g. smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465. Unset: .eml files in MAIL_OUTBOX_DIR (development only). */
+  SMTP_URL: url(["smtp", "smtps"]).optional(),
+  MAIL_FROM: z.string().trim().min(3).max(320).default("authgraph <no-reply@authgraph.local>"),
+  /** Where the development outbox writes one .eml file per message when SMTP_URL is unset. */
+  MAIL_OUTBOX_DIR: z.string().min(1).default(".data/outbox"),
+  /** Links in messages: `<base>/verify-email#token=…`, `/reset-password#…`, `/confirm-email#…` (the token stays out of server logs). */
+  MAIL_LINK_BASE_URL: url(["http", "https"]).default("http://127.0.0.1:4000/account"),
+  /** Delivery: attempts per message, first retry delay (doubling, capped at an hour), and the retry sweep interval (0 = off). */
+  MAIL_MAX_ATTEMPTS: int(1, 100).default(10),
+  MAIL_RETRY_SECONDS: int(1, 3600).default(30),
+  MAIL_DRAIN_INTERVAL_SECONDS: int(0, 3600).default(30),
+  /** Unverified accounts are refused at sign-in (EMAIL_NOT_VERIFIED after the right password), and sign-up never reveals a taken address. */
+  REQUIRE_VERIFIED_EMAIL: bool.default(false),
+  /** Lifetimes of the single-use tokens (seconds). */
+  EMAIL_VERIFICATION_TTL_SECONDS: int(300, 7 * 86400).default(86400),
+  PASSWORD_RESET_TTL_SECONDS: int(900, 3600).default(1800),
+  EMAIL_CHANGE_TTL_SECONDS: int(900, 86400).default(3600),
+  /** Account mail requests per address and per client address in the window (seconds). */
+  ACCOUNT_MAIL_MAX_PER_ADDRESS: int(1, 1000).default(3),
+  ACCOUNT_MAIL_MAX_PER_IP: int(1, 100_000).default(20),
+  ACCOUNT_MAIL_WINDOW_SECONDS: int(1, 86400).default(3600),
+  /** Size of a session's metadata (its JSON text, bytes). */
+  SESSION_METADATA_MAX_BYTES: int(2, 1_000_000).default(4096),
+
   /** GraphQL protection. */
   GRAPHQL_MAX_DEPTH: int(1, 100).default(10),
   GRAPHQL_MAX_COMPLEXITY: int(1, 1_000_000).default(5000),
@@ -168,6 +194,13 @@ const schema = fields.superRefine((c, ctx) => {
   if (c.AUDIT_IP_PSEUDONYMISE_DAYS > 0 && !c.AUDIT_IP_KEY) {
     ctx.addIssue({ code: "custom", path: ["AUDIT_IP_KEY"], message: "required when AUDIT_IP_PSEUDONYMISE_DAYS is set" });
   }
+  // The .eml outbox is for development: in production account mail would silently go nowhere.
+  if (c.NODE_ENV === "production" && c.MAIL_ENABLED && !c.SMTP_URL) {
+    ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "required in production while MAIL_ENABLED is true (or set MAIL_ENABLED=false)" });
+  }
+  if (c.REQUIRE_VERIFIED_EMAIL && !c.MAIL_ENABLED) {
+    ctx.addIssue({ code: "custom", path: ["REQUIRE_VERIFIED_EMAIL"], message: "needs MAIL_ENABLED: nobody could verify an address" });
+  }
 });
 
 export type Config = z.infer<typeof schema>;
@@ -191,7 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const lines = firstPerVariable.map((i) => {
     const name = String(i.path[0] ?? "config");
     const raw = cleaned[name];
-    const shown = name.includes("PASSWORD") || name.includes("TOKEN") || name.includes("KEY") ? "" : ` (got ${JSON.stringify(raw)})`;
+    const shown = name.includes("PASSWORD") || name.includes("TOKEN") || name.includes("KEY") || name === "SMTP_URL" ? "" : ` (got ${JSON.stringify(raw)})`;
     return `invalid ${name}: ${i.message}${shown}`;
   });
   throw new ConfigError(lines.join("\n"));

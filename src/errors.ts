@@ -11,6 +11,9 @@ export const ErrorCode = {
   RATE_LIMITED: "RATE_LIMITED",
   ACCOUNT_LOCKED: "ACCOUNT_LOCKED",
   SIGN_UP_DISABLED: "SIGN_UP_DISABLED",
+  EMAIL_NOT_VERIFIED: "EMAIL_NOT_VERIFIED",
+  INVALID_TOKEN: "INVALID_TOKEN",
+  MAIL_DISABLED: "MAIL_DISABLED",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   LAST_ADMIN: "LAST_ADMIN",
@@ -115,6 +118,26 @@ export class AccountLockedError extends AppError {
 export class SignUpDisabledError extends AppError {
   constructor() {
     super(ErrorCode.SIGN_UP_DISABLED, "Sign-up is disabled on this server.");
+  }
+}
+
+/** No session until the address is verified: at sign-in, and (with REQUIRE_VERIFIED_EMAIL) as sign-up's only answer. */
+export class EmailNotVerifiedError extends AppError {
+  constructor(message = "Verify your email address first: use the link we sent, or ask for a new one.") {
+    super(ErrorCode.EMAIL_NOT_VERIFIED, message);
+  }
+}
+
+/** Any verification, reset or email-change token that is malformed, unknown, used, expired or superseded. */
+export class InvalidTokenError extends AppError {
+  constructor() {
+    super(ErrorCode.INVALID_TOKEN, "This link is invalid or has expired. Ask for a new one.");
+  }
+}
+
+export class MailDisabledError extends AppError {
+  constructor() {
+    super(ErrorCode.MAIL_DISABLED, "Account email is turned off on this server.");
   }
 }
 

@@ -1,4 +1,4 @@
-// In-process interval jobs (session and challenge cleanup, audit retention, the audit chain head checkpoint). Each run is bounded and idempotent, so
+// In-process interval jobs (session and challenge cleanup, audit retention, the audit chain head checkpoint, the mail outbox sweep). Each run is bounded and idempotent, so
 // several instances running them at once only duplicate a little work.
 import type { App } from "./app.js";
 import { cleanupExpiredSessions } from "./modules/sessions/cleanup.js";
@@ -23,4 +23,8 @@ export function startJobs(app: App): void {
   });
   every(app.config.AUDIT_PURGE_INTERVAL_SECONDS, "audit:purge", () => purgeAuditEvents(app));
   every(app.config.AUDIT_HEAD_INTERVAL_SECONDS, "audit:head", () => checkpointHead(app));
+  // Messages another instance claimed and never finished, or retries this one's timer missed; and
+  // whatever was queued before a restart, right away.
+  every(app.config.MAIL_DRAIN_INTERVAL_SECONDS, "mail:drain", () => app.mail.drain());
+  app.mail.kick();
 }

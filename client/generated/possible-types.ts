@@ -29,6 +29,11 @@
       "SignInSuccess",
       "ValidationError"
     ],
+    "ConfirmEmailChangeResult": [
+      "ConflictError",
+      "EmailChanged",
+      "InvalidTokenError"
+    ],
     "ConfirmTotpResult": [
       "ForbiddenError",
       "InvalidIdError",
@@ -60,6 +65,18 @@
       "User",
       "ValidationError"
     ],
+    "DeleteAccountResult": [
+      "AccountDeleted",
+      "ForbiddenError",
+      "InvalidCredentialsError",
+      "InvalidIdError",
+      "LastAdminError",
+      "NotFoundError",
+      "RateLimitedError",
+      "StepUpRequiredError",
+      "UnauthenticatedError",
+      "ValidationError"
+    ],
     "DeletePasskeyResult": [
       "DeletePasskeySuccess",
       "ForbiddenError",
@@ -76,6 +93,16 @@
       "LastAdminError",
       "NotFoundError",
       "RoleInUseError",
+      "StepUpRequiredError",
+      "UnauthenticatedError",
+      "ValidationError"
+    ],
+    "DeleteUserResult": [
+      "AccountDeleted",
+      "ForbiddenError",
+      "InvalidIdError",
+      "LastAdminError",
+      "NotFoundError",
       "StepUpRequiredError",
       "UnauthenticatedError",
       "ValidationError"
@@ -109,11 +136,14 @@
     "Error": [
       "AccountLockedError",
       "ConflictError",
+      "EmailNotVerifiedError",
       "ForbiddenError",
       "InvalidCredentialsError",
       "InvalidIdError",
       "InvalidSecondFactorError",
+      "InvalidTokenError",
       "LastAdminError",
+      "MailDisabledError",
       "MfaChallengeInvalidError",
       "MfaNotConfiguredError",
       "NotFoundError",
@@ -181,6 +211,35 @@
       "UnauthenticatedError",
       "ValidationError"
     ],
+    "RequestEmailChangeResult": [
+      "CheckInbox",
+      "ForbiddenError",
+      "InvalidCredentialsError",
+      "InvalidIdError",
+      "MailDisabledError",
+      "NotFoundError",
+      "RateLimitedError",
+      "StepUpRequiredError",
+      "UnauthenticatedError",
+      "ValidationError"
+    ],
+    "RequestEmailVerificationResult": [
+      "CheckInbox",
+      "MailDisabledError",
+      "RateLimitedError",
+      "ValidationError"
+    ],
+    "RequestPasswordResetResult": [
+      "CheckInbox",
+      "MailDisabledError",
+      "RateLimitedError",
+      "ValidationError"
+    ],
+    "ResetPasswordResult": [
+      "InvalidTokenError",
+      "ResetPasswordSuccess",
+      "ValidationError"
+    ],
     "ResetUserMfaResult": [
       "ForbiddenError",
       "InvalidIdError",
@@ -240,6 +299,7 @@
     ],
     "SignInResult": [
       "AccountLockedError",
+      "EmailNotVerifiedError",
       "InvalidCredentialsError",
       "MfaRequired",
       "RateLimitedError",
@@ -257,6 +317,7 @@
     ],
     "SignUpResult": [
       "ConflictError",
+      "EmailNotVerifiedError",
       "RateLimitedError",
       "SignInSuccess",
       "SignUpDisabledError",
@@ -306,6 +367,16 @@
       "UnauthenticatedError",
       "ValidationError"
     ],
+    "UpdateSessionMetadataResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidIdError",
+      "NotFoundError",
+      "Session",
+      "StepUpRequiredError",
+      "UnauthenticatedError",
+      "ValidationError"
+    ],
     "UpdateUserResult": [
       "ConflictError",
       "ForbiddenError",
@@ -315,6 +386,10 @@
       "UnauthenticatedError",
       "User",
       "ValidationError"
+    ],
+    "VerifyEmailResult": [
+      "EmailVerified",
+      "InvalidTokenError"
     ]
   }
 };
@@ -348,6 +423,11 @@
       "SignInSuccess",
       "ValidationError"
     ],
+    "ConfirmEmailChangeResult": [
+      "ConflictError",
+      "EmailChanged",
+      "InvalidTokenError"
+    ],
     "ConfirmTotpResult": [
       "ForbiddenError",
       "InvalidIdError",
@@ -379,6 +459,18 @@
       "User",
       "ValidationError"
     ],
+    "DeleteAccountResult": [
+      "AccountDeleted",
+      "ForbiddenError",
+      "InvalidCredentialsError",
+      "InvalidIdError",
+      "LastAdminError",
+      "NotFoundError",
+      "RateLimitedError",
+      "StepUpRequiredError",
+      "UnauthenticatedError",
+      "ValidationError"
+    ],
     "DeletePasskeyResult": [
       "DeletePasskeySuccess",
       "ForbiddenError",
@@ -395,6 +487,16 @@
       "LastAdminError",
       "NotFoundError",
       "RoleInUseError",
+      "StepUpRequiredError",
+      "UnauthenticatedError",
+      "ValidationError"
+    ],
+    "DeleteUserResult": [
+      "AccountDeleted",
+      "ForbiddenError",
+      "InvalidIdError",
+      "LastAdminError",
+      "NotFoundError",
       "StepUpRequiredError",
       "UnauthenticatedError",
       "ValidationError"
@@ -428,11 +530,14 @@
     "Error": [
       "AccountLockedError",
       "ConflictError",
+      "EmailNotVerifiedError",
       "ForbiddenError",
       "InvalidCredentialsError",
       "InvalidIdError",
       "InvalidSecondFactorError",
+      "InvalidTokenError",
       "LastAdminError",
+      "MailDisabledError",
       "MfaChallengeInvalidError",
       "MfaNotConfiguredError",
       "NotFoundError",
@@ -500,6 +605,35 @@
       "UnauthenticatedError",
       "ValidationError"
     ],
+    "RequestEmailChangeResult": [
+      "CheckInbox",
+      "ForbiddenError",
+      "InvalidCredentialsError",
+      "InvalidIdError",
+      "MailDisabledError",
+      "NotFoundError",
+      "RateLimitedError",
+      "StepUpRequiredError",
+      "UnauthenticatedError",
+      "ValidationError"
+    ],
+    "RequestEmailVerificationResult": [
+      "CheckInbox",
+      "MailDisabledError",
+      "RateLimitedError",
+      "ValidationError"
+    ],
+    "RequestPasswordResetResult": [
+      "CheckInbox",
+      "MailDisabledError",
+      "RateLimitedError",
+      "ValidationError"
+    ],
+    "ResetPasswordResult": [
+      "InvalidTokenError",
+      "ResetPasswordSuccess",
+      "ValidationError"
+    ],
     "ResetUserMfaResult": [
       "ForbiddenError",
       "InvalidIdError",
@@ -559,6 +693,7 @@
     ],
     "SignInResult": [
       "AccountLockedError",
+      "EmailNotVerifiedError",
       "InvalidCredentialsError",
       "MfaRequired",
       "RateLimitedError",
@@ -576,6 +711,7 @@
     ],
     "SignUpResult": [
       "ConflictError",
+      "EmailNotVerifiedError",
       "RateLimitedError",
       "SignInSuccess",
       "SignUpDisabledError",
@@ -625,6 +761,16 @@
       "UnauthenticatedError",
       "ValidationError"
     ],
+    "UpdateSessionMetadataResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidIdError",
+      "NotFoundError",
+      "Session",
+      "StepUpRequiredError",
+      "UnauthenticatedError",
+      "ValidationError"
+    ],
     "UpdateUserResult": [
       "ConflictError",
       "ForbiddenError",
@@ -634,6 +780,10 @@
       "UnauthenticatedError",
       "User",
       "ValidationError"
+    ],
+    "VerifyEmailResult": [
+      "EmailVerified",
+      "InvalidTokenError"
     ]
   }
 };

@@ -45,7 +45,8 @@ export async function seed(
   const generatedPassword = admin.password ? null : randomBytes(18).toString("base64url");
   const passwordHash = await passwords.hash(admin.password ?? generatedPassword ?? "");
   await db.user.create({
-    data: { email, name: "Administrator", passwordHash, roles: { create: { roleId: adminRole.id } } },
+    // The operator chose this address: with REQUIRE_VERIFIED_EMAIL the admin must still get in.
+    data: { email, name: "Administrator", passwordHash, emailVerifiedAt: new Date(), roles: { create: { roleId: adminRole.id } } },
   });
   return { adminEmail: email, generatedPassword, createdAdmin: true };
 }

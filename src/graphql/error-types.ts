@@ -4,12 +4,15 @@ import {
   AccountLockedError,
   AppError,
   ConflictError,
+  EmailNotVerifiedError,
   ErrorCode,
   ForbiddenError,
   InvalidCredentialsError,
   InvalidIdError,
   InvalidSecondFactorError,
+  InvalidTokenError,
   LastAdminError,
+  MailDisabledError,
   MfaChallengeInvalidError,
   MfaNotConfiguredError,
   NotFoundError,
@@ -45,6 +48,9 @@ const simple = [
   [InvalidSecondFactorError, "InvalidSecondFactorError"],
   [MfaChallengeInvalidError, "MfaChallengeInvalidError"],
   [MfaNotConfiguredError, "MfaNotConfiguredError"],
+  [EmailNotVerifiedError, "EmailNotVerifiedError"],
+  [InvalidTokenError, "InvalidTokenError"],
+  [MailDisabledError, "MailDisabledError"],
 ] as const;
 for (const [cls, name] of simple) {
   builder.objectType(cls, { name, interfaces: [ErrorInterface], authScopes: { public: true }, isTypeOf: (v) => v instanceof cls });

@@ -5,6 +5,7 @@
 //   import { test } from "../helpers/fixture.js";                  // default instance
 //   const test = instanceTest({ env: { SIGNUP_ENABLED: "false" } }); // configured instance
 //   const test = privateRedisTest({ CACHE_TIMEOUT_MS: "50" });      // on a redis-server of its own
+//   const test = mailTest({ REQUIRE_VERIFIED_EMAIL: "true" });       // account mail to an SMTP server of its own
 //
 // Fixtures are set up only for the tests that name them, so a file mixing unit tests and instance
 // tests pays for the instance only when it is used.
@@ -14,6 +15,7 @@ import { keyPrefix } from "./cache-app.js";
 import { createTestInstance } from "./instance.js";
 import type { Env, InstanceOptions } from "./instance.js";
 import { startRedisServer } from "./redis-server.js";
+import { startSmtpServer } from "./smtp.js";
 
 export function instanceTest(options: InstanceOptions = {}) {
   return base
@@ -54,6 +56,26 @@ export function privateRedisTest(env: Env = {}) {
       return t;
     })
     .extend("prefix", { scope: "file" }, async ({ t }) => keyPrefix(t))
+    .extend("admin", { scope: "file" }, async ({ t }) => t.signInAs("admin"))
+    .extend("member", async ({ t }) => t.signInAs({}));
+}
+
+/**
+ * An instance with account mail on, sending to an SMTP server of its own (`smtp`, in this process,
+ * test/helpers/smtp.ts) that keeps every message it receives.
+ */
+export function mailTest(env: Env = {}) {
+  return base
+    .extend("smtp", { scope: "file" }, async ({}, { onCleanup }) => {
+      const server = await startSmtpServer();
+      onCleanup(() => server.stop());
+      return server;
+    })
+    .extend("t", { scope: "file" }, async ({ smtp }, { onCleanup }) => {
+      const t = await createTestInstance({ env: { MAIL_ENABLED: "true", SMTP_URL: smtp.url, ...env } });
+      onCleanup(() => t.close());
+      return t;
+    })
     .extend("admin", { scope: "file" }, async ({ t }) => t.signInAs("admin"))
     .extend("member", async ({ t }) => t.signInAs({}));
 }

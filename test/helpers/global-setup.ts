@@ -5,6 +5,7 @@
 // each with its own template. So a template is only dropped once nobody has used it for STALE_MS:
 // every run stamps the template it uses with the time (COMMENT ON DATABASE), and the clean-up reads
 // and drops under an advisory lock that the stamping takes too.
+import { rm } from "node:fs/promises";
 import type pg from "pg";
 import { loadConfig } from "../../src/config.js";
 import { createDatabase } from "../../src/db/client.js";
@@ -12,7 +13,7 @@ import { migrateDatabase } from "../../src/db/migrations/apply.js";
 import { seed } from "../../src/db/seed.js";
 import { createPasswordHasher } from "../../src/modules/credentials/passwords.js";
 import { createLogger } from "../../src/observability/log.js";
-import { TEST_DB_PREFIX, TEST_ENV, TEST_ADMIN, templateName, urlFor, withServer } from "./pg.js";
+import { TEST_DB_PREFIX, TEST_ENV, TEST_ADMIN, templateName, testOutboxDir, urlFor, withServer } from "./pg.js";
 
 const STALE_MS = 6 * 3600_000;
 /** Advisory lock key serialising template stamps and drops (any constant shared by all checkouts). */
@@ -91,6 +92,7 @@ export async function setup(): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
+  await rm(testOutboxDir(), { recursive: true, force: true });
   await withServer(async (c) => {
     const rows = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`${TEST_DB_PREFIX}${process.env.AUTHGRAPH_TEST_RUN ?? "x"}_%`]);
     for (const row of rows.rows) await c.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);

@@ -2,6 +2,7 @@
 // version (built once by global-setup), cloned per test file so files run in parallel in isolation.
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 
@@ -28,7 +29,17 @@ export const TEST_ENV = {
   CACHE_TIMEOUT_MS: "1000",
   // A fixed test key: TOTP secrets are sealed with it (never a production key).
   MFA_ENCRYPTION_KEY: "6d66612d746573742d6b65792d6f6e6c792d666f722d74657374732d2d2d2d21",
+  // Account mail is off unless a test turns it on (mailTest in test/helpers/smtp.ts, with an SMTP
+  // server of its own): its background delivery appends audit events that tests counting events
+  // after a sign-up would otherwise race with. Without SMTP_URL, .eml files go to this run's folder.
+  MAIL_ENABLED: "false",
+  MAIL_OUTBOX_DIR: testOutboxDir(),
+  MAIL_DRAIN_INTERVAL_SECONDS: "0",
 } as const;
+
+export function testOutboxDir(): string {
+  return join(tmpdir(), `authgraph-outbox-${process.env.AUTHGRAPH_TEST_RUN ?? "x"}`);
+}
 
 export function urlFor(database: string): string {
   const url = new URL(SERVER_URL);

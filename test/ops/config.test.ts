@@ -39,6 +39,17 @@ describe("config", () => {
     expect(message).toMatch(pattern);
   });
 
+  it("account mail: the .eml outbox is refused in production, SMTP_URL or MAIL_ENABLED=false starts", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/^invalid SMTP_URL: required in production while MAIL_ENABLED is true/);
+    expect(loadConfig({ NODE_ENV: "production", SMTP_URL: "smtps://user:pw@mail.example.com:465" }).SMTP_URL).toBe("smtps://user:pw@mail.example.com:465");
+    expect(loadConfig({ NODE_ENV: "production", MAIL_ENABLED: "false" }).MAIL_ENABLED).toBe(false);
+    expect(loadConfig({}).SMTP_URL).toBeUndefined();
+    expect(() => loadConfig({ REQUIRE_VERIFIED_EMAIL: "true", MAIL_ENABLED: "false" })).toThrow(/^invalid REQUIRE_VERIFIED_EMAIL: needs MAIL_ENABLED/);
+    // The URL may carry a password: never echoed.
+    expect(() => loadConfig({ SMTP_URL: "http://user:secret@mail" })).toThrow(/^invalid SMTP_URL: expected a smtp or smtps URL$/);
+    expect(() => loadConfig({ PASSWORD_RESET_TTL_SECONDS: "7200" })).toThrow(/^invalid PASSWORD_RESET_TTL_SECONDS/);
+  });
+
   it("never echoes secrets in errors", () => {
     expect(() => loadConfig({ ADMIN_PASSWORD: "short" })).toThrow(/^invalid ADMIN_PASSWORD: must be at least 12 characters$/);
   });
@@ -46,7 +57,7 @@ describe("config", () => {
   it("documents every knob in .env.example", () => {
     const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
     const documented = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
-    const knobs = Object.keys(loadConfig({})).concat(["DATABASE_URL", "REDIS_URL", "ADMIN_PASSWORD", "AUDIT_IP_KEY", "METRICS_TOKEN", "GRAPHQL_INTROSPECTION", "CACHE_NAMESPACE", "MFA_ENCRYPTION_KEY", "CORS_ORIGINS", "PERSISTED_OPERATIONS"]);
+    const knobs = Object.keys(loadConfig({})).concat(["DATABASE_URL", "REDIS_URL", "ADMIN_PASSWORD", "AUDIT_IP_KEY", "METRICS_TOKEN", "GRAPHQL_INTROSPECTION", "CACHE_NAMESPACE", "MFA_ENCRYPTION_KEY", "CORS_ORIGINS", "PERSISTED_OPERATIONS", "SMTP_URL"]);
     const missing = knobs.filter((k) => !documented.has(k));
     expect(missing).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { schema } from "../../src/graphql/index.js";
 import { encodeId } from "../../src/graphql/global-id.js";
-import { test } from "../helpers/fixture.js";
+import { instanceTest } from "../helpers/fixture.js";
 import type { GraphQLResponse, SignedIn, TestInstance } from "../helpers/instance.js";
 
 type Who = "anonymous" | "member" | "self" | "admin";
@@ -24,7 +24,8 @@ type Outcome =
   | "INVALID_SECOND_FACTOR"
   | "MFA_CHALLENGE_INVALID"
   | "VALIDATION_FAILED"
-  | "STEP_UP_REQUIRED";
+  | "STEP_UP_REQUIRED"
+  | "INVALID_TOKEN";
 
 interface Cell {
   who: Who;
@@ -57,6 +58,9 @@ const F = "FORBIDDEN";
 const TYPED = "{ __typename ... on Error { code } }";
 const NEW_PASSWORD = "another-long-password";
 const unique = (): string => randomBytes(4).toString("hex");
+// Account mail on (written as .eml files), so the mail requests answer as they would in production.
+const test = instanceTest({ env: { MAIL_ENABLED: "true" } });
+const BAD_TOKEN = `"00000000-0000-4000-8000-000000000000.${"A".repeat(43)}"`;
 
 const m = (field: string, args: (c: Cell) => Promise<string>, expected: Row["expect"], label?: string): Row => ({
   field,
@@ -139,6 +143,18 @@ const rows: Row[] = [
   m("revokeAllSessions", async (c) => `userId: "${(await c.user()).userGid}"`, [U, F, "data", "data"]),
   m("changePassword", async (c) => `input: { currentPassword: "${c.caller?.password ?? "x"}", newPassword: "${NEW_PASSWORD}" }`, [U, "data", "data", "data"]),
   m("cleanupExpiredSessions", async () => "", [U, F, F, "data"]),
+  // Metadata is written by the session's owner only; an admin may read it, not write it.
+  m("updateSessionMetadata", async (c) => `id: "${(await c.user()).sessionGid}", metadata: { device: "matrix" }`, [U, "NOT_FOUND", "data", F]),
+
+  // --- account lifecycle: mail requests and tokens are public (the token is the credential)
+  m("requestEmailVerification", async (c) => `email: "${(await c.user()).email}"`, ["data", "data", "data", "data"]),
+  m("verifyEmail", async () => `token: ${BAD_TOKEN}`, ["INVALID_TOKEN", "INVALID_TOKEN", "INVALID_TOKEN", "INVALID_TOKEN"]),
+  m("requestPasswordReset", async (c) => `email: "${(await c.user()).email}"`, ["data", "data", "data", "data"]),
+  m("resetPassword", async () => `input: { token: ${BAD_TOKEN}, newPassword: "${NEW_PASSWORD}" }`, ["INVALID_TOKEN", "INVALID_TOKEN", "INVALID_TOKEN", "INVALID_TOKEN"]),
+  m("requestEmailChange", async (c) => `input: { newEmail: "moved-${unique()}@test.local", currentPassword: "${c.caller?.password ?? "x"}" }`, [U, "data", "data", "data"]),
+  m("confirmEmailChange", async () => `token: ${BAD_TOKEN}`, ["INVALID_TOKEN", "INVALID_TOKEN", "INVALID_TOKEN", "INVALID_TOKEN"]),
+  m("deleteAccount", async (c) => `input: { currentPassword: "${c.caller?.password ?? "x"}" }`, [U, "data", "data", "data"]),
+  m("deleteUser", async (c) => `id: "${(await c.user()).userGid}"`, [U, F, F, "data"]),
   m("purgeAuditEvents", async () => "", [U, F, F, "data"]),
 
   // --- user administration (users:write)

@@ -1,7 +1,8 @@
 // The one writer of the security audit trail. Every security-relevant change calls `record(tx, ...)`
 // inside its own transaction, so a rolled-back change leaves no event.
 //
-// Tamper evidence: each row stores prevHash and hash = sha-256(prevHash || canonical content).
+// Tamper evidence: each row stores prevHash and hash = sha-256(prevHash || canonical content), where
+// the content holds personal data (IP, user agent, personal metadata fields) as keyed digests.
 // Appends are serialised with a transaction-level advisory lock so concurrent writers still form ONE
 // linear chain whose order equals id order. The lock is held until commit, so callers record the event
 // as the LAST statement of their transaction to keep the critical section short.
@@ -62,7 +63,10 @@ export function pseudonymiseIp(ip: string, key: string): string {
   return isPseudonym(ip) ? ip : `${PSEUDO_PREFIX}${ipDigest(ip, key) ?? ""}`;
 }
 
-/** The digest the hash covers for a stored `ip` column value: a pseudonym's own digest, else HMAC(ip). */
+/**
+ * The digest the hash covers for a stored personal value (the IP, the user agent, a personal metadata
+ * field): a pseudonym's own digest, else HMAC(value).
+ */
 export function storedIpDigest(stored: string | null, key: string): string | null {
   if (stored !== null && isPseudonym(stored)) return stored.slice(PSEUDO_PREFIX.length);
   return ipDigest(stored, key);
@@ -114,9 +118,42 @@ export interface StoredAuditRow {
   hash: string;
 }
 
+/**
+ * Metadata fields that hold personal data. Like the IP, the hash covers their keyed digest, so erasing
+ * an account can replace them by `pseudo:<digest>` and every hash stays valid.
+ */
+export const PERSONAL_METADATA_KEYS = ["email", "previousEmail"] as const;
+
+/** Metadata as the hash covers it: each personal field that is a string replaced by its digest. */
+export function hashedMetadata(metadata: unknown, key: string): unknown {
+  if (metadata === null || metadata === undefined || typeof metadata !== "object" || Array.isArray(metadata)) return metadata ?? null;
+  const hashed: Record<string, unknown> = { ...metadata };
+  for (const field of PERSONAL_METADATA_KEYS) {
+    const value = hashed[field];
+    if (typeof value === "string") hashed[field] = storedIpDigest(value, key);
+  }
+  return hashed;
+}
+
+/** What the hash covers of a row: its personal data (IP, user agent, personal metadata) as keyed digests. */
+function hashable(row: Omit<StoredAuditRow, "prevHash" | "hash">, key: string): HashableEvent {
+  return { ...row, ipDigest: storedIpDigest(row.ip, key), userAgent: storedIpDigest(row.userAgent, key), metadata: hashedMetadata(row.metadata, key) };
+}
+
 /** Recompute a stored row's hash: the verifier and the writer share this definition. */
 export function storedRowHash(row: StoredAuditRow, ipKey: string): string {
+  return eventHash(row.prevHash, hashable(row, ipKey));
+}
+
+/** Rows written before the user agent and personal metadata were digested: only the IP was. */
+export function legacyRowHash(row: StoredAuditRow, ipKey: string): string {
   return eventHash(row.prevHash, { ...row, ipDigest: storedIpDigest(row.ip, ipKey) });
+}
+
+/** Which definition a stored row's hash matches, or null when neither does (the row was altered). */
+export function rowHashFormat(row: StoredAuditRow, ipKey: string): "current" | "legacy" | null {
+  if (storedRowHash(row, ipKey) === row.hash) return "current";
+  return legacyRowHash(row, ipKey) === row.hash ? "legacy" : null;
 }
 
 /**
@@ -162,15 +199,15 @@ export async function record(
     metadata,
     createdAt: new Date(Math.floor(now.getTime())),
   };
-  const digest = storedIpDigest(ip, options.ipKey);
-  const tail = canonicalJson([row.type, row.actorUserId, row.subjectUserId, row.sessionId, digest, row.userAgent, metadata, row.createdAt.toISOString()]);
+  const hashed = hashable({ ...row, id: 0n }, options.ipKey);
+  const tail = canonicalJson([row.type, row.actorUserId, row.subjectUserId, row.sessionId, hashed.ipDigest, hashed.userAgent, hashed.metadata, row.createdAt.toISOString()]);
   const [appended] = await tx.$queryRaw<{ id: bigint; prevHash: string | null; hash: string }[]>`
     SELECT o_id AS id, o_prev_hash AS "prevHash", o_hash AS hash
     FROM audit_append(${row.type}::"AuditEventType", ${row.actorUserId}::uuid, ${row.subjectUserId}::uuid, ${row.sessionId}::uuid,
                       ${ip}, ${row.userAgent}, ${metadata === null ? null : JSON.stringify(metadata)}::jsonb,
                       ${row.createdAt}::timestamptz, ${tail})`;
   if (!appended) throw new Error("audit: audit_append returned no row");
-  if (eventHash(appended.prevHash, { ...row, id: appended.id, ipDigest: digest }) !== appended.hash) {
+  if (eventHash(appended.prevHash, { ...hashed, id: appended.id }) !== appended.hash) {
     throw new Error(`audit: the database computed a different hash for event ${appended.id}`);
   }
   return appended.id;

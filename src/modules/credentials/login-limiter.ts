@@ -3,6 +3,7 @@
 // embedded default). Every attempt is RESERVED (an atomic consume) before any password is checked and
 // given back when it succeeds, so N concurrent attempts — a batch, aliases, parallel requests, other
 // instances — never get more answers than the limit allows.
+import { createHash } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
@@ -18,6 +19,8 @@ export interface LoginLimiter {
   reserveAddress(ip: string | null): Promise<number>;
   /** Reserves one sign-up for the client address and one in the global window: 0 = go ahead, else seconds to wait. */
   reserveSignUp(ip: string | null): Promise<number>;
+  /** Reserves one account-mail request (verification, reset, email change) for the client address and for the email address. */
+  reserveMail(email: string, ip: string | null): Promise<number>;
 }
 
 export function limiter(cache: Cache, prefix: string, points: number, duration: number, timeoutMs: number): RateLimiterAbstract {
@@ -70,6 +73,8 @@ export function createLoginLimiter(config: Config, cache: Cache): LoginLimiter {
   const byAddress = limiter(cache, "login:ip", config.LOGIN_MAX_FAILURES_PER_IP, config.LOGIN_WINDOW_SECONDS, t);
   const signUpByAddress = limiter(cache, "signup:ip", config.SIGNUP_MAX_PER_IP, config.SIGNUP_WINDOW_SECONDS, t);
   const signUpGlobal = limiter(cache, "signup:all", config.SIGNUP_MAX_PER_MINUTE, 60, t);
+  const mailByAddress = limiter(cache, "mail:ip", config.ACCOUNT_MAIL_MAX_PER_IP, config.ACCOUNT_MAIL_WINDOW_SECONDS, t);
+  const mailByEmail = limiter(cache, "mail:to", config.ACCOUNT_MAIL_MAX_PER_ADDRESS, config.ACCOUNT_MAIL_WINDOW_SECONDS, t);
   return {
     async reserve(accountKey, ip) {
       const bucket = addressBucket(ip);
@@ -94,6 +99,13 @@ export function createLoginLimiter(config: Config, cache: Cache): LoginLimiter {
       const addressWait = bucket ? await consume(signUpByAddress, bucket) : 0;
       if (addressWait > 0) return addressWait;
       return consume(signUpGlobal, "all");
+    },
+    async reserveMail(email, ip) {
+      const bucket = addressBucket(ip);
+      const addressWait = bucket ? await consume(mailByAddress, bucket) : 0;
+      if (addressWait > 0) return addressWait;
+      // Keyed by a digest: the cache need not hold a list of addresses people asked mail for.
+      return consume(mailByEmail, createHash("sha256").update(email).digest("hex").slice(0, 32));
     },
   };
 }

@@ -2,7 +2,10 @@
 import {
   AccountLockedError,
   ConflictError,
+  EmailNotVerifiedError,
   InvalidCredentialsError,
+  InvalidTokenError,
+  MailDisabledError,
   RateLimitedError,
   SignUpDisabledError,
   ValidationError,
@@ -14,8 +17,9 @@ import { MfaRequired } from "../mfa/second-step.js";
 import { issueSession } from "../sessions/issue.js";
 import type { IssuedSession } from "../sessions/issue.js";
 import { SessionRef } from "../sessions/schema.js";
-import { UserRef } from "../users/schema.js";
+import { CheckInboxRef, UserRef } from "../users/schema.js";
 import { changePassword } from "./change-password.js";
+import { requestPasswordReset, resetPassword } from "./password-reset.js";
 import { signIn } from "./sign-in.js";
 import type { SignInResult } from "./sign-in.js";
 import { signUp } from "./sign-up.js";
@@ -56,7 +60,7 @@ builder.mutationField("signIn", (t) =>
     args: { input: t.arg({ type: SignInInput }) },
     errors: {
       // MfaRequired: the password was right and a second factor finishes the sign-in (completeSignIn).
-      types: [InvalidCredentialsError, RateLimitedError, AccountLockedError, ValidationError, MfaRequired],
+      types: [InvalidCredentialsError, RateLimitedError, AccountLockedError, ValidationError, MfaRequired, EmailNotVerifiedError],
       directResult: true,
       union: { name: "SignInResult" },
     },
@@ -75,7 +79,8 @@ builder.mutationField("signUp", (t) =>
     authScopes: { public: true },
     args: { input: t.arg({ type: SignUpInput }) },
     errors: {
-      types: [ValidationError, ConflictError, SignUpDisabledError, RateLimitedError],
+      // EmailNotVerifiedError: with REQUIRE_VERIFIED_EMAIL, for a new and a taken address alike.
+      types: [ValidationError, ConflictError, SignUpDisabledError, RateLimitedError, EmailNotVerifiedError],
       directResult: true,
       union: { name: "SignUpResult" },
     },
@@ -97,5 +102,35 @@ builder.mutationField("changePassword", (t) =>
     resolve: async (_r, { input }, ctx) => ({
       revokedSessionCount: await changePassword(ctx.app, actor(ctx), input, ctx.request),
     }),
+  }),
+);
+
+builder.mutationField("requestPasswordReset", (t) =>
+  t.field({
+    type: CheckInboxRef,
+    authScopes: { public: true },
+    description: "Mails a reset link if an account has the address. The same answer, after the same work, for any address.",
+    args: { email: t.arg.string() },
+    errors: { types: [ValidationError, RateLimitedError, MailDisabledError], directResult: true, union: { name: "RequestPasswordResetResult" } },
+    resolve: (_r, args, ctx) => requestPasswordReset(ctx.app, args, ctx.request),
+  }),
+);
+
+const ResetPasswordInput = builder.inputType("ResetPasswordInput", {
+  fields: (t) => ({ token: t.string(), newPassword: t.string() }),
+});
+
+const ResetPasswordSuccess = builder.objectRef<{ revokedSessionCount: number }>("ResetPasswordSuccess").implement({
+  authScopes: { public: true },
+  fields: (t) => ({ revokedSessionCount: t.exposeInt("revokedSessionCount", { description: "Every session of the account was revoked." }) }),
+});
+
+builder.mutationField("resetPassword", (t) =>
+  t.field({
+    type: ResetPasswordSuccess,
+    authScopes: { public: true },
+    args: { input: t.arg({ type: ResetPasswordInput }) },
+    errors: { types: [InvalidTokenError, ValidationError], directResult: true, union: { name: "ResetPasswordResult" } },
+    resolve: async (_r, { input }, ctx) => ({ revokedSessionCount: await resetPassword(ctx.app, input, ctx.request) }),
   }),
 );

@@ -11,6 +11,7 @@ import { emailSchema, parseInput } from "../../validation.js";
 import type { AuditEventInput } from "../audit/append.js";
 import { secondFactorChallenge } from "../mfa/second-step.js";
 import type { MfaRequired } from "../mfa/second-step.js";
+import { refuseUnverifiedEmail } from "../users/verification.js";
 import type { Reservation } from "./lockout.js";
 import { finishSignIn } from "./signed-in.js";
 import type { SignInResult } from "./signed-in.js";
@@ -56,6 +57,8 @@ export async function signIn(app: App, input: { email: string; password: string 
     if (user) await invalidate(app, { keys: [keys.user(user.id)] });
     throw new InvalidCredentialsError();
   }
+  // REQUIRE_VERIFIED_EMAIL: no session for an unverified address (throws EmailNotVerifiedError).
+  await refuseUnverifiedEmail(app, user.id, data.email, !known, request);
 
   // A user with a second factor is answered with a challenge; the attempt stays counted until it is met.
   const challenge = await secondFactorChallenge(app, user.id, request);

@@ -11,7 +11,15 @@ import type { SessionRecord, Viewer } from "./session.js";
 
 type Tx = Prisma.TransactionClient;
 
-export type RevokeReason = "signed_out" | "revoked" | "revoked_all" | "password_changed" | "user_disabled" | "user_locked";
+export type RevokeReason =
+  | "signed_out"
+  | "revoked"
+  | "revoked_all"
+  | "password_changed"
+  | "user_disabled"
+  | "user_locked"
+  | "password_reset"
+  | "account_deleted";
 
 export interface Revocation {
   /** Sessions this call revoked (a concurrent revoke of the same session counts for only one of them). */

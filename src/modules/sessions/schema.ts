@@ -4,7 +4,7 @@ import type { Session, User } from "../../generated/prisma/client.js";
 import { actor, builder } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { uuidConnectionPolicy } from "../../graphql/pagination.js";
-import { NotFoundError } from "../../errors.js";
+import { ConflictError, NotFoundError } from "../../errors.js";
 import { encodeId } from "../../graphql/global-id.js";
 import { UserRef } from "../users/schema.js";
 import { cleanupExpiredSessions } from "./cleanup.js";
@@ -13,6 +13,7 @@ import { AUTH_METHODS, activeSessionWhere, isSessionActive } from "./session.js"
 import type { AuthMethod, Viewer } from "./session.js";
 import { revokeAllSessions, revokeSession, signOut } from "./revoke.js";
 import { refreshSession } from "./start.js";
+import { updateSessionMetadata } from "./metadata.js";
 
 export const AuthMethodEnum = builder.enumType("AuthMethod", {
   description: "How a session was authenticated, or a way to answer a second-factor challenge.",
@@ -38,6 +39,7 @@ export const SessionRef = builder.prismaNode("Session", {
     userAgent: t.exposeString("userAgent", { nullable: true }),
     authMethods: t.field({ type: [AuthMethodEnum], select: { authMethods: true }, resolve: (s) => s.authMethods.filter(isAuthMethod) }),
     mfaAt: t.expose("mfaAt", { type: "DateTime", nullable: true, description: "When this session last proved a second factor (sign-in or stepUp)." }),
+    metadata: t.expose("metadata", { type: "JSON", nullable: true, description: "What the product keeps with this session (a JSON object its owner writes)." }),
     current: t.boolean({ description: "True for the session making this request.", resolve: (s, _a, ctx) => ctx.viewer?.session.id === s.id }),
     active: t.boolean({
       select: { revokedAt: true, expiresAt: true, absoluteExpiresAt: true },
@@ -212,5 +214,29 @@ builder.mutationField("cleanupExpiredSessions", (t) =>
     resolve: async (_r, _a, ctx) => ({
       deletedCount: await cleanupExpiredSessions(ctx.app, { userId: ctx.viewer?.user.id ?? null, request: ctx.request }),
     }),
+  }),
+);
+
+builder.mutationField("updateSessionMetadata", (t) =>
+  t.field({
+    type: SessionRef,
+    args: { id: t.arg.globalID({ for: SessionRef }), metadata: t.arg({ type: "JSON", description: "A JSON object; replaces the current metadata." }) },
+    // The owner only. A session the caller may not read is "not found", exactly like a missing one.
+    authScopes: async (_r, args, ctx) => {
+      if (!ctx.viewer) return { authenticated: true };
+      const target = await ctx.loaders.sessions.load(args.id.id);
+      if (!target) throw new NotFoundError("Session");
+      return { self: target.userId };
+    },
+    unauthorizedResolver: async (_r, args, ctx, _i, error) => {
+      const target = ctx.viewer ? await ctx.loaders.sessions.load(args.id.id) : null;
+      throw target && !(await ctx.hasPermission("sessions:read")) ? new NotFoundError("Session") : error;
+    },
+    errors: { types: [...COMMON_ERRORS, ConflictError], directResult: true, union: { name: "UpdateSessionMetadataResult" } },
+    resolve: async (_r, args, ctx) => {
+      const target = await ctx.loaders.sessions.load(args.id.id);
+      if (!target) throw new NotFoundError("Session");
+      return updateSessionMetadata(ctx.app, actor(ctx), target, args.metadata, ctx.request);
+    },
   }),
 );

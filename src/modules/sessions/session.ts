@@ -17,6 +17,7 @@ export const PUBLIC_SESSION_SELECT = {
   userAgent: true,
   authMethods: true,
   mfaAt: true,
+  metadata: true,
 } as const satisfies Prisma.SessionSelect;
 
 /** How a session was authenticated, as recorded in `sessions.auth_methods`. */

@@ -40,6 +40,7 @@ const stampedSchema = z
       userAgent: z.string().nullable(),
       authMethods: z.array(z.string()),
       mfaAt: cachedDate.nullable(),
+      metadata: z.json().nullable(),
     }),
     user: userSchema,
   })

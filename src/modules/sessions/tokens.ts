@@ -19,13 +19,21 @@ export function formatToken(sessionId: string, secret: string): string {
   return `${sessionId}.${secret}`;
 }
 
-/** Null for anything that is not exactly a well-formed token; never throws. */
-export function parseToken(token: string | null | undefined): { sessionId: string; secret: string } | null {
+/**
+ * `<id>.<secret>`, the format of session tokens and of the single-use account tokens alike. Null for
+ * anything that is not exactly a well-formed token; never throws.
+ */
+export function parseIdToken(token: string | null | undefined): { id: string; secret: string } | null {
   if (typeof token !== "string" || token.length !== MAX_TOKEN_LENGTH) return null;
-  const sessionId = token.slice(0, 36);
+  const id = token.slice(0, 36);
   const secret = token.slice(37);
-  if (token[36] !== "." || !UUID.test(sessionId) || !SECRET.test(secret)) return null;
-  return { sessionId, secret };
+  if (token[36] !== "." || !UUID.test(id) || !SECRET.test(secret)) return null;
+  return { id, secret };
+}
+
+export function parseToken(token: string | null | undefined): { sessionId: string; secret: string } | null {
+  const parsed = parseIdToken(token);
+  return parsed && { sessionId: parsed.id, secret: parsed.secret };
 }
 
 /** Constant-time comparison of sha-256(secret) with the stored hex hash. */

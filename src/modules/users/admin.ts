@@ -17,6 +17,7 @@ import type { RevokeReason } from "../sessions/revoke.js";
 import { USER_SELECT, lockUser } from "./user.js";
 import type { UserRecord } from "./user.js";
 import { emailSchema, nameSchema, parseInput, passwordSchema } from "../../validation.js";
+import { consumeOutstandingTokens } from "./account-tokens.js";
 
 const EMAIL_TAKEN = "A user with this email already exists.";
 
@@ -77,7 +78,10 @@ export async function updateUser(
         };
         changed = Object.keys(changes);
         if (changed.length === 0) return current;
-        const updated = await tx.user.update({ where: { id: userId }, data: changes, select: USER_SELECT });
+        // A new address is unproven, and tokens mailed to the old one must not act on it.
+        const reverify = changes.email ? { emailVerifiedAt: null } : {};
+        if (changes.email) await consumeOutstandingTokens(tx, userId, app.clock.now());
+        const updated = await tx.user.update({ where: { id: userId }, data: { ...changes, ...reverify }, select: USER_SELECT });
         await app.audit.record(tx, { type: "USER_UPDATED", ...actorFields(viewer), subjectUserId: userId, metadata: { changed } }, request);
         return updated;
       }),
@@ -124,7 +128,7 @@ export async function setUserStatus(app: App, viewer: Viewer, userId: string, st
  * row cannot write it back; the fragment loader reads a tombstone as a miss). Session fragments embed
  * the user: revoked ones are tombstoned (a tombstone means "revoked" there), live ones deleted.
  */
-async function invalidateUser(app: App, userId: string, revokedSessionIds: readonly string[]): Promise<void> {
+export async function invalidateUser(app: App, userId: string, revokedSessionIds: readonly string[]): Promise<void> {
   const live = await app.db.prisma.session.findMany({
     where: { userId, revokedAt: null, expiresAt: { gt: app.clock.now() } },
     select: { id: true },

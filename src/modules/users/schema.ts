@@ -1,12 +1,27 @@
 // User type, its queries and the admin mutations on users. Roles, permissions, sessions and audit
 // events are added to User by their own modules.
-import { ConflictError, LastAdminError } from "../../errors.js";
-import { actor, builder } from "../../graphql/builder.js";
+import {
+  ConflictError,
+  InvalidCredentialsError,
+  InvalidTokenError,
+  LastAdminError,
+  MailDisabledError,
+  RateLimitedError,
+  ValidationError,
+} from "../../errors.js";
+import { actor, builder, stepUp } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
+import { encodeId } from "../../graphql/global-id.js";
 import { uuidConnectionPolicy } from "../../graphql/pagination.js";
 import { parseInput, searchSchema } from "../../validation.js";
+import type { CheckInbox } from "./account-mail.js";
 import * as admin from "./admin.js";
 import type { SetUserStatusResult } from "./admin.js";
+import { deleteAccount, deleteUser } from "./delete-account.js";
+import { confirmEmailChange, requestEmailChange } from "./email-change.js";
+import type { EmailChanged } from "./email-change.js";
+import { requestEmailVerification, verifyEmail } from "./verification.js";
+import type { EmailVerified } from "./verification.js";
 
 export const UserStatusEnum = builder.enumType("UserStatus", { values: ["ACTIVE", "DISABLED", "LOCKED"] as const });
 
@@ -25,6 +40,7 @@ export const UserRef = builder.prismaNode("User", {
     status: t.expose("status", { type: UserStatusEnum }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     lastLoginAt: t.expose("lastLoginAt", { type: "DateTime", nullable: true }),
+    emailVerifiedAt: t.expose("emailVerifiedAt", { type: "DateTime", nullable: true, description: "When the owner proved they receive mail at `email`." }),
   }),
 });
 
@@ -128,5 +144,102 @@ builder.mutationField("setUserStatus", (t) =>
     args: { id: t.arg.globalID({ for: UserRef }), status: t.arg({ type: UserStatusEnum }) },
     errors: { types: [...COMMON_ERRORS, LastAdminError], directResult: true, union: { name: "SetUserStatusResult" } },
     resolve: (_r, args, ctx) => admin.setUserStatus(ctx.app, actor(ctx), args.id.id, args.status, ctx.request),
+  }),
+);
+
+/** The answer to every mail request, whatever happened (see account-mail.ts). */
+export const CheckInboxRef = builder.objectRef<CheckInbox>("CheckInbox").implement({
+  authScopes: { public: true },
+  fields: (t) => ({ message: t.exposeString("message") }),
+});
+
+const MAIL_REQUEST_ERRORS = [ValidationError, RateLimitedError, MailDisabledError] as const;
+
+builder.mutationField("requestEmailVerification", (t) =>
+  t.field({
+    type: CheckInboxRef,
+    authScopes: { public: true },
+    description: "Mails a verification link to the address if an unverified account has it. The same answer either way.",
+    args: { email: t.arg.string() },
+    errors: { types: [...MAIL_REQUEST_ERRORS], directResult: true, union: { name: "RequestEmailVerificationResult" } },
+    resolve: (_r, args, ctx) => requestEmailVerification(ctx.app, args, ctx.request),
+  }),
+);
+
+const EmailVerifiedRef = builder.objectRef<EmailVerified>("EmailVerified").implement({
+  authScopes: { public: true },
+  fields: (t) => ({ email: t.exposeString("email"), emailVerifiedAt: t.expose("emailVerifiedAt", { type: "DateTime" }) }),
+});
+
+builder.mutationField("verifyEmail", (t) =>
+  t.field({
+    type: EmailVerifiedRef,
+    authScopes: { public: true },
+    args: { token: t.arg.string() },
+    errors: { types: [InvalidTokenError], directResult: true, union: { name: "VerifyEmailResult" } },
+    resolve: (_r, args, ctx) => verifyEmail(ctx.app, args.token, ctx.request),
+  }),
+);
+
+const RequestEmailChangeInput = builder.inputType("RequestEmailChangeInput", {
+  fields: (t) => ({ newEmail: t.string(), currentPassword: t.string() }),
+});
+
+builder.mutationField("requestEmailChange", (t) =>
+  t.field({
+    type: CheckInboxRef,
+    authScopes: { authenticated: true },
+    description: "Mails a confirmation to the new address and a notice to the current one. The address changes on confirmEmailChange.",
+    args: { input: t.arg({ type: RequestEmailChangeInput }) },
+    errors: { types: [...COMMON_ERRORS, ...MAIL_REQUEST_ERRORS, InvalidCredentialsError], directResult: true, union: { name: "RequestEmailChangeResult" } },
+    resolve: (_r, { input }, ctx) => requestEmailChange(ctx.app, actor(ctx), input, ctx.request),
+  }),
+);
+
+const EmailChangedRef = builder.objectRef<EmailChanged>("EmailChanged").implement({
+  authScopes: { public: true },
+  fields: (t) => ({ email: t.exposeString("email") }),
+});
+
+builder.mutationField("confirmEmailChange", (t) =>
+  t.field({
+    type: EmailChangedRef,
+    authScopes: { public: true },
+    args: { token: t.arg.string() },
+    errors: { types: [InvalidTokenError, ConflictError], directResult: true, union: { name: "ConfirmEmailChangeResult" } },
+    resolve: (_r, args, ctx) => confirmEmailChange(ctx.app, args.token, ctx.request),
+  }),
+);
+
+const DeleteAccountInput = builder.inputType("DeleteAccountInput", { fields: (t) => ({ currentPassword: t.string() }) });
+
+const AccountDeletedRef = builder.objectRef<{ deletedUserId: string }>("AccountDeleted").implement({
+  authScopes: { public: true },
+  fields: (t) => ({ deletedUserId: t.field({ type: "ID", resolve: (r) => encodeId("User", r.deletedUserId) }) }),
+});
+
+builder.mutationField("deleteAccount", (t) =>
+  t.field({
+    type: AccountDeletedRef,
+    authScopes: stepUp({ authenticated: true }),
+    description: "Deletes the caller's account: sessions, roles and credentials go; audit events stay with personal data pseudonymised.",
+    args: { input: t.arg({ type: DeleteAccountInput }) },
+    errors: {
+      types: [...COMMON_ERRORS, InvalidCredentialsError, RateLimitedError, LastAdminError],
+      directResult: true,
+      union: { name: "DeleteAccountResult" },
+    },
+    resolve: async (_r, { input }, ctx) => ({ deletedUserId: await deleteAccount(ctx.app, actor(ctx), input, ctx.request) }),
+  }),
+);
+
+builder.mutationField("deleteUser", (t) =>
+  t.field({
+    type: AccountDeletedRef,
+    authScopes: stepUp({ permission: "users:write" }),
+    description: "Deletes a user as deleteAccount does. The last active admin cannot be deleted.",
+    args: { id: t.arg.globalID({ for: UserRef }) },
+    errors: { types: [...COMMON_ERRORS, LastAdminError], directResult: true, union: { name: "DeleteUserResult" } },
+    resolve: async (_r, args, ctx) => ({ deletedUserId: await deleteUser(ctx.app, actor(ctx), args.id.id, ctx.request) }),
   }),
 );

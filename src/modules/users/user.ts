@@ -18,6 +18,7 @@ export const USER_SELECT = {
   failedLoginCount: true,
   lockedUntil: true,
   lastLoginAt: true,
+  emailVerifiedAt: true,
   createdAt: true,
   updatedAt: true,
 } as const satisfies Prisma.UserSelect;
@@ -32,6 +33,7 @@ export const userSchema = z.object({
   failedLoginCount: z.number().int(),
   lockedUntil: cachedDate.nullable(),
   lastLoginAt: cachedDate.nullable(),
+  emailVerifiedAt: cachedDate.nullable(),
   createdAt: cachedDate,
   updatedAt: cachedDate,
 }) satisfies z.ZodType<UserRecord, unknown>;

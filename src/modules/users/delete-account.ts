@@ -1,0 +1,67 @@
+// Account erasure: `deleteAccount(currentPassword)` by the user, `deleteUser(id)` by an admin (the
+// last-admin rule applies). In one transaction: the sessions are revoked and, with the user row,
+// deleted along with roles, credentials, tokens and pending mail; the user's personal data in the
+// audit trail is pseudonymised (events and hashes stay, see audit/pseudonymise-user.ts); a notice is
+// queued to the address; ACCOUNT_DELETED is recorded. Caches are invalidated after the commit.
+import { z } from "zod";
+import type { App, RequestMeta } from "../../app.js";
+import { invalidate } from "../../cache/invalidation.js";
+import { keys } from "../../cache/keys.js";
+import { InvalidCredentialsError, RateLimitedError } from "../../errors.js";
+import { parseInput } from "../../validation.js";
+import { pseudonymiseUserAuditData } from "../audit/pseudonymise-user.js";
+import { actorFields } from "../audit/recorder.js";
+import { enteredPassword } from "../credentials/sign-in.js";
+import { assertNotLastAdmin, lockAdminRole } from "../rbac/last-admin.js";
+import type { Viewer } from "../sessions/session.js";
+import { revokeSessionsInTx } from "../sessions/revoke.js";
+import { lockUser } from "./user.js";
+
+export async function deleteAccount(app: App, viewer: Viewer, input: { currentPassword: string }, request: RequestMeta): Promise<string> {
+  const data = parseInput(z.object({ currentPassword: enteredPassword(app) }), input);
+  // Like changePassword: reserved before the password is looked at.
+  const wait = await app.loginLimiter.reserve(viewer.user.email, request.ip);
+  if (wait > 0) throw new RateLimitedError(wait);
+  const row = await app.db.prisma.user.findUniqueOrThrow({ where: { id: viewer.user.id }, select: { passwordHash: true } });
+  const ok = row.passwordHash ? await app.passwords.verify(row.passwordHash, data.currentPassword) : await app.passwords.verifyDummy(data.currentPassword);
+  if (!ok) {
+    await app.db.prisma.$transaction((tx) =>
+      app.audit.record(tx, { type: "ACCOUNT_DELETE_FAILED", ...actorFields(viewer), subjectUserId: viewer.user.id, metadata: { reason: "invalid_credentials" } }, request),
+    );
+    throw new InvalidCredentialsError();
+  }
+  await app.loginLimiter.release(viewer.user.email, request.ip);
+  return eraseUser(app, viewer, viewer.user.id, request);
+}
+
+export function deleteUser(app: App, viewer: Viewer, userId: string, request: RequestMeta): Promise<string> {
+  return eraseUser(app, viewer, userId, request);
+}
+
+/** Returns the deleted user's id. */
+async function eraseUser(app: App, viewer: Viewer, userId: string, request: RequestMeta): Promise<string> {
+  const self = viewer.user.id === userId;
+  const { ipKey } = app.audit.options;
+  const invalidated = await app.db.prisma.$transaction(async (tx) => {
+    // Lock order everywhere: admin role row, then the user row.
+    const admin = await lockAdminRole(tx);
+    const user = await lockUser(tx, userId);
+    await assertNotLastAdmin(tx, admin, user);
+    const revocation = await revokeSessionsInTx(app, tx, { userId }, "account_deleted", async () => undefined);
+    // Sessions, roles, tokens and queued mail go with the row (ON DELETE CASCADE).
+    await tx.user.delete({ where: { id: userId } });
+    if (app.config.MAIL_ENABLED) await app.mail.enqueue(tx, { kind: "account_deleted", to: user.email });
+    await pseudonymiseUserAuditData(tx, ipKey, user);
+    const eventId = await app.audit.record(
+      tx,
+      { type: "ACCOUNT_DELETED", ...actorFields(viewer), subjectUserId: userId, metadata: { self, revokedSessions: revocation.revoked.length } },
+      request,
+    );
+    // Deleting one's own account: this event's IP and user agent are the user's too.
+    if (self) await pseudonymiseUserAuditData(tx, ipKey, user, eventId - 1n);
+    return revocation.invalidate;
+  });
+  await invalidate(app, { tombstones: [keys.user(userId), ...invalidated.map((id) => keys.session(id))], keys: [keys.perms(userId)] });
+  app.mail.kick();
+  return userId;
+}
