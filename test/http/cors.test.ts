@@ -67,9 +67,9 @@ describe("an unlisted origin", () => {
 
 describe("defaults", () => {
   test("none in production; the gateway's own loopback origins in development", () => {
-    expect(corsOrigins(loadConfig({ NODE_ENV: "production" }))).toEqual([]);
+    expect(corsOrigins(loadConfig({ NODE_ENV: "production", MAIL_ENABLED: "false" }))).toEqual([]);
     expect(corsOrigins(loadConfig({ NODE_ENV: "development", PORT: "4000" }))).toEqual(["http://127.0.0.1:4000", "http://localhost:4000"]);
-    expect(corsOrigins(loadConfig({ NODE_ENV: "production", CORS_ORIGINS: "https://a.test,https://b.test:8443" }))).toEqual(["https://a.test", "https://b.test:8443"]);
+    expect(corsOrigins(loadConfig({ NODE_ENV: "production", MAIL_ENABLED: "false", CORS_ORIGINS: "https://a.test,https://b.test:8443" }))).toEqual(["https://a.test", "https://b.test:8443"]);
   });
 
   test.for(["*", "null", "https://a.test/path", "ftp://a.test", "a.test"])("CORS_ORIGINS=%s is refused at start-up", (value) => {

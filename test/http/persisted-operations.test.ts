@@ -40,9 +40,9 @@ describe("the manifest", () => {
   });
 
   test("production defaults to only, everything else to allow", () => {
-    expect(persistedOperationsMode(loadConfig({ NODE_ENV: "production" }))).toBe("only");
+    expect(persistedOperationsMode(loadConfig({ NODE_ENV: "production", MAIL_ENABLED: "false" }))).toBe("only");
     expect(persistedOperationsMode(loadConfig({ NODE_ENV: "development" }))).toBe("allow");
-    expect(persistedOperationsMode(loadConfig({ NODE_ENV: "production", PERSISTED_OPERATIONS: "allow" }))).toBe("allow");
+    expect(persistedOperationsMode(loadConfig({ NODE_ENV: "production", MAIL_ENABLED: "false", PERSISTED_OPERATIONS: "allow" }))).toBe("allow");
   });
 });
 
