@@ -84,6 +84,18 @@ describe("requestPasswordReset", () => {
     });
   }
 
+  perClient("the per-client window holds under concurrency: of eight parallel requests, three are queued and mailed", async ({ t, smtp }) => {
+    const users = await Promise.all(Array.from({ length: 8 }, () => t.signInAs({})));
+    const sent = smtp.messages.length;
+    const answers = await Promise.all(
+      users.map(async (u) => (await t.gql<{ requestPasswordReset: Result }>(A.requestReset, { email: u.email }, from("198.51.100.77"))).data?.requestPasswordReset.__typename),
+    );
+    expect(answers.filter((a) => a === "CheckInbox")).toHaveLength(3);
+    expect(answers.filter((a) => a === "RateLimitedError")).toHaveLength(5);
+    await settleMail(t);
+    expect(smtp.messages.length - sent).toBe(3);
+  });
+
   test("refuses a malformed address with a field error and queues nothing", async ({ t }) => {
     const r = await mutate(t, A.requestReset, { email: "not-an-address" });
     expect(r).toMatchObject({ __typename: "ValidationError", fieldErrors: [{ path: "email", message: expect.stringMatching(/valid email/) }] });
