@@ -9,7 +9,6 @@ const CLUSTER_SUITE = [
   "test/cache/corrupt-entries.test.ts",
   "test/cache/cross-instance-invalidation.test.ts",
   "test/cache/fragment-loader.test.ts",
-  "test/cache/redis-cluster.test.ts",
   "test/rbac/permission-cache.test.ts",
   "test/credentials/brute-force.test.ts",
 ];
@@ -32,7 +31,7 @@ export default defineConfig({
     // Each file gets its own database (cloned from a migrated template), so files may run in parallel.
     fileParallelism: true,
     projects: [
-      { extends: true, test: { name: "default", include: ["test/**/*.test.ts"], exclude: ["test/cache/redis-cluster.test.ts"], globalSetup: ["test/helpers/global-setup.ts"], provide: { redisClusterNodes: "" } } },
+      { extends: true, test: { name: "default", include: ["test/**/*.test.ts"], globalSetup: ["test/helpers/global-setup.ts"], provide: { redisClusterNodes: "" } } },
       {
         extends: true,
         test: { name: "redis-cluster", include: CLUSTER_SUITE, globalSetup: ["test/helpers/global-setup.ts", "test/helpers/cluster-setup.ts"] },

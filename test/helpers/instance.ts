@@ -83,7 +83,7 @@ export async function createTestInstance(options: InstanceOptions = {}): Promise
   const config = loadConfig({
     ...TEST_ENV,
     DATABASE_URL: urlFor(databaseName),
-    ...(options.memoryCache || options.env?.REDIS_URL ? {} : sharedRedis()),
+    ...(options.memoryCache || options.env?.REDIS_URL || options.env?.REDIS_CLUSTER_NODES || options.env?.REDIS_SENTINELS ? {} : sharedRedis()),
     CACHE_NAMESPACE: cacheNamespace,
     ...options.env,
   });
