@@ -46,6 +46,8 @@ const fields = z.object({
     if (!ok) ctx.addIssue({ code: "custom", message: "expected comma-separated postgres URLs" });
     return ok;
   })).optional(),
+  /** A replica further behind than this (or unreachable) is not read from; its reads go to the primary. */
+  DATABASE_REPLICA_MAX_LAG_SECONDS: int(0, 3600).default(5),
   /** Redis URL (`rediss://` for TLS, `redis://user:pass@host` for ACL). Unset, with no Cluster or Sentinels: an in-process cache (single instance only). */
   REDIS_URL: url(["redis", "rediss"]).optional(),
   /** Redis Cluster seed nodes, `host:port,host:port` (instead of REDIS_URL). */
