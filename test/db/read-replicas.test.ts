@@ -5,20 +5,13 @@
 // while the replica still has the session as live.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { keys } from "../../src/cache/keys.js";
-import { loadConfig } from "../../src/config.js";
-import { createDatabase } from "../../src/db/client.js";
 import type { Replica } from "../../src/db/replicas.js";
-import { migrateDatabase } from "../../src/db/migrations/apply.js";
-import { seed } from "../../src/db/seed.js";
-import { createPasswordHasher } from "../../src/modules/credentials/passwords.js";
-import { createLogger } from "../../src/observability/log.js";
 import { VIEWER } from "../helpers/cache-app.js";
 import { createTestInstance } from "../helpers/instance.js";
 import type { GraphQLResponse, SignedIn, TestInstance } from "../helpers/instance.js";
 import { query } from "../helpers/migrations.js";
-import { TEST_ADMIN, TEST_ENV } from "../helpers/pg.js";
-import { startPostgresServer } from "../helpers/postgres-server.js";
 import type { PostgresServer } from "../helpers/postgres-server.js";
+import { startReplicatedPostgres } from "../helpers/replicated-postgres.js";
 import { Q } from "../helpers/session-ops.js";
 
 const HEALTH = "{ health { status replicas { name status lagSeconds message } } }";
@@ -36,16 +29,9 @@ let admin: SignedIn;
 let r: Replica;
 
 beforeAll(async () => {
-  primary = await startPostgresServer();
-  const config = loadConfig({ ...TEST_ENV, DATABASE_URL: primary.url });
-  const db = await createDatabase(config);
-  try {
-    await migrateDatabase(db, createLogger(config));
-    await seed(db.prisma, createPasswordHasher(config), TEST_ADMIN);
-  } finally {
-    await db.close();
-  }
-  replica = await primary.startReplica();
+  const pg = await startReplicatedPostgres();
+  primary = pg.primary;
+  replica = pg.replica;
   const env = { DATABASE_URL: primary.url, DATABASE_REPLICA_URLS: replica.url, DATABASE_REPLICA_MAX_LAG_SECONDS: "1" };
   t = await createTestInstance({ databaseName: "postgres", env });
   other = await t.sibling();
