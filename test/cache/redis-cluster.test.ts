@@ -39,6 +39,7 @@ describe("batches on a Cluster", () => {
       breakerCooldownMs: 1000,
       prefix: "auth:batch:",
     });
+    let [killedAt, promotedAt, recoveredAt] = [0, 0, 0];
     try {
       const client = cache.redis;
       if (!client) throw new Error("not a Redis cache");
@@ -105,28 +106,33 @@ describe("master failover", () => {
       }
     };
     const workers = [worker(), worker(), worker()];
-    await expect.poll(() => requests).toBeGreaterThan(50);
+    let [killedAt, promotedAt, recoveredAt] = [0, 0, 0];
+    try {
+      await expect.poll(() => requests).toBeGreaterThan(50);
 
-    const [victim] = await cluster.masters();
-    if (!victim) throw new Error("no master");
-    const killedAt = Date.now();
-    await victim.stop("SIGKILL");
-    const revoke = await t.gql<{ revokeSession: { __typename: string } }>(Q.revoke, { id: revoked.sessionGid }, { token: revoked.token });
-    expect(revoke.data?.revokeSession.__typename).toBe("Session");
-    revokeReturned = true;
+      const [victim] = await cluster.masters();
+      if (!victim) throw new Error("no master");
+      killedAt = Date.now();
+      await victim.stop("SIGKILL");
+      const revoke = await t.gql<{ revokeSession: { __typename: string } }>(Q.revoke, { id: revoked.sessionGid }, { token: revoked.token });
+      expect(revoke.data?.revokeSession.__typename).toBe("Session");
+      revokeReturned = true;
 
-    // Its replica is promoted once the others mark it failed (cluster-node-timeout), then slots are served again.
-    await expect.poll(async () => (await cluster.masters()).filter((n) => n !== victim).length, RECOVERY).toBe(3);
-    await cluster.waitHealthy(RECOVERY.timeout);
-    const promotedAt = Date.now();
-    await expect
-      .poll(async () => ((await t.gql(HEALTH)) as Health).data?.health.redis.status, RECOVERY)
-      .toBe("OK");
-    const recoveredAt = Date.now();
-    const before = requests;
-    await expect.poll(() => requests, RECOVERY).toBeGreaterThan(before + 50);
-    stop = true;
-    await Promise.all(workers);
+      // Its replica is promoted once the others mark it failed (cluster-node-timeout), then slots are served again.
+      await expect.poll(async () => (await cluster.masters()).filter((n) => n !== victim).length, RECOVERY).toBe(3);
+      await cluster.waitHealthy(RECOVERY.timeout);
+      promotedAt = Date.now();
+      await expect
+        .poll(async () => ((await t.gql(HEALTH)) as Health).data?.health.redis.status, RECOVERY)
+        .toBe("OK");
+      recoveredAt = Date.now();
+      const before = requests;
+      await expect.poll(() => requests, RECOVERY).toBeGreaterThan(before + 50);
+    } finally {
+      // A failed expectation above must not leave the traffic loops running.
+      stop = true;
+      await Promise.all(workers);
+    }
 
     expect(failures).toEqual([]);
     // Hits resume: a cached viewer costs no SQL again.
@@ -141,5 +147,5 @@ describe("master failover", () => {
       .toBe(0);
     expect(((await t.gql(VIEWER, {}, { token: revoked.token })) as Viewer).data?.viewer).toBeNull();
     console.info(`cluster failover: ${requests} requests, 0 failed; replica promoted after ${((promotedAt - killedAt) / 1000).toFixed(1)} s, cache OK after ${((recoveredAt - killedAt) / 1000).toFixed(1)} s`);
-  });
+  }, 120_000); // traffic, a failover and recovery on a loaded 2-core machine
 });

@@ -57,23 +57,28 @@ describe("Redis through Sentinel", () => {
       }
     };
     const workers = [worker(), worker()];
-    await expect.poll(() => requests).toBeGreaterThan(30);
+    let [killedAt, promotedAt, recoveredAt] = [0, 0, 0];
+    try {
+      await expect.poll(() => requests).toBeGreaterThan(30);
 
-    const old = await sentinels.master();
-    const killedAt = Date.now();
-    await old.stop("SIGKILL");
-    const revoke = await t.gql<{ revokeSession: { __typename: string } }>(Q.revoke, { id: revoked.sessionGid }, { token: revoked.token });
-    expect(revoke.data?.revokeSession.__typename).toBe("Session");
-    revokeReturned = true;
+      const old = await sentinels.master();
+      killedAt = Date.now();
+      await old.stop("SIGKILL");
+      const revoke = await t.gql<{ revokeSession: { __typename: string } }>(Q.revoke, { id: revoked.sessionGid }, { token: revoked.token });
+      expect(revoke.data?.revokeSession.__typename).toBe("Session");
+      revokeReturned = true;
 
-    await expect.poll(() => sentinels.masterPort(), RECOVERY).not.toBe(old.port);
-    const promotedAt = Date.now();
-    await expect.poll(async () => ((await t.gql(HEALTH)) as Health).data?.health.redis.status, RECOVERY).toBe("OK");
-    const recoveredAt = Date.now();
-    const before = requests;
-    await expect.poll(() => requests, RECOVERY).toBeGreaterThan(before + 30);
-    stop = true;
-    await Promise.all(workers);
+      await expect.poll(() => sentinels.masterPort(), RECOVERY).not.toBe(old.port);
+      promotedAt = Date.now();
+      await expect.poll(async () => ((await t.gql(HEALTH)) as Health).data?.health.redis.status, RECOVERY).toBe("OK");
+      recoveredAt = Date.now();
+      const before = requests;
+      await expect.poll(() => requests, RECOVERY).toBeGreaterThan(before + 30);
+    } finally {
+      // A failed expectation above must not leave the traffic loops running.
+      stop = true;
+      await Promise.all(workers);
+    }
 
     expect(failures).toEqual([]);
     const m = members[0] as SignedIn;
@@ -87,5 +92,5 @@ describe("Redis through Sentinel", () => {
       .toBe(0);
     expect(((await t.gql(VIEWER, {}, { token: revoked.token })) as Viewer).data?.viewer).toBeNull();
     console.info(`sentinel failover: ${requests} requests, 0 failed; new master named after ${((promotedAt - killedAt) / 1000).toFixed(1)} s, cache OK after ${((recoveredAt - killedAt) / 1000).toFixed(1)} s`);
-  });
+  }, 120_000); // traffic, a failover and recovery on a loaded 2-core machine
 });
