@@ -11,7 +11,8 @@ import type { RedisSentinelSet } from "../helpers/redis-sentinel.js";
 import { Q } from "../helpers/session-ops.js";
 
 const ENV = { CACHE_TIMEOUT_MS: "250", CACHE_BREAKER_FAILURES: "3", CACHE_BREAKER_COOLDOWN_MS: "500" };
-const RECOVERY = { timeout: 30_000, interval: 50 };
+// Bounds for a loaded machine (the whole suite and other checkouts' suites share 2 cores), not a spec.
+const RECOVERY = { timeout: 60_000, interval: 50 };
 
 let sentinels: RedisSentinelSet;
 let t: TestInstance;
@@ -92,5 +93,5 @@ describe("Redis through Sentinel", () => {
       .toBe(0);
     expect(((await t.gql(VIEWER, {}, { token: revoked.token })) as Viewer).data?.viewer).toBeNull();
     console.info(`sentinel failover: ${requests} requests, 0 failed; new master named after ${((promotedAt - killedAt) / 1000).toFixed(1)} s, cache OK after ${((recoveredAt - killedAt) / 1000).toFixed(1)} s`);
-  }, 120_000); // traffic, a failover and recovery on a loaded 2-core machine
+  }, 240_000); // traffic, a failover and recovery on a loaded 2-core machine
 });

@@ -59,7 +59,9 @@ function startNode(port: number, busPort: number, dir: string, nodeTimeoutMs: nu
       if (child) throw new Error("node already running");
       const args = ["--port", String(port), "--cluster-port", String(busPort), "--bind", "127.0.0.1", "--cluster-enabled", "yes"];
       args.push("--cluster-config-file", "nodes.conf", "--cluster-node-timeout", String(nodeTimeoutMs), "--save", "", "--appendonly", "no");
-      args.push("--dir", dir, "--loglevel", "warning");
+      // A replica whose link to its master was down for long (e.g. a starved initial sync on a loaded
+      // machine) refuses to fail over by default; tests want the failover whatever the data age.
+      args.push("--dir", dir, "--loglevel", "warning", "--cluster-replica-validity-factor", "0");
       const proc = spawn("redis-server", args, { stdio: ["ignore", "ignore", "inherit"] });
       child = proc;
       exited = new Promise((resolve) => proc.once("exit", () => resolve()));
@@ -125,7 +127,10 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
         const running = await live();
         const states = await Promise.all(running.map((n) => cli(n.port, "CLUSTER", "INFO").catch(() => "")));
         const ok = states.every((s) => s.includes("cluster_state:ok") && s.includes("cluster_slots_ok:16384"));
-        if (ok && (await server.masters()).length === 3) return;
+        // Every running replica has finished its sync with its master.
+        const links = await Promise.all(running.map((n) => cli(n.port, "INFO", "replication").catch(() => "")));
+        const synced = links.every((info) => !info.includes("role:slave") || info.includes("master_link_status:up"));
+        if (ok && synced && (await server.masters()).length === 3) return;
         if (Date.now() > deadline) throw new Error(`Redis Cluster not healthy after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -130,7 +130,8 @@ export async function startRedisSentinels(): Promise<RedisSentinelSet> {
     const info = await cli(sentinels[0]?.port ?? 0, "SENTINEL", "master", SENTINEL_MASTER).catch(() => "");
     const lines = info.split("\n");
     const field = (name: string): number => Number(lines[lines.indexOf(name) + 1]);
-    if (field("num-slaves") >= 1 && field("num-other-sentinels") >= 2) break;
+    const replication = await cli(servers[1]?.port ?? 0, "INFO", "replication").catch(() => "");
+    if (field("num-slaves") >= 1 && field("num-other-sentinels") >= 2 && replication.includes("master_link_status:up")) break;
     if (Date.now() > deadline) throw new Error("Sentinels did not discover the replica and each other");
     await new Promise((r) => setTimeout(r, 100));
   }
