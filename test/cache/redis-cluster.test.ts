@@ -25,8 +25,12 @@ beforeAll(async () => {
   t = await createTestInstance({ env: { REDIS_CLUSTER_NODES: cluster.seeds, ...ENV } });
 });
 afterAll(async () => {
-  await t?.close();
-  await cluster?.dispose();
+  // The engines go even when closing the instance fails.
+  try {
+    await t?.close();
+  } finally {
+    await cluster?.dispose();
+  }
 });
 
 type Viewer = GraphQLResponse<{ viewer: { session: { id: string } } | null }>;

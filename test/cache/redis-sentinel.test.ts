@@ -21,8 +21,12 @@ beforeAll(async () => {
   t = await createTestInstance({ env: { REDIS_SENTINELS: sentinels.sentinels, REDIS_SENTINEL_NAME: SENTINEL_MASTER, ...ENV } });
 });
 afterAll(async () => {
-  await t?.close();
-  await sentinels?.dispose();
+  // The engines go even when closing the instance fails.
+  try {
+    await t?.close();
+  } finally {
+    await sentinels?.dispose();
+  }
 });
 
 type Viewer = GraphQLResponse<{ viewer: { session: { id: string } } | null }>;

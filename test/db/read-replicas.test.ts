@@ -39,9 +39,13 @@ beforeAll(async () => {
   admin = await t.signInAs("admin");
 }, 180_000);
 afterAll(async () => {
-  await t?.close();
-  await replica?.dispose();
-  await primary?.dispose();
+  // The servers go even when closing the instance fails.
+  try {
+    await t?.close();
+  } finally {
+    await replica?.dispose();
+    await primary?.dispose();
+  }
 });
 
 /** Statements a request sent to the primary and to the replica. */
