@@ -3,6 +3,16 @@ import { defineConfig } from "vitest/config";
 
 const require = createRequire(import.meta.url);
 
+/** Files that run a second time with every gateway instance on a real Redis Cluster (test/helpers/cluster-setup.ts). */
+const CLUSTER_SUITE = [
+  "test/sessions/**/*.test.ts",
+  "test/cache/corrupt-entries.test.ts",
+  "test/cache/cross-instance-invalidation.test.ts",
+  "test/cache/fragment-loader.test.ts",
+  "test/rbac/permission-cache.test.ts",
+  "test/credentials/brute-force.test.ts",
+];
+
 export default defineConfig({
   resolve: {
     // graphql 16 has no "exports" map: Vite would give our sources its ESM build (index.mjs) while
@@ -11,8 +21,6 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }],
   },
   test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["test/helpers/global-setup.ts"],
     pool: "forks",
     // Files share a worker's module cache instead of re-importing src/ (schema, Prisma client) each:
     // about 0.7 s a file. Safe because every file owns what it touches (its cloned database, its
@@ -22,5 +30,12 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Each file gets its own database (cloned from a migrated template), so files may run in parallel.
     fileParallelism: true,
+    projects: [
+      { extends: true, test: { name: "default", include: ["test/**/*.test.ts"], globalSetup: ["test/helpers/global-setup.ts"], provide: { redisClusterNodes: "" } } },
+      {
+        extends: true,
+        test: { name: "redis-cluster", include: CLUSTER_SUITE, globalSetup: ["test/helpers/global-setup.ts", "test/helpers/cluster-setup.ts"] },
+      },
+    ],
   },
 });

@@ -1,5 +1,5 @@
-// Append throughput of the audit chain: one writer, then 20 concurrent writers, each event its own
-// transaction. Three ways:
+// Append throughput of the audit chain at 1, 20 and 100 concurrent writers (BENCH_WRITERS), each event
+// its own transaction. Three ways (v1 only with BENCH_V1=1):
 //   record()            - the shipped writer: ONE statement (audit_append(): lock, head, id, insert) + commit;
 //   app-side chain (v1) - the first design: lock, head read, insert as three statements from the app;
 //   no chain (floor)    - the same insert with no lock and no head read: what the chain costs on top.
@@ -20,7 +20,10 @@ import { setup } from "../test/helpers/global-setup.js";
 import { TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "../test/helpers/pg.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const CONCURRENCY = 20;
+/** Writer counts per scenario (BENCH_WRITERS=1,20,100). */
+const WRITERS = (process.env.BENCH_WRITERS ?? "1,20,100").split(",").map(Number);
+/** Connections: bounded so 100 writers do not exhaust a shared server's max_connections; extra writers queue on the pool. */
+const POOL = Math.min(30, Math.max(...WRITERS) + 5);
 const request = { ip: "198.51.100.23", userAgent: "bench/audit-append" };
 
 interface Result {
@@ -89,20 +92,17 @@ function appendUnchained(app: App) {
 
 await setup();
 const database = await cloneTemplate();
-const config = loadConfig({ ...TEST_ENV, LOG_LEVEL: "warn", DATABASE_URL: urlFor(database), DATABASE_POOL_MAX: String(CONCURRENCY + 5) });
+const config = loadConfig({ ...TEST_ENV, LOG_LEVEL: "warn", DATABASE_URL: urlFor(database), DATABASE_POOL_MAX: String(POOL) });
 const { app } = await createApp(config, { log: createLogger(config), migrate: false });
 try {
   const results: Result[] = [];
-  results.push(await run("record() chained", 1, appendChained(app)));
-  results.push(await run("record() chained", CONCURRENCY, appendChained(app)));
-  results.push(await run("app-side chain (v1)", 1, appendAppSide(app)));
-  results.push(await run("app-side chain (v1)", CONCURRENCY, appendAppSide(app)));
+  for (const writers of WRITERS) results.push(await run("record() chained", writers, appendChained(app)));
+  if (process.env.BENCH_V1) for (const writers of WRITERS) results.push(await run("app-side chain (v1)", writers, appendAppSide(app)));
   const verifyStart = performance.now();
   const report = await verifyAuditChain(app.db.prisma, { ipKey: app.audit.options.ipKey });
   const verifySeconds = (performance.now() - verifyStart) / 1000;
   // The floor appends junk hashes, so it runs after verification.
-  results.push(await run("insert, no chain (floor)", 1, appendUnchained(app)));
-  results.push(await run("insert, no chain (floor)", CONCURRENCY, appendUnchained(app)));
+  for (const writers of WRITERS) results.push(await run("insert, no chain (floor)", writers, appendUnchained(app)));
 
   console.log(`audit append, ${SECONDS} s per scenario, PostgreSQL at ${app.db.target.replace(/\/.*$/, "")}, pool ${config.DATABASE_POOL_MAX}`);
   console.log("scenario                      writers   events   events/s   p50 ms   p99 ms");

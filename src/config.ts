@@ -20,6 +20,15 @@ function isOrigin(value: string): boolean {
   return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value;
 }
 
+/** `host:port,host:port` (IPv6 as `[::1]:7000`). */
+const hostList = z.string().transform((value, ctx) =>
+  value.split(",").map((item) => {
+    const m = /^\s*(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})\s*$/.exec(item);
+    if (!m || Number(m[3]) < 1 || Number(m[3]) > 65535) ctx.addIssue({ code: "custom", message: `expected host:port,host:port (got ${JSON.stringify(item.trim())})` });
+    return { host: m?.[1] ?? m?.[2] ?? "", port: Number(m?.[3]) };
+  }),
+);
+
 const fields = z.object({
   /** Environment name; `production` turns off introspection and dev conveniences unless overridden. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -31,8 +40,27 @@ const fields = z.object({
   DATABASE_URL: url(["postgres", "postgresql"]).optional(),
   /** Pool size for DATABASE_URL (the embedded database always uses exactly one connection). */
   DATABASE_POOL_MAX: int(1, 200).default(10),
-  /** Redis URL. Unset: an in-process cache (single instance only). */
+  /** Read replicas (comma-separated PostgreSQL URLs) for reads that may be stale; see README "Scaling". */
+  DATABASE_REPLICA_URLS: z.string().transform((v, ctx) => v.split(",").map((u) => u.trim()).filter((u) => {
+    const ok = /^postgres(ql)?:\/\//.test(u) && URL.canParse(u);
+    if (!ok) ctx.addIssue({ code: "custom", message: "expected comma-separated postgres URLs" });
+    return ok;
+  })).optional(),
+  /** A replica further behind than this (or unreachable) is not read from; its reads go to the primary. */
+  DATABASE_REPLICA_MAX_LAG_SECONDS: int(0, 3600).default(5),
+  /** Redis URL (`rediss://` for TLS, `redis://user:pass@host` for ACL). Unset, with no Cluster or Sentinels: an in-process cache (single instance only). */
   REDIS_URL: url(["redis", "rediss"]).optional(),
+  /** Redis Cluster seed nodes, `host:port,host:port` (instead of REDIS_URL). */
+  REDIS_CLUSTER_NODES: hostList.optional(),
+  /** Redis Sentinels, `host:port,...`, and the monitored master's name (instead of REDIS_URL). */
+  REDIS_SENTINELS: hostList.optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).default("mymaster"),
+  /** ACL user and password for Cluster/Sentinel nodes (a REDIS_URL carries its own). */
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  /** TLS to Cluster/Sentinel nodes, and a CA file (PEM) for self-signed certificates (also used by rediss://). */
+  REDIS_TLS: bool.default(false),
+  REDIS_TLS_CA_FILE: z.string().min(1).optional(),
   /** Where the embedded database keeps its files. */
   DATA_DIR: z.string().min(1).default(".data/pglite"),
   /** Log level for the JSON logs. */
@@ -198,6 +226,9 @@ const schema = fields.superRefine((c, ctx) => {
   if (c.NODE_ENV === "production" && c.MAIL_ENABLED && !c.SMTP_URL) {
     ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "required in production while MAIL_ENABLED is true (or set MAIL_ENABLED=false)" });
   }
+  if ([c.REDIS_URL, c.REDIS_CLUSTER_NODES, c.REDIS_SENTINELS].filter(Boolean).length > 1) {
+    ctx.addIssue({ code: "custom", path: ["REDIS_URL"], message: "set only one of REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS" });
+  }
   if (c.REQUIRE_VERIFIED_EMAIL && !c.MAIL_ENABLED) {
     ctx.addIssue({ code: "custom", path: ["REQUIRE_VERIFIED_EMAIL"], message: "needs MAIL_ENABLED: nobody could verify an address" });
   }
@@ -224,7 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const lines = firstPerVariable.map((i) => {
     const name = String(i.path[0] ?? "config");
     const raw = cleaned[name];
-    const shown = name.includes("PASSWORD") || name.includes("TOKEN") || name.includes("KEY") || name === "SMTP_URL" ? "" : ` (got ${JSON.stringify(raw)})`;
+    const shown = name.includes("PASSWORD") || name.includes("TOKEN") || name.includes("KEY") || name === "SMTP_URL" || name === "DATABASE_REPLICA_URLS" ? "" : ` (got ${JSON.stringify(raw)})`;
     return `invalid ${name}: ${i.message}${shown}`;
   });
   throw new ConfigError(lines.join("\n"));

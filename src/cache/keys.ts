@@ -18,6 +18,8 @@ export const keys = {
   knownSource: (userId: string, sourceDigest: string): string => `login:known:${userId}:${sourceDigest}`,
   /** `{ count, lockedUntil }` of a known source's own attempts. */
   sourceAttempts: (userId: string, sourceDigest: string): string => `login:source:${userId}:${sourceDigest}`,
+  /** Present while a user's reads must stay on the primary after their own write (server/stale-reads.ts). */
+  wrote: (userId: string): string => `rw:${userId}`,
   /** The latest signed audit chain head (see modules/audit/head.ts). */
   auditHead: (): string => "audit:head",
 } as const;

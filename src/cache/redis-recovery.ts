@@ -9,18 +9,11 @@
 // miss and is reloaded from Postgres. One INCR per kind, once per outage per instance; the price is
 // one re-warm. The first connection is not an outage unless it failed: starting an instance must
 // not flush everyone's sessions.
-import type { ChainableCommander, Redis } from "ioredis";
 import type { Guard } from "./guard.js";
 import { RECOVERY_EPOCHS } from "./keys.js";
 import type { PendingDeletes } from "./pending-deletes.js";
+import type { RedisCommands } from "./redis-commands.js";
 import type { CacheLogger } from "./types.js";
-
-/** Runs a pipeline; exec() resolves even when single commands fail (OOM, ...): throw so the breaker sees those. */
-export async function execAll(pipeline: ChainableCommander): Promise<void> {
-  const replies = await pipeline.exec();
-  const failed = replies?.find(([err]) => err);
-  if (!replies || failed) throw failed?.[0] ?? new Error("pipeline aborted");
-}
 
 export interface Recovery {
   /** The connection dropped or the circuit opened: bump the epochs before trusting the cache again. */
@@ -34,26 +27,22 @@ export interface Recovery {
   dispose(): void;
 }
 
-export function createRecovery(options: { client: Redis; guard: Guard; pending: PendingDeletes; retryMs: number; log?: CacheLogger | undefined }): Recovery {
-  const { client, guard, pending, log } = options;
+export function createRecovery(options: { commands: RedisCommands; guard: Guard; pending: PendingDeletes; retryMs: number; log?: CacheLogger | undefined }): Recovery {
+  const { commands, guard, pending, log } = options;
   let resyncNeeded = false;
   let outages = 0; // an outage that begins while a bump is in flight needs another bump
   let resyncing = false;
   let disposed = false;
   let timer: NodeJS.Timeout | undefined;
 
-  const replayDeletes = (): Promise<void> => pending.flush(async (batch) => (await guard.run(() => client.del(...batch))).ok);
+  const replayDeletes = (): Promise<void> => pending.flush(async (batch) => (await guard.run(() => commands.del(batch))).ok);
 
   const resync = async (): Promise<void> => {
     if (!resyncNeeded || resyncing || disposed) return;
     resyncing = true;
     const generation = outages;
     try {
-      const r = await guard.run(async () => {
-        const pipeline = client.pipeline();
-        for (const key of RECOVERY_EPOCHS) pipeline.incr(key);
-        await execAll(pipeline);
-      });
+      const r = await guard.run(() => commands.incrAll(RECOVERY_EPOCHS));
       if (r.ok && generation === outages) {
         resyncNeeded = false;
         log?.info({ epochs: RECOVERY_EPOCHS }, "cache epochs bumped after the outage; entries cached before it are misses");

@@ -1,13 +1,15 @@
 // Redis-backed cache. Every call is time-boxed and goes through a circuit breaker, and every
 // failure degrades to a miss or a no-op: Postgres is the record, so an unhealthy Redis must cost
 // latency of at most one time box, never an error.
-import { Redis } from "ioredis";
-import type { ChainableCommander, RedisOptions } from "ioredis";
+import type { RedisOptions } from "ioredis";
 import { createGuard } from "./guard.js";
 import type { Outcome } from "./guard.js";
 import { KEY_PREFIX } from "./keys.js";
 import { createPendingDeletes } from "./pending-deletes.js";
-import { createRecovery, execAll } from "./redis-recovery.js";
+import { openRedisClient } from "./redis-client.js";
+import type { RedisClient, RedisTarget } from "./redis-client.js";
+import { redisCommands } from "./redis-commands.js";
+import { createRecovery } from "./redis-recovery.js";
 import { errorMessage, timeBox } from "./time-box.js";
 import type { Cache, CacheEntry, CacheLogger, CacheStatus, PingResult } from "./types.js";
 
@@ -55,7 +57,8 @@ function backoff(maxDelayMs: number, onDelay?: (ms: number) => void): (times: nu
   };
 }
 
-export async function createRedisCache(url: string, options: RedisCacheOptions): Promise<Cache> {
+/** `target` is a redis:// or rediss:// URL, or a Cluster / Sentinel target (redis-client.ts). */
+export async function createRedisCache(target: string | RedisTarget, options: RedisCacheOptions): Promise<Cache> {
   const { timeoutMs, log } = options;
   const prefix = options.prefix ?? KEY_PREFIX;
   const name = options.connectionName ?? "authgraph";
@@ -72,7 +75,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
     maxRetriesPerRequest: 1,
     connectTimeout: Math.max(1000, Math.min(options.breakerCooldownMs, 10_000)),
   };
-  const client = new Redis(url, {
+  const client = openRedisClient(typeof target === "string" ? { kind: "single", url: target } : target, {
     ...common,
     connectionName: name,
     keyPrefix: prefix,
@@ -87,6 +90,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
       nextRetryAt = Date.now() + ms;
     }),
   });
+  const commands = redisCommands(client);
   const pending = createPendingDeletes(options.maxPendingDeletes ?? 10_000, log);
 
   const guard = createGuard({
@@ -107,7 +111,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
     return outcome;
   };
 
-  const recovery = createRecovery({ client, guard, pending, retryMs: Math.min(options.breakerCooldownMs, 1000), log });
+  const recovery = createRecovery({ commands, guard, pending, retryMs: Math.min(options.breakerCooldownMs, 1000), log });
 
   client.on("ready", () => {
     lastError = undefined;
@@ -141,7 +145,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
 
     async mget(keyList) {
       if (keyList.length === 0) return [];
-      const r = await call(() => client.mget(...keyList));
+      const r = await call(() => commands.mget(keyList));
       if (!r.ok) return keyList.map(() => null);
       return keyList.map((k, i) => (pending.has(k) ? null : (r.value[i] ?? null)));
     },
@@ -154,15 +158,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
     async setMany(entries: readonly CacheEntry[]) {
       const live = entries.filter((e) => e.ttlMs > 0);
       if (live.length === 0) return true;
-      const r = await call(async () => {
-        const pipeline = client.pipeline();
-        for (const e of live) {
-          if (e.onlyIfAbsent) pipeline.set(e.key, e.value, "PX", px(e.ttlMs), "NX");
-          else pipeline.set(e.key, e.value, "PX", px(e.ttlMs));
-        }
-        await execAll(pipeline);
-      });
-      return r.ok;
+      return (await call(() => commands.setMany(live))).ok;
     },
 
     async compareAndSet(key, expected, value, ttlMs) {
@@ -175,7 +171,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
 
     async del(keyList) {
       if (keyList.length === 0) return true;
-      const r = await call(() => client.del(...keyList));
+      const r = await call(() => commands.del(keyList));
       if (r.ok) {
         pending.confirm(keyList);
       } else {
@@ -235,7 +231,7 @@ export async function createRedisCache(url: string, options: RedisCacheOptions):
 }
 
 /** Resolves on the first 'ready', the first failed attempt, or after `ms`: start-up never blocks on Redis. */
-function firstConnection(client: Redis, ms: number): Promise<void> {
+function firstConnection(client: RedisClient, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);

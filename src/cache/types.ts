@@ -2,7 +2,7 @@
 // cache failure as an exception: reads degrade to misses and writes to no-ops, because Postgres is
 // the record and the cache only saves it work. The one failure callers must be able to see is an
 // unconfirmed delete, since revocation has to know whether a stale copy may still be served.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-client.js";
 
 export type CacheHealth = "OK" | "DEGRADED" | "DOWN";
 export type BreakerState = "closed" | "open" | "half-open";
@@ -55,7 +55,7 @@ export interface Cache {
   status(): CacheStatus;
   ping(): Promise<PingResult>;
   /** The raw client (already `auth:`-prefixed) for rate-limiter-flexible; null for the memory cache. */
-  readonly redis: Redis | null;
+  readonly redis: RedisClient | null;
   close(): Promise<void>;
 }
 

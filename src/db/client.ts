@@ -7,6 +7,8 @@ import type { Config } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { connectionFailureReason, describeTarget } from "./connection-errors.js";
 import { startEmbeddedPostgres, type DbLog, type EmbeddedPostgres } from "./embedded.js";
+import { createReplicaSet } from "./replicas.js";
+import type { ReplicaSet } from "./replicas.js";
 import { createCounter, createStatementNamer, instrument, internalQuery, uncountedQuery } from "./statements.js";
 import type { StatementCounter } from "./statements.js";
 
@@ -38,6 +40,10 @@ export interface Database {
    */
   pool: pg.Pool;
   statements: StatementCounter;
+  /** Read replicas (DATABASE_REPLICA_URLS); null without them. */
+  replicas: ReplicaSet | null;
+  /** For reads that may be a few seconds stale: a usable replica, else the primary (see replicas.ts). */
+  readStale<T>(read: (db: PrismaClient) => Promise<T>): Promise<T>;
   /** `SELECT 1`, time-boxed (default 2 s). Never throws. */
   ping(timeoutMs?: number): Promise<PingResult>;
   close(): Promise<void>;
@@ -147,9 +153,15 @@ export async function createDatabase(config: Config, opts: { log?: DbLog } = {})
     }
   };
 
+  const replicas = config.DATABASE_REPLICA_URLS?.length
+    ? createReplicaSet(config.DATABASE_REPLICA_URLS, { prisma, pool }, { maxLagSeconds: config.DATABASE_REPLICA_MAX_LAG_SECONDS, poolMax: config.DATABASE_POOL_MAX, log })
+    : null;
+  const readStale = <T>(read: (db: PrismaClient) => Promise<T>): Promise<T> => (replicas ? replicas.readStale(read) : read(prisma));
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      await replicas?.close();
       await prisma.$disconnect().catch((err: unknown) => log?.("warn", "prisma disconnect failed", { err: String(err) }));
       await pool.end().catch((err: unknown) => log?.("warn", "closing database pool failed", { err: String(err) }));
       await closeEmbedded();
@@ -157,5 +169,5 @@ export async function createDatabase(config: Config, opts: { log?: DbLog } = {})
     return closing;
   };
 
-  return { prisma, url, target: `${target.hostPort}/${target.database}`, embedded, pool, statements, ping, close };
+  return { prisma, url, target: `${target.hostPort}/${target.database}`, embedded, pool, statements, replicas, readStale, ping, close };
 }

@@ -14,6 +14,8 @@ import { resolveViewer } from "../modules/sessions/validate.js";
 import { createUserLoader } from "../modules/users/user.js";
 import type { UserRecord } from "../modules/users/user.js";
 import { requestIdOf } from "./plugins/request-id.js";
+import { staleReader } from "./stale-reads.js";
+import type { StaleRead } from "./stale-reads.js";
 import { sessionTransport } from "./session-cookie.js";
 
 export interface Loaders extends PermissionLoaders {
@@ -28,6 +30,8 @@ export interface Context {
   /** How this request carried its session token, and how to hand out or clear the session cookie. */
   transport: SessionTransport;
   loaders: Loaders;
+  /** For reads that may be a few seconds stale (admin lists, audit pages): a replica when one is usable. */
+  readStale: StaleRead;
   hasPermission(key: PermissionKey): Promise<boolean>;
   /** After hasPermission(key) said no: whether a session that proved MFA would have it (Role.requireMfa). */
   permissionNeedsMfa(key: string): boolean;
@@ -77,6 +81,7 @@ export async function createContext(app: App, request: Request, server?: ServerC
     request: requestMeta(app, request, server),
     transport,
     loaders,
+    readStale: staleReader(app, viewer?.user.id ?? null),
     hasPermission: async (key) => {
       if (!viewer) return false;
       permissions = await loaders.permissions.load(viewer.user.id);

@@ -19,6 +19,7 @@ import { useMetricsEndpoint } from "./plugins/metrics-endpoint.js";
 import { useNoStore } from "./plugins/no-store.js";
 import { useOriginCheck } from "./plugins/origin-check.js";
 import { loadManifest, persistedOperationsMode, usePersistedOperationsPolicy } from "./plugins/persisted-operations.js";
+import { useReadYourWrites } from "./plugins/read-your-writes.js";
 import { useReadiness } from "./plugins/readiness.js";
 import { useRequestBudget } from "./plugins/request-budget.js";
 import { useRequestId } from "./plugins/request-id.js";
@@ -85,6 +86,7 @@ export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
       useRequestBudget(config),
       useDocumentLimits(config),
       useInputStrings(config),
+      useReadYourWrites(app),
       ...(options.plugins ?? []),
     ],
   });

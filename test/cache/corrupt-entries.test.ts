@@ -1,6 +1,6 @@
 // Junk planted in Redis under the app's real keys (session fragment, user fragment, permission set)
 // is a miss: the response is correct, no error, and the junk is overwritten.
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { describe, expect } from "vitest";
 import { keys } from "../../src/cache/keys.js";
 import { statsFor } from "../../src/cache/stats.js";
@@ -38,7 +38,7 @@ const test = privateRedisTest().extend("world", { scope: "file" }, async ({ t, a
 });
 
 /** Reads and plants raw values under the instance's keys. */
-const store = (raw: Redis, prefix: string) => ({
+const store = (raw: Redis | Cluster, prefix: string) => ({
   plant: (key: string, value: string): Promise<unknown> => raw.set(`${prefix}${key}`, value, "PX", TTL_MS),
   read: (key: string): Promise<string | null> => raw.get(`${prefix}${key}`),
 });

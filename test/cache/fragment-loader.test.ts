@@ -1,7 +1,7 @@
 // The batched fragment loader: one MGET, one load for the misses, one pipeline writing them back,
 // on both cache implementations.
 import DataLoader from "dataloader";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { z } from "zod";
 import { cachedDate, createFragmentLoader, reviver } from "../../src/cache/fragments.js";
 import { TOMBSTONE } from "../../src/cache/invalidation.js";
@@ -49,9 +49,18 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-describe.each([
+const OPTIONS = { timeoutMs: 200, breakerFailures: 5, breakerCooldownMs: 1000 };
+// In the redis-cluster project: the run's Cluster, where a batch's keys span slots and nodes.
+const clusterNodes = inject("redisClusterNodes");
+const onCluster = async (): Promise<Cache> => {
+  const nodes = clusterNodes.split(",").map((seed) => ({ host: seed.split(":")[0] ?? "", port: Number(seed.split(":")[1]) }));
+  return createRedisCache({ kind: "cluster", nodes }, { ...OPTIONS, prefix: `auth:frag${process.pid}:` });
+};
+
+describe.each<[string, () => Promise<Cache>]>([
   ["memory", async (): Promise<Cache> => createMemoryCache()],
-  ["redis", async (): Promise<Cache> => createRedisCache(server.url, { timeoutMs: 200, breakerFailures: 5, breakerCooldownMs: 1000 })],
+  ["redis", async (): Promise<Cache> => createRedisCache(server.url, OPTIONS)],
+  ...(clusterNodes ? [["redis cluster", onCluster] as [string, () => Promise<Cache>]] : []),
 ])("fragment loader on the %s cache", (_name, makeCache) => {
   const db = new Map(Array.from({ length: 60 }, (_, i) => [`id-${i}`, item(i)]));
   let inner: Cache;

@@ -9,12 +9,13 @@
 //
 // Fixtures are set up only for the tests that name them, so a file mixing unit tests and instance
 // tests pays for the instance only when it is used.
-import { Redis } from "ioredis";
-import { test as base } from "vitest";
+import { Cluster, Redis } from "ioredis";
+import { inject, test as base } from "vitest";
 import { keyPrefix } from "./cache-app.js";
 import { createTestInstance } from "./instance.js";
 import type { Env, InstanceOptions } from "./instance.js";
 import { startRedisServer } from "./redis-server.js";
+import type { RedisServer } from "./redis-server.js";
 import { startSmtpServer } from "./smtp.js";
 
 export function instanceTest(options: InstanceOptions = {}) {
@@ -37,13 +38,20 @@ export const test = instanceTest();
  * `prefix` is the instance's key prefix on it, e.g. `auth:t1a2b3c4d:`.
  */
 export function privateRedisTest(env: Env = {}) {
+  return (inject("redisClusterNodes") ? onRunCluster(env) : onPrivateServer(env))
+    .extend("prefix", { scope: "file" }, async ({ t }) => keyPrefix(t))
+    .extend("admin", { scope: "file" }, async ({ t }) => t.signInAs("admin"))
+    .extend("member", async ({ t }) => t.signInAs({}));
+}
+
+function onPrivateServer(env: Env) {
   return base
     .extend("redis", { scope: "file" }, async ({}, { onCleanup }) => {
       const server = await startRedisServer();
       onCleanup(() => server.dispose());
       return server;
     })
-    .extend("raw", { scope: "file" }, async ({ redis }, { onCleanup }) => {
+    .extend("raw", { scope: "file" }, async ({ redis }, { onCleanup }): Promise<Redis | Cluster> => {
       const raw = new Redis(redis.url, { maxRetriesPerRequest: 1 });
       // Fault tests kill the server under this connection too; its errors are expected.
       raw.on("error", () => undefined);
@@ -54,10 +62,30 @@ export function privateRedisTest(env: Env = {}) {
       const t = await createTestInstance({ env: { REDIS_URL: redis.url, ...env } });
       onCleanup(() => t.close());
       return t;
+    });
+}
+
+/**
+ * The same fixtures in the redis-cluster project, on the run's Cluster: `raw` is a Cluster client
+ * (no key prefix), and there is no single process to kill (`redis` fails the test that asks for it).
+ */
+function onRunCluster(env: Env) {
+  return base
+    .extend("redis", { scope: "file" }, async (): Promise<RedisServer> => {
+      throw new Error("privateRedisTest: no private redis-server in the redis-cluster project");
     })
-    .extend("prefix", { scope: "file" }, async ({ t }) => keyPrefix(t))
-    .extend("admin", { scope: "file" }, async ({ t }) => t.signInAs("admin"))
-    .extend("member", async ({ t }) => t.signInAs({}));
+    .extend("raw", { scope: "file" }, async ({}, { onCleanup }): Promise<Redis | Cluster> => {
+      const seeds = inject("redisClusterNodes").split(",").map((seed) => ({ host: seed.split(":")[0], port: Number(seed.split(":")[1]) }));
+      const raw = new Cluster(seeds, { redisOptions: { maxRetriesPerRequest: 1 } });
+      raw.on("error", () => undefined);
+      onCleanup(() => raw.disconnect());
+      return raw;
+    })
+    .extend("t", { scope: "file" }, async ({}, { onCleanup }) => {
+      const t = await createTestInstance({ env });
+      onCleanup(() => t.close());
+      return t;
+    });
 }
 
 /**

@@ -2,6 +2,7 @@
 // and seeded database, the real cache, a statement counter and `signInAs()`.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { inject } from "vitest";
 import type { App } from "../../src/app.js";
 import { closeApp, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
@@ -69,6 +70,12 @@ export interface InstanceOptions {
   log?: Logger;
 }
 
+/** The shared Redis of the run: 6379, or the run's Redis Cluster in the redis-cluster project. */
+export function sharedRedis(): Env {
+  const nodes = inject("redisClusterNodes");
+  return nodes ? { REDIS_CLUSTER_NODES: nodes } : { REDIS_URL };
+}
+
 export async function createTestInstance(options: InstanceOptions = {}): Promise<TestInstance> {
   const ownsDatabase = !options.databaseName;
   const databaseName = options.databaseName ?? (await cloneTemplate());
@@ -76,7 +83,7 @@ export async function createTestInstance(options: InstanceOptions = {}): Promise
   const config = loadConfig({
     ...TEST_ENV,
     DATABASE_URL: urlFor(databaseName),
-    ...(options.memoryCache ? {} : { REDIS_URL }),
+    ...(options.memoryCache || options.env?.REDIS_URL || options.env?.REDIS_CLUSTER_NODES || options.env?.REDIS_SENTINELS ? {} : sharedRedis()),
     CACHE_NAMESPACE: cacheNamespace,
     ...options.env,
   });

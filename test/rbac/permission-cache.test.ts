@@ -125,6 +125,8 @@ describe("invalidation across instances", () => {
         const seen = completed;
         const perms = new Set(await ops.permissionsOf(on, user.userId));
         reads++;
+        // A read that started in the grant phase and ended after the first revoke began may rightly miss a key.
+        if (phase !== seenPhase) continue;
         for (let i = 0; i <= seen; i++) {
           const key = PERMISSION_KEYS[i]!;
           if (seenPhase === "grant" && !perms.has(key)) violations.push(`missing ${key} after grant ${i} returned`);

@@ -135,7 +135,7 @@ builder.queryField("auditEvents", (t) =>
         since: f?.since ?? null,
         until: f?.until ?? null,
       };
-      return auditPage(args, ctx, (w) => findAuditEvents(ctx.app.db.prisma, filter, w));
+      return auditPage(args, ctx, (w) => ctx.readStale((db) => findAuditEvents(db, filter, w)));
     },
   }),
 );
@@ -145,7 +145,7 @@ builder.prismaObjectField(UserRef, "auditEvents", (t) =>
     type: AuditEventRef,
     description: "Events this user acted in or that concern them, newest first.",
     authScopes: (user) => ({ self: user.id, permission: "audit:read" }),
-    resolve: (user, args, ctx) => auditPage(args, ctx, (w) => findUserAuditEvents(ctx.app.db.prisma, user.id, w)),
+    resolve: (user, args, ctx) => auditPage(args, ctx, (w) => ctx.readStale((db) => findUserAuditEvents(db, user.id, w))),
   }),
 );
 

@@ -10,10 +10,19 @@ export interface DependencyHealth {
   message: string | null;
 }
 
+/** A read replica: OK, LAGGING (further behind than allowed) or DOWN; either of the latter reads from the primary. */
+export interface ReplicaReport {
+  name: string;
+  status: "OK" | "LAGGING" | "DOWN";
+  lagSeconds: number | null;
+  message: string | null;
+}
+
 export interface HealthReport {
   status: HealthStatus;
   postgres: DependencyHealth;
   redis: DependencyHealth;
+  replicas: ReplicaReport[];
   uptimeSeconds: number;
   version: string;
 }
@@ -37,13 +46,21 @@ export async function checkRedis(app: App): Promise<DependencyHealth> {
     : { status: "DEGRADED", latencyMs: null, message: ping.message ?? "unreachable" };
 }
 
+/** Names, not addresses: health is public. */
+export async function checkReplicas(app: App): Promise<ReplicaReport[]> {
+  const checked = (await app.db.replicas?.check()) ?? [];
+  return checked.map((r, i) => ({ name: `replica-${i + 1}`, status: r.status, lagSeconds: r.lagSeconds, message: r.message ?? null }));
+}
+
 export async function checkHealth(app: App): Promise<HealthReport> {
-  const [postgres, redis] = await Promise.all([checkPostgres(app), checkRedis(app)]);
-  const status: HealthStatus = postgres.status !== "OK" ? "DOWN" : redis.status !== "OK" ? "DEGRADED" : "OK";
+  const [postgres, redis, replicas] = await Promise.all([checkPostgres(app), checkRedis(app), checkReplicas(app)]);
+  const degraded = redis.status !== "OK" || replicas.some((r) => r.status !== "OK");
+  const status: HealthStatus = postgres.status !== "OK" ? "DOWN" : degraded ? "DEGRADED" : "OK";
   return {
     status,
     postgres,
     redis,
+    replicas,
     uptimeSeconds: Math.floor((Date.now() - app.startedAt) / 1000),
     version: app.version,
   };

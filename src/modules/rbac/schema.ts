@@ -110,7 +110,7 @@ builder.queryField("roles", (t) =>
   t.prismaField({
     type: ["Role"],
     authScopes: { permission: "roles:read" },
-    resolve: (query, _r, _a, ctx) => ctx.app.db.prisma.role.findMany({ ...query, orderBy: { key: "asc" } }),
+    resolve: (query, _r, _a, ctx) => ctx.readStale((db) => db.role.findMany({ ...query, orderBy: { key: "asc" } })),
   }),
 );
 
@@ -119,7 +119,7 @@ builder.queryField("permissions", (t) =>
     type: [PermissionRef],
     authScopes: { permission: "roles:read" },
     description: "The permission catalogue.",
-    resolve: (_r, _a, ctx) => ctx.app.db.prisma.permission.findMany({ select: PERMISSION_SELECT, orderBy: { key: "asc" } }),
+    resolve: (_r, _a, ctx) => ctx.readStale((db) => db.permission.findMany({ select: PERMISSION_SELECT, orderBy: { key: "asc" } })),
   }),
 );
 

@@ -77,7 +77,7 @@ builder.queryField("users", (t) =>
     resolve: (query, _root, args, ctx) => {
       const f = args.filter;
       const search = f?.search == null ? undefined : parseInput(searchSchema, f.search, "filter.search");
-      return ctx.app.db.prisma.user.findMany({
+      return ctx.readStale((db) => db.user.findMany({
         ...query,
         where: {
           ...(search ? { OR: [{ email: { contains: search, mode: "insensitive" } }, { name: { contains: search, mode: "insensitive" } }] } : {}),
@@ -86,7 +86,7 @@ builder.queryField("users", (t) =>
         },
         // The id breaks createdAt ties, so the cursor (an id) pages through a total order.
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      });
+      }));
     },
   }),
 );

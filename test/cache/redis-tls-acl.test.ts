@@ -1,0 +1,70 @@
+// Redis over TLS with an ACL user (rediss://user:password@host, REDIS_TLS_CA_FILE for a private CA),
+// on a private TLS-only redis-server whose `app` user may touch only `auth:` keys: every cache path
+// works under that ACL, and a wrong password, an unknown CA or a plaintext client degrade to Postgres
+// (requests still answered) without the password in any message.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keys } from "../../src/cache/keys.js";
+import { HEALTH, USERS_PAGE, VIEWER } from "../helpers/cache-app.js";
+import { createTestInstance } from "../helpers/instance.js";
+import type { Env, GraphQLResponse, TestInstance } from "../helpers/instance.js";
+import { ACL_PASSWORD, startTlsRedis } from "../helpers/redis-tls.js";
+import type { TlsRedisServer } from "../helpers/redis-tls.js";
+import { Q } from "../helpers/session-ops.js";
+
+type Health = GraphQLResponse<{ health: { status: string; redis: { status: string; message: string | null } } }>;
+type Viewer = GraphQLResponse<{ viewer: { session: { id: string } } | null }>;
+
+let server: TlsRedisServer;
+const instances: TestInstance[] = [];
+beforeAll(async () => {
+  server = await startTlsRedis();
+});
+afterAll(async () => {
+  // The server goes even when closing an instance fails.
+  await Promise.allSettled(instances.map((i) => i.close()));
+  await server?.dispose();
+});
+
+async function instance(env: Env): Promise<TestInstance> {
+  const t = await createTestInstance({ env: { CACHE_BREAKER_FAILURES: "2", ...env } });
+  instances.push(t);
+  return t;
+}
+
+describe("Redis over TLS with an ACL user", () => {
+  it("caches sessions, users and permissions, revokes and rate-limits, all under the auth: ACL", async () => {
+    const t = await instance({ REDIS_URL: server.url, REDIS_TLS_CA_FILE: server.caFile });
+    expect(((await t.gql(HEALTH)) as Health).data?.health.redis).toEqual({ status: "OK", message: null });
+    const admin = await t.signInAs("admin");
+    const member = await t.signInAs({});
+    await t.gql(VIEWER, {}, { token: member.token });
+    t.statements.reset();
+    expect(((await t.gql(VIEWER, {}, { token: member.token })) as Viewer).data?.viewer?.session.id).toBeDefined();
+    expect(t.statements.count).toBe(0);
+    expect((await t.gql(USERS_PAGE, { n: 10 }, { token: admin.token })).errors).toBeUndefined();
+    expect(await t.app.cache.get(keys.session(member.sessionId))).not.toBeNull();
+    const revoke = await t.gql<{ revokeSession: { __typename: string } }>(Q.revoke, { id: member.sessionGid }, { token: member.token });
+    expect(revoke.data?.revokeSession.__typename).toBe("Session");
+    expect(((await t.gql(VIEWER, {}, { token: member.token })) as Viewer).data?.viewer).toBeNull();
+    // A failed sign-in goes through the Redis rate limiter (EVAL on auth: keys).
+    const failed = await t.gql<{ signIn: { __typename: string } }>(Q.signIn, { input: { email: member.email, password: "wrong-password-123" } });
+    expect(failed.data?.signIn.__typename).toBe("InvalidCredentialsError");
+    expect(t.app.cache.status()).toMatchObject({ status: "OK", breaker: "closed" });
+  });
+
+  const refused: [string, (s: TlsRedisServer) => Env][] = [
+    ["a wrong password", (s) => ({ REDIS_URL: s.url.replace(ACL_PASSWORD, "not-the-password"), REDIS_TLS_CA_FILE: s.caFile })],
+    ["a CA that did not sign the server certificate", (s) => ({ REDIS_URL: s.url })],
+    ["a plaintext client", (s) => ({ REDIS_URL: s.url.replace("rediss:", "redis:") })],
+  ];
+  it.each(refused)("%s: the cache is DEGRADED, requests are still answered, no password in the message", async (_name, envFor) => {
+    const t = await instance({ ...envFor(server), CACHE_TIMEOUT_MS: "200" });
+    const member = await t.signInAs({});
+    expect(((await t.gql(VIEWER, {}, { token: member.token })) as Viewer).data?.viewer?.session.id).toBeDefined();
+    await expect.poll(async () => ((await t.gql(HEALTH)) as Health).data?.health.redis.status).toBe("DEGRADED");
+    const health = ((await t.gql(HEALTH)) as Health).data?.health;
+    expect(health?.status).toBe("DEGRADED");
+    expect(JSON.stringify(health)).not.toContain(ACL_PASSWORD);
+    expect(JSON.stringify(health)).not.toContain("not-the-password");
+  });
+});
