@@ -10,8 +10,10 @@ import "../modules/rbac/schema.js";
 import "../modules/audit/schema.js";
 import "../modules/mfa/passkey-schema.js";
 import "../modules/mfa/schema.js";
+import "../modules/live/schema.js";
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 export const schema = builder.toSchema();

@@ -70,6 +70,11 @@ export interface PermissionSet {
   mfaOnly: ReadonlySet<string>;
 }
 
+/** Whether a session holds `key`: granted by a role, and proved with MFA when only MFA roles grant it. */
+export function holdsPermission(set: PermissionSet, session: { mfaAt: Date | null }, key: string): boolean {
+  return set.all.has(key) && (session.mfaAt != null || !set.mfaOnly.has(key));
+}
+
 export interface PermissionLoaders {
   /** Effective permissions per user id. */
   permissions: DataLoader<string, PermissionSet>;

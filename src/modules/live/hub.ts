@@ -1,0 +1,119 @@
+// The fan-out of live events across instances: Redis pub/sub through @graphql-yoga/redis-event-target
+// when REDIS_URL is set, an in-process EventTarget otherwise (embedded mode is one instance). Payloads
+// are plain JSON (strings and numbers), so nothing needs reviving after JSON.parse.
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import type { Redis } from "ioredis";
+import type { Config } from "../../config.js";
+import { cachePrefix, createRedisConnection } from "../../cache/connect.js";
+import type { Logger } from "../../observability/log.js";
+
+export type LivePayload = Record<string, string | number | null>;
+type Listener = (payload: LivePayload) => void;
+
+interface EventTargetLike {
+  addEventListener(topic: string, listener: (event: Event) => void): void;
+  removeEventListener(topic: string, listener: (event: Event) => void): void;
+}
+
+export interface Hub {
+  readonly kind: "redis" | "memory";
+  /** Full channel name of a topic (`auth:<ns>:live:<topic>`). */
+  channel(topic: string): string;
+  /** Resolves once the subscriptions are active (Redis confirmed them); the result stops listening. */
+  listen(topics: readonly string[], listener: Listener): Promise<() => void>;
+  /** Fire and forget: a failed publish is logged and counted, never thrown at the committed change. */
+  publish(topic: string, payload: LivePayload): void;
+  /** Whether the fan-out can deliver right now. */
+  up(): boolean;
+  /** Called each time the fan-out is lost (streams end with LIVE_UNAVAILABLE and reconnect). */
+  onDown(listener: () => void): void;
+  onPublishFailed(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+function detailOf(event: Event): LivePayload | null {
+  const detail = (event as CustomEvent<unknown>).detail;
+  return detail !== null && typeof detail === "object" ? (detail as LivePayload) : null;
+}
+
+export function createHub(config: Pick<Config, "REDIS_URL" | "CACHE_NAMESPACE" | "CACHE_BREAKER_COOLDOWN_MS">, log: Logger): Hub {
+  const prefix = `${cachePrefix(config)}live:`;
+  const downListeners: (() => void)[] = [];
+  const failedListeners: (() => void)[] = [];
+  const wrapped = new Map<Listener, (event: Event) => void>();
+  const maxDelay = Math.min(config.CACHE_BREAKER_COOLDOWN_MS, 5000);
+  // Subscriptions wait for a reconnect (and are re-sent on it) rather than fail; publishes fail fast.
+  const subscriber = createRedisConnection(config, {
+    connectionName: "authgraph-live-sub",
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => Math.min(maxDelay, 50 * 2 ** Math.min(times, 16)),
+  });
+  const publisher = createRedisConnection(config, {
+    connectionName: "authgraph-live-pub",
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(maxDelay, 50 * 2 ** Math.min(times, 16)),
+  });
+  const target: EventTargetLike = subscriber && publisher ? createRedisEventTarget({ publishClient: publisher, subscribeClient: subscriber }) : new EventTarget();
+  let down = subscriber !== null;
+  let closed = false;
+
+  const watch = (client: Redis): void => {
+    client.on("error", () => undefined); // reported through 'close' below; ioredis retries on its own
+  };
+  if (subscriber && publisher) {
+    watch(subscriber);
+    watch(publisher);
+    subscriber.on("ready", () => {
+      if (down && !closed) log.info({}, "live fan-out connected");
+      down = false;
+    });
+    subscriber.on("close", () => {
+      if (closed || down) return;
+      down = true;
+      log.warn({}, "live fan-out lost: open streams end with LIVE_UNAVAILABLE");
+      for (const listener of downListeners) listener();
+    });
+  }
+
+  const hub: Hub = {
+    kind: subscriber ? "redis" : "memory",
+    channel: (topic) => `${prefix}${topic}`,
+    async listen(topics, listener) {
+      const handler = (event: Event): void => {
+        const payload = detailOf(event);
+        if (payload) listener(payload);
+      };
+      wrapped.set(listener, handler);
+      const channels = topics.map((t) => hub.channel(t));
+      for (const c of channels) target.addEventListener(c, handler);
+      // The event target subscribes without waiting; a SUBSCRIBE of our own on the same connection is
+      // answered after it, so once it resolves, messages on these channels reach the handler.
+      if (subscriber) await subscriber.subscribe(...channels);
+      return () => {
+        for (const c of channels) target.removeEventListener(c, handler);
+      };
+    },
+    publish(topic, payload) {
+      const channel = hub.channel(topic);
+      if (!publisher) {
+        (target as EventTarget).dispatchEvent(new CustomEvent(channel, { detail: payload }));
+        return;
+      }
+      // Not through the event target's dispatchEvent: its publish has no catch (an unhandled rejection).
+      publisher.publish(channel, JSON.stringify(payload)).catch((err: unknown) => {
+        log.warn({ err: err instanceof Error ? err.message : String(err), topic }, "live event not published");
+        for (const listener of failedListeners) listener();
+      });
+    },
+    up: () => !closed && !down,
+    onDown: (listener) => void downListeners.push(listener),
+    onPublishFailed: (listener) => void failedListeners.push(listener),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([subscriber, publisher].map((c) => c?.quit().catch(() => c.disconnect())));
+    },
+  };
+  return hub;
+}
