@@ -5,6 +5,7 @@ import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import type { Redis } from "ioredis";
 import type { Config } from "../../config.js";
 import { cachePrefix, createRedisConnection } from "../../cache/connect.js";
+import { LiveUnavailableError } from "../../errors.js";
 import type { Logger } from "../../observability/log.js";
 
 export type LivePayload = Record<string, string | number | null>;
@@ -36,11 +37,27 @@ function detailOf(event: Event): LivePayload | null {
   return detail !== null && typeof detail === "object" ? (detail as LivePayload) : null;
 }
 
+/**
+ * The subscriber as the event target sees it: its SUBSCRIBE/UNSUBSCRIBE calls are not awaited there,
+ * so one failing on a closed connection (shutdown, outage) would be an unhandled rejection. Streams
+ * learn about a lost connection from the 'close' event instead.
+ */
+function quietSubscriptions(client: Redis): Redis {
+  const ignore = (): undefined => undefined;
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === "subscribe") return (...channels: string[]) => target.subscribe(...channels).catch(ignore);
+      if (property === "unsubscribe") return (...channels: string[]) => target.unsubscribe(...channels).catch(ignore);
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 export function createHub(config: Pick<Config, "REDIS_URL" | "CACHE_NAMESPACE" | "CACHE_BREAKER_COOLDOWN_MS">, log: Logger): Hub {
   const prefix = `${cachePrefix(config)}live:`;
   const downListeners: (() => void)[] = [];
   const failedListeners: (() => void)[] = [];
-  const wrapped = new Map<Listener, (event: Event) => void>();
   const maxDelay = Math.min(config.CACHE_BREAKER_COOLDOWN_MS, 5000);
   // Subscriptions wait for a reconnect (and are re-sent on it) rather than fail; publishes fail fast.
   const subscriber = createRedisConnection(config, {
@@ -54,7 +71,7 @@ export function createHub(config: Pick<Config, "REDIS_URL" | "CACHE_NAMESPACE" |
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(maxDelay, 50 * 2 ** Math.min(times, 16)),
   });
-  const target: EventTargetLike = subscriber && publisher ? createRedisEventTarget({ publishClient: publisher, subscribeClient: subscriber }) : new EventTarget();
+  const target: EventTargetLike = subscriber && publisher ? createRedisEventTarget({ publishClient: publisher, subscribeClient: quietSubscriptions(subscriber) }) : new EventTarget();
   let down = subscriber !== null;
   let closed = false;
 
@@ -84,15 +101,20 @@ export function createHub(config: Pick<Config, "REDIS_URL" | "CACHE_NAMESPACE" |
         const payload = detailOf(event);
         if (payload) listener(payload);
       };
-      wrapped.set(listener, handler);
       const channels = topics.map((t) => hub.channel(t));
       for (const c of channels) target.addEventListener(c, handler);
       // The event target subscribes without waiting; a SUBSCRIBE of our own on the same connection is
       // answered after it, so once it resolves, messages on these channels reach the handler.
-      if (subscriber) await subscriber.subscribe(...channels);
-      return () => {
+      const stop = (): void => {
         for (const c of channels) target.removeEventListener(c, handler);
       };
+      try {
+        if (subscriber) await subscriber.subscribe(...channels);
+      } catch {
+        stop();
+        throw new LiveUnavailableError();
+      }
+      return stop;
     },
     publish(topic, payload) {
       const channel = hub.channel(topic);
