@@ -37,6 +37,8 @@ export interface SubscribeOptions {
   token?: string;
   headers?: Record<string, string>;
   method?: "POST" | "GET";
+  /** Send this trusted-document id (extensions.persistedQuery) instead of the query text. */
+  persistedId?: string;
 }
 
 export async function subscribe<T = Record<string, unknown>>(baseUrl: string, query: string, variables: Record<string, unknown> = {}, opts: SubscribeOptions = {}): Promise<Stream<T>> {
@@ -45,11 +47,15 @@ export async function subscribe<T = Record<string, unknown>>(baseUrl: string, qu
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let url = `${baseUrl}/graphql`;
   let body: string | undefined;
+  const params: Record<string, unknown> = opts.persistedId
+    ? { variables, extensions: { persistedQuery: { version: 1, sha256Hash: opts.persistedId } } }
+    : { query, variables };
   if (opts.method === "GET") {
-    url += `?${new URLSearchParams({ query, variables: JSON.stringify(variables) }).toString()}`;
+    const search = Object.entries(params).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]);
+    url += `?${new URLSearchParams(search).toString()}`;
   } else {
     headers["content-type"] = "application/json";
-    body = JSON.stringify({ query, variables });
+    body = JSON.stringify(params);
   }
   const res = await fetch(url, { method: opts.method ?? "POST", headers, body, signal: controller.signal });
   const results: GraphQLResponse<T>[] = [];
