@@ -1,6 +1,7 @@
 // viewerSessionEvents across two gateway instances on one PostgreSQL database and one Redis, over
 // real HTTP (SSE): what happens to a session on instance A reaches the session's stream on instance B.
 import { describe, expect } from "vitest";
+import { metricsOf } from "../../src/observability/metrics.js";
 import { instanceTest } from "../helpers/fixture.js";
 import type { TestInstance } from "../helpers/instance.js";
 import { serve, subscribe } from "../helpers/sse.js";
@@ -84,6 +85,38 @@ describe("viewerSessionEvents", () => {
     } finally {
       b.clock.advance(-31 * 86400 * 1000);
     }
+  });
+
+  test("the heartbeat checks the session without extending it: an open stream does not keep an idle session alive", async ({ b, urlB }) => {
+    const member = await b.signInAs({});
+    const before = await b.db.session.findUniqueOrThrow({ where: { id: member.sessionId }, select: { lastSeenAt: true, expiresAt: true } });
+    const stream = await subscribe<Event>(urlB, EVENTS, {}, { token: member.token });
+    await listening(b);
+    // Past the refresh interval: a request now would extend the session.
+    b.clock.advance(2 * 3600 * 1000);
+    try {
+      await expect(stream.next(1000)).rejects.toThrow(/no SSE event/);
+      expect(await b.db.session.findUniqueOrThrow({ where: { id: member.sessionId }, select: { lastSeenAt: true, expiresAt: true } })).toEqual(before);
+    } finally {
+      b.clock.advance(-2 * 3600 * 1000);
+      stream.close();
+    }
+  });
+
+  test("events delivered are counted per field in the instance's metrics", async ({ t: a, b, admin, urlB }) => {
+    const delivered = async (): Promise<number> => {
+      const metric = await metricsOf(b.app).registry.getSingleMetric("authgraph_live_events_delivered_total")?.get();
+      return metric?.values.find((v) => v.labels.field === "viewerSessionEvents")?.value ?? 0;
+    };
+    const before = await delivered();
+    const member = await a.signInAs({});
+    const stream = await subscribe<Event>(urlB, EVENTS, {}, { token: member.token });
+    await listening(b);
+    await a.gql(`mutation($id: ID!) { revokeSession(id: $id) { __typename } }`, { id: member.sessionGid }, { token: admin.token });
+    await stream.ended();
+    expect(await delivered()).toBe(before + 1);
+    const open = await metricsOf(b.app).registry.getSingleMetric("authgraph_live_streams")?.get();
+    expect(open?.values.find((v) => v.labels.field === "viewerSessionEvents")?.value).toBe(0);
   });
 
   test("anonymous, a malformed token, and a revoked token are refused with UNAUTHENTICATED", async ({ t: a, admin, urlA }) => {

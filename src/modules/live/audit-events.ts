@@ -23,7 +23,7 @@ export interface AddedAuditEvent {
 
 /** Null while the token's session is the subscriber's and still holds audit:read; else why not. */
 async function refusal(app: App, token: string | null, viewer: Viewer): Promise<Error | null> {
-  const current = await resolveViewer(app, token);
+  const current = await resolveViewer(app, token, { extend: false });
   if (current?.session.id !== viewer.session.id) return new UnauthenticatedError("Your session has ended.");
   // A fresh loader: the cached set is checked against the permission epoch, so a revoked role shows at once.
   const set = await createPermissionLoaders(app).permissions.load(current.user.id);

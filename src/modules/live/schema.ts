@@ -68,6 +68,11 @@ builder.subscriptionField("auditEventAdded", (t) =>
     },
     subscribe: (_r, args, ctx) =>
       auditEventAdded(ctx.app, actor(ctx), ctx.transport.token, auditFilterOf(args.filter), args.after ? decodeAuditCursor(args.after) : null),
-    resolve: (emitted: Emitted<AddedAuditEvent>) => itemOf(emitted),
+    resolve: (emitted: Emitted<AddedAuditEvent>, _a, ctx) => {
+      // The request's loaders would otherwise cache every user and session the stream ever mentions,
+      // for as long as it stays open (stale, and without bound): each event starts them afresh.
+      for (const loader of Object.values(ctx.loaders)) loader.clearAll();
+      return itemOf(emitted);
+    },
   }),
 );

@@ -15,7 +15,7 @@ import type { Emitted, Step } from "./stream.js";
  * (with the reason) when it was revoked or is gone, EXPIRED when its time ran out.
  */
 async function endedEvent(app: App, token: string | null, viewer: Viewer): Promise<SessionMessage | null> {
-  const current = await resolveViewer(app, token);
+  const current = await resolveViewer(app, token, { extend: false });
   if (current?.session.id === viewer.session.id) return null;
   const row = await app.db.prisma.session.findUnique({ where: { id: viewer.session.id }, select: { revokedAt: true, revokedReason: true } });
   const base = { sessionId: viewer.session.id, userId: viewer.user.id, at: app.clock.now().toISOString(), expiresAt: null };
