@@ -109,6 +109,23 @@ describe("auditEventAdded", () => {
     resumed.close();
   });
 
+  test("without a cursor a stream starts at the head: events committed while nobody listened are not sent", async ({ t: a, b, urlB, auditor }) => {
+    const filter = { types: ["SIGN_IN_SUCCEEDED"] };
+    const first = await subscribe<Added>(urlB, ADDED, { filter }, { token: auditor.token });
+    await listening(b);
+    first.close();
+    await expect.poll(() => b.app.live.streams.count()).toBe(0);
+    await a.signInAs({});
+    await b.signInAs({});
+    const fresh = await subscribe<Added>(urlB, ADDED, { filter }, { token: auditor.token });
+    await listening(b);
+    const next = await a.signInAs({});
+    const [only] = await take(fresh, 1);
+    expect(only?.event.subject?.id).toBe(next.userGid);
+    await expect(fresh.next(300)).rejects.toThrow(/no SSE event/);
+    fresh.close();
+  });
+
   test("losing audit:read on A ends the stream on B with FORBIDDEN", async ({ t: a, b, urlB, admin, auditor }) => {
     const stream = await subscribe<Added>(urlB, ADDED, {}, { token: auditor.token });
     await listening(b);

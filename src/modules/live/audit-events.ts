@@ -61,8 +61,6 @@ export async function auditEventAdded(app: App, viewer: Viewer, token: string | 
     },
     handle: (row) => deliver([row]),
     async heartbeat() {
-      // Also catches up on an announcement that was lost on the way.
-      app.live.auditTail.poke();
       const refused = await refusal(app, token, viewer);
       return refused ? { emit: [], end: refused } : { emit: [] };
     },

@@ -22,14 +22,22 @@ export interface AuditTail {
   attach(consumer: TailConsumer): Promise<{ watermark: bigint; detach(): void }>;
   /** Reads what committed since the last read (also what a hub message does). */
   poke(): void;
+  close(): void;
 }
 
-export function createAuditTail(db: PrismaClient, hub: Hub, log: Logger): AuditTail {
+/**
+ * `catchUpMs`: while streams are attached, the tail also reads on this interval, so an announcement
+ * lost on the way (a failed publish) delays events by at most that long.
+ */
+export function createAuditTail(db: PrismaClient, hub: Hub, log: Logger, catchUpMs: number): AuditTail {
   const consumers = new Set<TailConsumer>();
   let watermark: bigint | null = null;
   let starting: Promise<void> | null = null;
   let running: Promise<void> | null = null;
   let again = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const head = async (): Promise<bigint> => (await db.auditEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
 
   const readNew = async (): Promise<void> => {
     if (watermark === null) return;
@@ -63,8 +71,8 @@ export function createAuditTail(db: PrismaClient, hub: Hub, log: Logger): AuditT
     (starting ??= (async () => {
       // Listening first, then the head: a poke between the two is not lost (it reads after the head).
       await hub.listen([topics.audit], () => poke());
-      const head = await db.auditEvent.aggregate({ _max: { id: true } });
-      watermark = head._max.id ?? 0n;
+      timer = setInterval(poke, catchUpMs);
+      timer.unref();
     })().catch((err: unknown) => {
       starting = null;
       throw err;
@@ -73,11 +81,19 @@ export function createAuditTail(db: PrismaClient, hub: Hub, log: Logger): AuditT
   return {
     async attach(consumer) {
       await start();
+      // With nobody attached the tail stops reading: the first consumer starts from the head, not
+      // from rows nobody was given.
+      if (consumers.size === 0 && !running) {
+        const current = await head();
+        // Another consumer may have attached (and been handed rows) meanwhile: never move back.
+        if (consumers.size === 0 && !running) watermark = current;
+      }
       // Rows up to the watermark have been handed out; every later one (even from a read in flight)
       // is handed to consumers attached by then, so the two meet exactly.
       consumers.add(consumer);
       return { watermark: watermark ?? 0n, detach: () => void consumers.delete(consumer) };
     },
     poke,
+    close: () => clearInterval(timer),
   };
 }

@@ -26,7 +26,7 @@ export function createLive(deps: { config: Config; log: Logger; db: Database; au
   const { config, log, db, audit } = deps;
   const hub = createHub(config, log);
   const streams = createStreams(config);
-  const auditTail = createAuditTail(db.prisma, hub, log);
+  const auditTail = createAuditTail(db.prisma, hub, log, config.LIVE_HEARTBEAT_MS);
   hub.onDown(() => streams.endAll(new LiveUnavailableError("Live updates were interrupted; reconnect (with your last cursor) to resume.")));
   hub.onPublishFailed(() => streams.dropped("unpublished"));
 
@@ -49,6 +49,7 @@ export function createLive(deps: { config: Config; log: Logger; db: Database; au
     close: () =>
       (closing ??= (async () => {
         streams.endAll(null);
+        auditTail.close();
         await hub.close();
       })()),
   };
