@@ -43,7 +43,7 @@ async function start(): Promise<void> {
     stopping = true;
     log.info({ signal, inFlight: http.inFlight() }, "shutting down: draining in-flight requests");
     // Live streams never finish on their own: they complete now, so the drain waits only for requests.
-    await app.live.close();
+    app.live.endStreams();
     if (!(await http.drain(config.SHUTDOWN_GRACE_MS))) {
       log.warn({ graceMs: config.SHUTDOWN_GRACE_MS }, "grace period over: dropping unfinished requests");
     }

@@ -148,6 +148,19 @@ describe("viewerSessionEvents", () => {
     await expect.poll(() => a.app.live.streams.count()).toBe(0);
   });
 
+  test("a subscription asked for as JSON is refused with OPERATION_NOT_SUPPORTED and leaves no stream open", async ({ t: a }) => {
+    const member = await a.signInAs({});
+    const res = await a.yoga.fetch("http://authgraph.test/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${member.token}` },
+      body: JSON.stringify({ query: EVENTS }),
+    });
+    const body = (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+    expect(body.errors?.map((e) => e.extensions?.code)).toEqual(["OPERATION_NOT_SUPPORTED"]);
+    expect(body.errors?.[0]?.message).toMatch(/text\/event-stream/);
+    await expect.poll(() => a.app.live.streams.count()).toBe(0);
+  });
+
   test("a GET subscription needs the CSRF header like any other GET", async ({ t: a, urlA }) => {
     const member = await a.signInAs({});
     const refused = await subscribe<Event>(urlA, EVENTS, {}, { token: member.token, method: "GET" });

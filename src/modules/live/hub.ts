@@ -26,6 +26,8 @@ export interface Hub {
   publish(topic: string, payload: LivePayload): void;
   /** Whether the fan-out can deliver right now. */
   up(): boolean;
+  /** Resolves true once it can (at once when it can now), false after `ms` without. */
+  whenUp(ms: number): Promise<boolean>;
   /** Called each time the fan-out is lost (streams end with LIVE_UNAVAILABLE and reconnect). */
   onDown(listener: () => void): void;
   onPublishFailed(listener: () => void): void;
@@ -129,6 +131,19 @@ export function createHub(config: Pick<Config, "REDIS_URL" | "CACHE_NAMESPACE" |
       });
     },
     up: () => !closed && !down,
+    whenUp: (ms) =>
+      new Promise<boolean>((resolve) => {
+        if (hub.up() || closed || !subscriber) return resolve(hub.up());
+        const ready = (): void => {
+          clearTimeout(timer);
+          resolve(hub.up());
+        };
+        const timer = setTimeout(() => {
+          subscriber.off("ready", ready);
+          resolve(hub.up());
+        }, ms);
+        subscriber.once("ready", ready);
+      }),
     onDown: (listener) => void downListeners.push(listener),
     onPublishFailed: (listener) => void failedListeners.push(listener),
     async close() {

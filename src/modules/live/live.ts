@@ -18,7 +18,9 @@ export interface Live {
   hub: Hub;
   streams: LiveStreams;
   auditTail: AuditTail;
-  /** Ends every stream cleanly (they complete) and closes the fan-out connections. */
+  /** Ends every open stream cleanly (they complete); new ones may still open until close. */
+  endStreams(): void;
+  /** Ends every stream cleanly and closes the fan-out connections. */
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export function createLive(deps: { config: Config; log: Logger; db: Database; au
     hub,
     streams,
     auditTail,
+    endStreams: () => streams.endAll(null),
     close: () =>
       (closing ??= (async () => {
         streams.endAll(null);

@@ -29,13 +29,16 @@ export interface StreamSpec<M, Out> {
 
 type Queued<M> = { message: M } | { beat: true };
 
+const FANOUT_WAIT_MS = 1000;
+
 /**
  * Opens a stream: the limits and the fan-out are checked and the sources listen before this resolves,
  * so a refusal is the subscription's error, not a stream that never delivers.
  */
 export async function openStream<M, Out>(app: App, spec: StreamSpec<M, Out>): Promise<AsyncIterable<Emitted<Out>>> {
   const { config, live } = app;
-  if (!live.hub.up()) throw new LiveUnavailableError();
+  // A moment's grace for a connection being (re)established, e.g. just after start-up.
+  if (!(await live.hub.whenUp(FANOUT_WAIT_MS))) throw new LiveUnavailableError();
   const slot = live.streams.open(spec.userId, spec.field);
   const box = new Mailbox<Queued<M>>(config.LIVE_QUEUE_MAX, () => {
     slot.dropped("overflow", box.size);
