@@ -42,6 +42,19 @@ describe("live streams and a Redis outage", () => {
     expect((await again.next()).data).toEqual({ viewerSessionEvents: { kind: "REVOKED", reason: "revoked" } });
   });
 
+  test("a Redis that stops answering without closing the connection also ends streams with LIVE_UNAVAILABLE", async ({ t, url, raw }) => {
+    await expect.poll(() => t.app.live.hub.up(), RECOVERY).toBe(true);
+    const member = await t.signInAs({});
+    const stream = await subscribe(url, SESSION_EVENTS, {}, { token: member.token });
+    await expect.poll(() => t.app.live.streams.count()).toBe(1);
+    // The server stalls for 3 s with every socket open: no 'close' ever reaches the subscriber.
+    const stalled = raw.call("DEBUG", "SLEEP", "3");
+    const rest = await stream.ended();
+    expect(rest.at(-1)?.errors?.[0]?.extensions?.code).toBe("LIVE_UNAVAILABLE");
+    await stalled;
+    await expect.poll(() => t.app.live.hub.up(), RECOVERY).toBe(true);
+  });
+
   test("closing the live feed (shutdown) completes open streams without an error", async ({ t, url }) => {
     await expect.poll(() => t.app.live.hub.up(), RECOVERY).toBe(true);
     const sibling = await t.sibling();

@@ -56,7 +56,7 @@ function quietSubscriptions(client: Redis): Redis {
   });
 }
 
-export function createHub(config: Pick<Config, "REDIS_URL" | "CACHE_NAMESPACE" | "CACHE_BREAKER_COOLDOWN_MS">, log: Logger): Hub {
+export function createHub(config: Pick<Config, "REDIS_URL" | "CACHE_NAMESPACE" | "CACHE_BREAKER_COOLDOWN_MS" | "LIVE_HEARTBEAT_MS">, log: Logger): Hub {
   const prefix = `${cachePrefix(config)}live:`;
   const downListeners: (() => void)[] = [];
   const failedListeners: (() => void)[] = [];
@@ -76,6 +76,7 @@ export function createHub(config: Pick<Config, "REDIS_URL" | "CACHE_NAMESPACE" |
   const target: EventTargetLike = subscriber && publisher ? createRedisEventTarget({ publishClient: publisher, subscribeClient: quietSubscriptions(subscriber) }) : new EventTarget();
   let down = subscriber !== null;
   let closed = false;
+  let pinger: NodeJS.Timeout | undefined;
 
   const watch = (client: Redis): void => {
     client.on("error", () => undefined); // reported through 'close' below; ioredis retries on its own
@@ -87,12 +88,28 @@ export function createHub(config: Pick<Config, "REDIS_URL" | "CACHE_NAMESPACE" |
       if (down && !closed) log.info({}, "live fan-out connected");
       down = false;
     });
-    subscriber.on("close", () => {
+    const lost = (why: string): void => {
       if (closed || down) return;
       down = true;
-      log.warn({}, "live fan-out lost: open streams end with LIVE_UNAVAILABLE");
+      log.warn({ why }, "live fan-out lost: open streams end with LIVE_UNAVAILABLE");
       for (const listener of downListeners) listener();
-    });
+    };
+    subscriber.on("close", () => lost("connection closed"));
+    // A server that stops answering without closing (a partition, a stalled process) never says
+    // 'close': a PING per heartbeat notices it, and the connection is dropped and re-established.
+    const timeoutMs = Math.min(config.LIVE_HEARTBEAT_MS, 5000);
+    pinger = setInterval(() => {
+      if (down || closed) return;
+      let timer: NodeJS.Timeout | undefined;
+      const silent = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no PING reply within ${timeoutMs} ms`)), timeoutMs)));
+      Promise.race([subscriber.ping(), silent])
+        .catch((err: unknown) => {
+          lost(err instanceof Error ? err.message : String(err));
+          subscriber.disconnect(true);
+        })
+        .finally(() => clearTimeout(timer));
+    }, config.LIVE_HEARTBEAT_MS);
+    pinger.unref();
   }
 
   const hub: Hub = {
@@ -149,6 +166,7 @@ export function createHub(config: Pick<Config, "REDIS_URL" | "CACHE_NAMESPACE" |
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(pinger);
       await Promise.all([subscriber, publisher].map((c) => c?.quit().catch(() => c.disconnect())));
     },
   };
