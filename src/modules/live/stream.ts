@@ -72,15 +72,22 @@ export async function openStream<M, Out>(app: App, spec: StreamSpec<M, Out>): Pr
           yield "beat" in next.item ? await spec.heartbeat() : await spec.handle(next.item.message);
         }
       };
-      for await (const step of steps()) {
-        for (const item of step.emit) {
-          yield { item };
-          slot.delivered();
+      try {
+        for await (const step of steps()) {
+          for (const item of step.emit) {
+            yield { item };
+            slot.delivered();
+          }
+          if (step.end !== undefined) {
+            if (step.end) yield { error: step.end };
+            return;
+          }
         }
-        if (step.end !== undefined) {
-          if (step.end) yield { error: step.end };
-          return;
-        }
+      } catch (err) {
+        // A check that could not be made (PostgreSQL unreachable, say) ends the stream with a code the
+        // client can act on; the cause goes to the log only.
+        app.log.warn({ err, field: spec.field }, "live stream ended by a failure");
+        yield { error: new LiveUnavailableError() };
       }
     } finally {
       cleanup();
