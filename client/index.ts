@@ -60,6 +60,11 @@ export interface Client {
   request<R, V>(document: TypedDocumentNode<R, V>, ...variables: VariablesArg<V>): Promise<R>;
   /** The raw response (partial data and errors together), plus the request id. */
   execute<R, V>(document: TypedDocumentNode<R, V>, ...variables: VariablesArg<V>): Promise<GraphQLResponse<R> & { status: number; requestId: string | null }>;
+  /**
+   * A subscription over Server-Sent Events: `onResult` gets each result in order; resolves when the
+   * server ends the stream (after its last result, which may be an error with a code) or `signal` aborts.
+   */
+  subscribe<R, V>(document: TypedDocumentNode<R, V>, variables: V, onResult: (result: GraphQLResponse<R>) => void, signal?: AbortSignal): Promise<void>;
   /** Token for the following requests (null to go anonymous, or to rely on the session cookie). */
   setToken(token: string | null): void;
   readonly token: string | null;
@@ -90,15 +95,15 @@ export function createClient(options: ClientOptions): Client {
   let token = options.token ?? null;
   const send = options.fetch ?? fetch;
 
-  const execute: Client["execute"] = async (document, ...[variables]) => {
+  const post = (document: DocumentNode, variables: unknown, accept: string, signal?: AbortSignal): Promise<Response> => {
     const hash = persistedHash(document);
-    const res = await send(options.url, {
+    return send(options.url, {
       method: "POST",
       credentials: options.credentials ?? "same-origin",
       headers: {
         // JSON POSTs are CSRF-safe for the server (browsers preflight them).
         "content-type": "application/json",
-        accept: "application/graphql-response+json, application/json",
+        accept,
         ...options.headers,
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
@@ -107,7 +112,12 @@ export function createClient(options: ClientOptions): Client {
         variables: variables ?? {},
         ...(hash ? { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } } : {}),
       }),
+      ...(signal ? { signal } : {}),
     });
+  };
+
+  const execute: Client["execute"] = async (document, ...[variables]) => {
+    const res = await post(document, variables, "application/graphql-response+json, application/json");
     const requestId = res.headers.get("x-request-id");
     const text = await res.text();
     let body: GraphQLResponse<never>;
@@ -125,6 +135,29 @@ export function createClient(options: ClientOptions): Client {
       const res = await execute(document, ...variables);
       if (res.errors?.length || res.data == null) throw new GraphQLRequestError(res.status, res.errors ?? [], res.requestId);
       return res.data;
+    },
+    async subscribe(document, variables, onResult, signal) {
+      const res = await post(document, variables, "text/event-stream", signal);
+      if (!res.headers.get("content-type")?.startsWith("text/event-stream") || !res.body) {
+        // Refused before streaming (CSRF, trusted documents): one JSON answer.
+        onResult((await res.json()) as GraphQLResponse<never>);
+        return;
+      }
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let cut: number;
+        while ((cut = buffer.indexOf("\n\n")) >= 0) {
+          const lines = buffer.slice(0, cut).split("\n");
+          buffer = buffer.slice(cut + 2);
+          if (lines.some((l) => l.startsWith("event: complete"))) return void reader.cancel();
+          const data = lines.filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
+          if (data) onResult(JSON.parse(data) as GraphQLResponse<never>);
+        }
+      }
     },
     setToken(next) {
       token = next;

@@ -12,6 +12,7 @@ import type { SeedResult } from "./db/seed.js";
 import { createCache } from "./cache/connect.js";
 import type { Cache } from "./cache/types.js";
 import type { Logger } from "./observability/log.js";
+import { metricsOf } from "./observability/metrics.js";
 import { createPasswordHasher } from "./modules/credentials/passwords.js";
 import type { PasswordHasher } from "./modules/credentials/passwords.js";
 import { createLockout } from "./modules/credentials/lockout.js";
@@ -26,6 +27,8 @@ import { createMailer } from "./modules/mail/mailer.js";
 import { createMailService } from "./modules/mail/delivery.js";
 import type { MailService } from "./modules/mail/delivery.js";
 import { ACCOUNT_MAIL_COMPOSERS } from "./modules/users/account-mail.js";
+import { createLive } from "./modules/live/live.js";
+import type { Live } from "./modules/live/live.js";
 
 /** Time source, injectable so tests can move the clock. */
 export interface Clock {
@@ -55,6 +58,8 @@ export interface App {
   mfaSecrets: SecretBox | null;
   /** Account mail: the outbox, delivered after commit with retries. */
   mail: MailService;
+  /** Live streams (subscriptions) and their fan-out across instances. */
+  live: Live;
   /** ms since epoch at start, for uptime. */
   startedAt: number;
   version: string;
@@ -106,10 +111,12 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
       audit,
       mfaSecrets: createSecretBox(config),
       mail,
+      live: createLive({ config, log, db, audit }),
       startedAt: Date.now(),
       version: VERSION,
       disposers: [],
     };
+    app.live.streams.register(metricsOf(app).registry);
     return { app, seeded };
   } catch (error) {
     await db.close();
@@ -119,6 +126,8 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
 
 export async function closeApp(app: App): Promise<void> {
   for (const dispose of app.disposers.splice(0).reverse()) await dispose();
+  // Streams complete before the connections under them go.
+  await app.live.close();
   // Before the database closes: a delivery round in flight still writes its outcome.
   await app.mail.close();
   await app.cache.close();

@@ -215,6 +215,14 @@ const fields = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** In-flight requests get this long to finish on SIGTERM (ms). */
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+
+  /** Live streams (subscriptions over SSE): how often an open stream re-validates its session and permission (ms). */
+  LIVE_HEARTBEAT_MS: int(100, 600_000).default(15_000),
+  /** Open streams per user and in total, on one instance; more are refused with TOO_MANY_STREAMS. */
+  LIVE_MAX_STREAMS_PER_USER: int(1, 1000).default(5),
+  LIVE_MAX_STREAMS: int(1, 1_000_000).default(10_000),
+  /** Events queued for one slow stream before it is ended with LIVE_UNAVAILABLE (it resumes from its cursor). */
+  LIVE_QUEUE_MAX: int(1, 100_000).default(1000),
 });
 
 const schema = fields.superRefine((c, ctx) => {

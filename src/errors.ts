@@ -50,6 +50,10 @@ export const ErrorCode = {
   INVALID_SECOND_FACTOR: "INVALID_SECOND_FACTOR",
   MFA_CHALLENGE_INVALID: "MFA_CHALLENGE_INVALID",
   MFA_NOT_CONFIGURED: "MFA_NOT_CONFIGURED",
+  /** A live stream over the per-user or per-instance limit. */
+  TOO_MANY_STREAMS: "TOO_MANY_STREAMS",
+  /** A live stream cannot be served (or continued): the fan-out is down, the stream fell behind, or the server is stopping. */
+  LIVE_UNAVAILABLE: "LIVE_UNAVAILABLE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -94,6 +98,19 @@ export class ValidationError extends AppError {
     message = fieldErrors.map((e) => `${e.path}: ${e.message}`).join("; ") || "Invalid input.",
   ) {
     super(ErrorCode.VALIDATION_FAILED, message);
+  }
+}
+
+export class TooManyStreamsError extends AppError {
+  constructor(limit: number, scope: "user" | "instance") {
+    super(ErrorCode.TOO_MANY_STREAMS, scope === "user" ? `You have ${limit} live streams open already; close one first.` : "This server has no room for another live stream; try again later.");
+  }
+}
+
+/** Ends a live stream; the client reconnects (with its last cursor) later. */
+export class LiveUnavailableError extends AppError {
+  constructor(message = "Live updates are unavailable right now; reconnect later.") {
+    super(ErrorCode.LIVE_UNAVAILABLE, message);
   }
 }
 

@@ -42,6 +42,8 @@ async function start(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal, inFlight: http.inFlight() }, "shutting down: draining in-flight requests");
+    // Live streams never finish on their own: they complete now, so the drain waits only for requests.
+    app.live.endStreams();
     if (!(await http.drain(config.SHUTDOWN_GRACE_MS))) {
       log.warn({ graceMs: config.SHUTDOWN_GRACE_MS }, "grace period over: dropping unfinished requests");
     }

@@ -10,6 +10,7 @@ import {
   SignInDocument,
   SignOutDocument,
   ViewerDocument,
+  ViewerSessionEventsDocument,
   createClient,
 } from "../index.js";
 import type { SessionFieldsFragment } from "../index.js";
@@ -66,9 +67,47 @@ let userId: string | null = null;
 /** The challenge of a sign-in waiting for its second factor. */
 let challengeToken: string | null = null;
 
+/** The stream watching this page's session, while signed in. */
+let watching: AbortController | null = null;
+
+/**
+ * Follows this session's events: revoked or expired anywhere (another browser, an admin), the page
+ * signs itself out at once. A stream that ends otherwise (the server restarting, live updates
+ * unavailable) is reopened after a pause, as long as the page is still signed in.
+ */
+function watchSession(): void {
+  if (watching) return;
+  const controller = new AbortController();
+  watching = controller;
+  let ended: string | null = null;
+  client
+    .subscribe(ViewerSessionEventsDocument, {}, (result) => {
+      const kind = result.data?.viewerSessionEvents.kind;
+      if (kind === "REVOKED" || kind === "EXPIRED") ended = kind;
+    }, controller.signal)
+    .catch(() => undefined)
+    .then(async () => {
+      if (controller.signal.aborted) return;
+      watching = null;
+      if (ended) {
+        say(ended === "REVOKED" ? "This session was signed out from elsewhere." : "This session has expired. Sign in again.");
+        return run(show);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      if (userId && !watching) watchSession();
+    });
+}
+
+function stopWatching(): void {
+  watching?.abort();
+  watching = null;
+}
+
 async function show(): Promise<void> {
   const { viewer } = await client.request(ViewerDocument);
   userId = viewer?.user.id ?? null;
+  if (viewer) watchSession();
+  else stopWatching();
   signInForm.hidden = viewer !== null || challengeToken !== null;
   secondFactorForm.hidden = challengeToken === null;
   account.hidden = viewer === null;
@@ -79,6 +118,8 @@ async function show(): Promise<void> {
 }
 
 async function revoke(session: SessionFieldsFragment): Promise<void> {
+  // Ending this session here is not news from elsewhere: the page says so itself.
+  if (session.current) stopWatching();
   const { revokeSession } = await client.request(RevokeSessionDocument, { id: session.id });
   say(revokeSession.__typename === "Session" ? (session.current ? "This session was revoked: you are signed out." : "Session revoked.") : revokeSession.message);
   await show();
@@ -133,6 +174,7 @@ secondFactorForm.addEventListener("submit", (event) => {
 
 element("sign-out", HTMLButtonElement).addEventListener("click", () =>
   void run(async () => {
+    stopWatching();
     const { signOut } = await client.request(SignOutDocument);
     say(signOut.__typename === "SignOutSuccess" ? "Signed out." : signOut.message);
     await show();
@@ -142,6 +184,7 @@ element("sign-out", HTMLButtonElement).addEventListener("click", () =>
 element("sign-out-everywhere", HTMLButtonElement).addEventListener("click", () =>
   void run(async () => {
     if (!userId) return;
+    stopWatching();
     const { revokeAllSessions } = await client.request(RevokeAllSessionsDocument, { userId, keepCurrent: false });
     say(revokeAllSessions.__typename === "RevokeAllSessionsSuccess" ? `Signed out everywhere (${revokeAllSessions.revokedCount} sessions).` : revokeAllSessions.message);
     await show();

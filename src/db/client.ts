@@ -5,6 +5,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { Config } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { installCommitHooks } from "./after-commit.js";
 import { connectionFailureReason, describeTarget } from "./connection-errors.js";
 import { startEmbeddedPostgres, type DbLog, type EmbeddedPostgres } from "./embedded.js";
 import { createReplicaSet } from "./replicas.js";
@@ -141,6 +142,7 @@ export async function createDatabase(config: Config, opts: { log?: DbLog } = {})
     onConnectionError: (err) => log?.("warn", "database connection error", { reason: connectionFailureReason(err, target.password) }),
   });
   const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+  installCommitHooks(prisma);
   log?.("info", "database connected", { target: `${target.hostPort}/${target.database}`, embedded });
 
   const ping = async (timeoutMs = 2000): Promise<PingResult> => {

@@ -85,6 +85,8 @@ export const builder = new SchemaBuilder<AuthgraphTypes>({
       return new ForbiddenError();
     },
     defaultStrategy: "any",
+    // Subscriptions are authorised when the stream opens; streams re-check per event themselves.
+    authorizeOnSubscribe: true,
   },
   errors: {
     defaultTypes: [],

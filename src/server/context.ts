@@ -5,7 +5,7 @@ import type DataLoader from "dataloader";
 import type { App, RequestMeta } from "../app.js";
 import type { PermissionKey } from "../modules/rbac/catalogue.js";
 import { hasSecondFactor } from "../modules/mfa/factors.js";
-import { createPermissionLoaders } from "../modules/rbac/permission-cache.js";
+import { createPermissionLoaders, holdsPermission } from "../modules/rbac/permission-cache.js";
 import type { PermissionLoaders, PermissionSet } from "../modules/rbac/permission-cache.js";
 import { createSessionLoader } from "../modules/sessions/session.js";
 import type { SessionRecord, Viewer } from "../modules/sessions/session.js";
@@ -85,7 +85,7 @@ export async function createContext(app: App, request: Request, server?: ServerC
     hasPermission: async (key) => {
       if (!viewer) return false;
       permissions = await loaders.permissions.load(viewer.user.id);
-      return permissions.all.has(key) && (sessionHasMfa || !permissions.mfaOnly.has(key));
+      return holdsPermission(permissions, viewer.session, key);
     },
     permissionNeedsMfa: (key) => !sessionHasMfa && (permissions?.mfaOnly.has(key) ?? false),
     hasRecentMfa: () =>

@@ -24,6 +24,7 @@ import { useReadiness } from "./plugins/readiness.js";
 import { useRequestBudget } from "./plugins/request-budget.js";
 import { useRequestId } from "./plugins/request-id.js";
 import { useRequestMetrics } from "./plugins/request-metrics.js";
+import { useSubscriptionTransport } from "./plugins/subscription-transport.js";
 
 export type Gateway = YogaServerInstance<ServerContext, Context>;
 
@@ -87,6 +88,7 @@ export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
       useDocumentLimits(config),
       useInputStrings(config),
       useReadYourWrites(app),
+      useSubscriptionTransport(),
       ...(options.plugins ?? []),
     ],
   });

@@ -112,6 +112,39 @@ describe("the account page in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("signs itself out, with no click, when another browser revokes its session", async () => {
+    if (!context || !server) throw new Error("browser or server did not start");
+    const origin = new URL(server.url).origin;
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await page.goto(`${origin}/account`, { waitUntil: "load" });
+    await page.getByLabel("Email").fill(TEST_ADMIN.email);
+    await page.getByLabel("Password").fill(TEST_ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(async () => page.locator("#email").textContent(), { timeout: 20_000 }).toBe(TEST_ADMIN.email);
+    // The page's live stream is open (one per signed-in page), counted by the server's metrics.
+    await expect.poll(async () => (await (await fetch(`${server?.url}/metrics`)).text()).includes('authgraph_live_streams{field="viewerSessionEvents"} 1')).toBe(true);
+
+    // Another device signs in and signs out every other session: the page's included.
+    const elsewhere = await signInElsewhere(server.url);
+    const me = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${elsewhere}` }, body: JSON.stringify({ query: "{ viewer { user { id } } }" }) });
+    const userId = ((await me.json()) as { data: { viewer: { user: { id: string } } } }).data.viewer.user.id;
+    const revoked = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${elsewhere}` },
+      body: JSON.stringify({ query: "mutation($u: ID!) { revokeAllSessions(userId: $u, keepCurrent: true) { __typename } }", variables: { u: userId } }),
+    });
+    expect(((await revoked.json()) as { data: { revokeAllSessions: { __typename: string } } }).data.revokeAllSessions.__typename).toBe("RevokeAllSessionsSuccess");
+
+    await expect.poll(async () => page.locator("#sign-in").isVisible()).toBe(true);
+    expect(await page.locator("#status").textContent()).toBe("This session was signed out from elsewhere.");
+    expect(await page.locator("#account").isVisible()).toBe(false);
+    expect((await context.cookies(origin)).find((c) => c.name === LOOPBACK_SESSION_COOKIE)).toBeUndefined();
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
   it("a wrong password is said on the page and sets no cookie", async () => {
     if (!context || !server) throw new Error("browser or server did not start");
     const origin = new URL(server.url).origin;

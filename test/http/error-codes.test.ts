@@ -59,8 +59,13 @@ const cases: Case[] = [
   { name: "a field the schema does not have", code: "GRAPHQL_VALIDATION_FAILED", call: json({ query: "{ nope }" }) },
   { name: "two operations and no operationName", code: "OPERATION_RESOLUTION_FAILURE", call: json({ query: "query A { __typename } query B { __typename }" }) },
   { name: "an operationName the document does not have", code: "OPERATION_RESOLUTION_FAILURE", call: json({ query: "query A { __typename }", operationName: "B" }) },
-  { name: "a subscription (the schema has none)", code: "OPERATION_NOT_SUPPORTED", call: json({ query: "subscription { __typename }" }) },
-  { name: "a subscription asked for as an event stream", code: "OPERATION_NOT_SUPPORTED", call: json({ query: "subscription { __typename }" }, { headers: { accept: "text/event-stream" } }) },
+  {
+    name: "a subscription asked for as JSON (streams are Server-Sent Events)",
+    code: "OPERATION_NOT_SUPPORTED",
+    call: json({ query: "subscription { viewerSessionEvents { kind } }" }, { headers: { accept: "application/json" } }),
+    token: "member",
+  },
+  { name: "a subscription sent with no Accept header", code: "OPERATION_NOT_SUPPORTED", call: json({ query: "subscription { viewerSessionEvents { kind } }" }), token: "member" },
   { name: "a body that is not JSON", code: "BAD_REQUEST", call: { body: "{", raw: true } },
   { name: "a body without a query", code: "BAD_REQUEST", call: json({}) },
   { name: "variables that are not an object", code: "BAD_REQUEST", call: json({ query: "{ __typename }", variables: 3 }) },
@@ -149,7 +154,9 @@ describe("every code a response carries is in the ErrorCode enum", () => {
     // SERVICE_UNAVAILABLE is the /ready probe's (test/health).
     const elsewhere = ["INVALID_CREDENTIALS", "RATE_LIMITED", "ACCOUNT_LOCKED", "SIGN_UP_DISABLED", "NOT_FOUND", "CONFLICT", "LAST_ADMIN", "ROLE_IN_USE", "SERVICE_UNAVAILABLE",
       // account mail (test/users, test/credentials/password-reset, test/mail) and second factors (test/mfa)
-      "EMAIL_NOT_VERIFIED", "INVALID_TOKEN", "MAIL_DISABLED", "STEP_UP_REQUIRED", "INVALID_SECOND_FACTOR", "MFA_CHALLENGE_INVALID", "MFA_NOT_CONFIGURED"];
+      "EMAIL_NOT_VERIFIED", "INVALID_TOKEN", "MAIL_DISABLED", "STEP_UP_REQUIRED", "INVALID_SECOND_FACTOR", "MFA_CHALLENGE_INVALID", "MFA_NOT_CONFIGURED",
+      // the ends and refusals of live streams, over SSE (test/live)
+      "TOO_MANY_STREAMS", "LIVE_UNAVAILABLE"];
     expect(Object.values(ErrorCode).filter((code) => !covered.has(code) && !elsewhere.includes(code))).toEqual([]);
   });
 });

@@ -124,6 +124,12 @@ const rows: Row[] = [
   },
   { field: "roles", kind: "query", op: async () => ({ doc: "{ roles { key permissions { key } } }" }), expect: [U, F, F, "data"] },
   { field: "permissions", kind: "query", op: async () => ({ doc: "{ permissions { id key description } }" }), expect: [U, F, F, "data"] },
+  {
+    field: "explainAccess",
+    kind: "query",
+    op: async (c) => ({ doc: `query($u: ID!) { explainAccess(userId: $u, permission: "users:read") { allowed grantingRoles { key } } }`, variables: { u: (await c.user()).userGid } }),
+    expect: [U, F, F, "data"],
+  },
   { field: "auditEvents", kind: "query", op: async () => ({ doc: "{ auditEvents(first: 5) { edges { node { id type } } } }" }), expect: [U, F, F, "data"] },
   {
     field: "user",

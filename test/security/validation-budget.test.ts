@@ -93,7 +93,7 @@ describe("the largest legitimate documents still pass", () => {
 
   it.each(files)("client/operations/%s with the shared fragments", async (file) => {
     const source = `${readFileSync(new URL(file, dir), "utf8")}\n${fragments}`;
-    const operationName = /\b(?:query|mutation)\s+(\w+)/.exec(source)?.[1];
+    const operationName = /\b(?:query|mutation|subscription)\s+(\w+)/.exec(source)?.[1];
     const r = await post({ query: source, operationName, variables: {} });
     expect(r.validated).toBe(1);
     for (const code of codes(r.results[0])) expect(code).not.toMatch(/^(TOO_MANY_FIELDS|TOO_MANY_TOKENS|PAYLOAD_TOO_LARGE)$/);

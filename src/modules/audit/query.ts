@@ -69,6 +69,16 @@ function idBounds(w: AuditWindow): Prisma.BigIntFilter<"AuditEvent"> | undefined
   return { ...(w.olderThan !== null ? { lt: w.olderThan } : {}), ...(w.newerThan !== null ? { gt: w.newerThan } : {}) };
 }
 
+/** The same filter as findAuditEvents, for one event already in memory (the live feed). */
+export function matchesAuditFilter(filter: AuditFilter, e: AuditEventRecord): boolean {
+  if (filter.types && filter.types.length > 0 && !filter.types.includes(e.type)) return false;
+  if (filter.actorUserId && e.actorUserId !== filter.actorUserId) return false;
+  if (filter.subjectUserId && e.subjectUserId !== filter.subjectUserId) return false;
+  if (filter.sessionId && e.sessionId !== filter.sessionId) return false;
+  if (filter.since && e.createdAt < filter.since) return false;
+  return !(filter.until && e.createdAt >= filter.until);
+}
+
 /** One page of `auditEvents`: a single statement. */
 export async function findAuditEvents(db: PrismaClient, filter: AuditFilter, w: AuditWindow): Promise<AuditEventRecord[]> {
   const id = idBounds(w);

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { App, Clock, RequestMeta } from "../../app.js";
 import type { Config } from "../../config.js";
+import { afterCommit } from "../../db/after-commit.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { Viewer } from "../sessions/session.js";
 import { record } from "./append.js";
@@ -18,15 +19,23 @@ export interface AuditRecorder {
   readonly headKey: string;
   /** Appends `event`; call it as the last statement of the change's transaction (see append.ts). */
   record(tx: Prisma.TransactionClient, event: AuditEventInput, request: Pick<RequestMeta, "ip" | "userAgent"> | null): Promise<bigint>;
+  /** Called with each appended event's id once its transaction has committed (the live feed). */
+  onCommitted(listener: (id: bigint) => void): void;
 }
 
 export function createAuditRecorder(config: Pick<Config, "AUDIT_IP_KEY" | "AUDIT_METADATA_MAX_BYTES" | "AUDIT_HEAD_KEY">, clock: Clock): AuditRecorder {
   const options: AuditOptions = { ipKey: config.AUDIT_IP_KEY ?? DEFAULT_IP_KEY, metadataMaxBytes: config.AUDIT_METADATA_MAX_BYTES };
+  const listeners: ((id: bigint) => void)[] = [];
   return {
     options,
     // Without a configured key, heads signed by this process verify only until it restarts.
     headKey: config.AUDIT_HEAD_KEY ?? randomBytes(32).toString("hex"),
-    record: (tx, event, request) => record(tx, event, request, options, clock.now()),
+    record: async (tx, event, request) => {
+      const id = await record(tx, event, request, options, clock.now());
+      afterCommit(tx, () => listeners.forEach((listener) => listener(id)));
+      return id;
+    },
+    onCommitted: (listener) => void listeners.push(listener),
   };
 }
 

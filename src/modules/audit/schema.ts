@@ -12,7 +12,7 @@ import type { PermissionKey } from "../rbac/catalogue.js";
 import { SessionRef } from "../sessions/schema.js";
 import { UserRef } from "../users/schema.js";
 import { decodeAuditCursor, encodeAuditCursor, findAuditEvents, findAuditEventsByIds, findUserAuditEvents } from "./query.js";
-import type { AuditEventRecord, AuditWindow } from "./query.js";
+import type { AuditEventRecord, AuditFilter, AuditWindow } from "./query.js";
 import { parseHeadToken, recordedHead } from "./head.js";
 import { purgeAuditEvents } from "./retention.js";
 import type { AuditRetentionResult } from "./retention.js";
@@ -100,7 +100,7 @@ builder.node(AuditEventRef, {
   }),
 });
 
-const AuditEventsFilter = builder.inputType("AuditEventsFilter", {
+export const AuditEventsFilter = builder.inputType("AuditEventsFilter", {
   fields: (t) => ({
     types: t.field({ type: [AuditEventTypeEnum], required: false }),
     actorId: t.globalID({ for: UserRef, required: false, description: "User ID of the actor." }),
@@ -110,6 +110,18 @@ const AuditEventsFilter = builder.inputType("AuditEventsFilter", {
     until: t.field({ type: "DateTime", required: false, description: "Created before (exclusive)." }),
   }),
 });
+
+/** The `AuditEventsFilter` argument as the query layer takes it (`auditEvents` and `auditEventAdded`). */
+export function auditFilterOf(f: typeof AuditEventsFilter.$inferInput | null | undefined): AuditFilter {
+  return {
+    types: f?.types ?? null,
+    actorUserId: f?.actorId?.id ?? null,
+    subjectUserId: f?.subjectId?.id ?? null,
+    sessionId: f?.sessionId?.id ?? null,
+    since: f?.since ?? null,
+    until: f?.until ?? null,
+  };
+}
 
 /** The trail reads newest first: `after` a cursor means older than it, `before` means newer. */
 function auditPage(args: PageArgs, ctx: Context, load: (w: AuditWindow) => Promise<AuditEventRecord[]>) {
@@ -126,15 +138,7 @@ builder.queryField("auditEvents", (t) =>
     authScopes: { permission: "audit:read" },
     args: { filter: t.arg({ type: AuditEventsFilter, required: false }) },
     resolve: (_r, args, ctx) => {
-      const f = args.filter;
-      const filter = {
-        types: f?.types ?? null,
-        actorUserId: f?.actorId?.id ?? null,
-        subjectUserId: f?.subjectId?.id ?? null,
-        sessionId: f?.sessionId?.id ?? null,
-        since: f?.since ?? null,
-        until: f?.until ?? null,
-      };
+      const filter = auditFilterOf(args.filter);
       return auditPage(args, ctx, (w) => ctx.readStale((db) => findAuditEvents(db, filter, w)));
     },
   }),

@@ -48,6 +48,15 @@ export async function loadEffectivePermissionsCached(app: App, userIds: readonly
   return result;
 }
 
+/** Where a user's permission set would come from right now: a current cached entry, Postgres (then cached), or Postgres only. */
+export type PermissionCacheState = "HIT" | "MISS" | "BYPASSED";
+
+export async function permissionCacheState(app: App, userId: string): Promise<PermissionCacheState> {
+  if (!canTrustCache(app)) return "BYPASSED";
+  const [epochRaw, raw] = await app.cache.mget([keys.permsEpoch(), keys.perms(userId)]);
+  return parseEntry(raw ?? null)?.epoch === (epochRaw ?? "0") ? "HIT" : "MISS";
+}
+
 /**
  * Call after a COMMITTED change that can alter effective permissions, before answering the client.
  * One INCR orphans every cached set on every instance: a set cached under the old epoch (even one a
@@ -68,6 +77,11 @@ export async function permissionsChanged(app: App, affectedUserIds: () => Promis
 export interface PermissionSet {
   all: ReadonlySet<string>;
   mfaOnly: ReadonlySet<string>;
+}
+
+/** Whether a session holds `key`: granted by a role, and proved with MFA when only MFA roles grant it. */
+export function holdsPermission(set: PermissionSet, session: { mfaAt: Date | null }, key: string): boolean {
+  return set.all.has(key) && (session.mfaAt != null || !set.mfaOnly.has(key));
 }
 
 export interface PermissionLoaders {

@@ -2,10 +2,12 @@
 // so no instance sharing the cache accepts a revoked token afterwards.
 import type { App, RequestMeta } from "../../app.js";
 import { invalidate } from "../../cache/invalidation.js";
+import { afterCommit } from "../../db/after-commit.js";
 import { keys } from "../../cache/keys.js";
 import { NotFoundError } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { actorFields } from "../audit/recorder.js";
+import { publishSessionEvent } from "../live/publish.js";
 import { PUBLIC_SESSION_SELECT } from "./session.js";
 import type { SessionRecord, Viewer } from "./session.js";
 
@@ -59,6 +61,7 @@ export async function revokeSessionsInTx(
     select: { id: true },
   });
   await audit(tx, revoked);
+  afterCommit(tx, () => rows.forEach((r) => publishSessionEvent(app, { kind: "REVOKED", sessionId: r.id, userId: r.userId, at: now.toISOString(), reason })));
   return { revoked, rows, invalidate: [...revoked, ...others.map((o) => o.id)] };
 }
 

@@ -73,7 +73,7 @@ function covers<Row extends object>(query: PlannedQuery, record: object): record
   return Object.entries(query.select).every(([key, value]) => value === true && key in record);
 }
 
-const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
+export const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
   description: "The caller: the session the bearer token or session cookie belongs to, and its user.",
   authScopes: { authenticated: true },
   fields: (t) => ({

@@ -1,7 +1,9 @@
 // Creating sessions (inside the sign-in or sign-up transaction) and refreshing them explicitly.
 import type { App, RequestMeta } from "../../app.js";
 import type { Prisma } from "../../generated/prisma/client.js";
+import { afterCommit } from "../../db/after-commit.js";
 import { UnauthenticatedError } from "../../errors.js";
+import { publishSessionEvent } from "../live/publish.js";
 import { SESSION_SELECT, publicSession } from "./session.js";
 import type { AuthMethod, SessionAuth, SessionRecord, StoredSession, Viewer } from "./session.js";
 import { replaceFragment } from "./store.js";
@@ -44,6 +46,7 @@ export async function createSessionInTx(
     },
     select: SESSION_SELECT,
   });
+  afterCommit(tx, () => publishSessionEvent(app, { kind: "NEW_SIGN_IN", sessionId: row.id, userId, at: now.toISOString() }));
   return { token: formatToken(row.id, secret), session: publicSession(row) };
 }
 
@@ -68,6 +71,7 @@ export async function refreshSession(app: App, viewer: Viewer, request: RequestM
   });
   // Not a plain delete: that could remove the tombstone of a revoke that committed right after us.
   await replaceFragment(app, { session: row, user: viewer.user });
+  publishSessionEvent(app, { kind: "REFRESHED", sessionId: row.id, userId: row.userId, at: now.toISOString(), expiresAt: expiresAt.toISOString() });
   return publicSession(row);
 }
 

@@ -8,15 +8,18 @@ import { getSessionFragment, loadFromDb, writeFragment } from "./store.js";
 import type { LoadedFragment, SessionFragment } from "./store.js";
 import { parseToken, secretMatches } from "./tokens.js";
 
-/** The viewer for a session token, or null. */
-export async function resolveViewer(app: App, token: string | null): Promise<Viewer | null> {
+/**
+ * The viewer for a session token, or null. A request is use of the session and may extend it;
+ * `extend: false` only checks (a live stream's heartbeat must not keep an idle session alive).
+ */
+export async function resolveViewer(app: App, token: string | null, options: { extend?: boolean } = {}): Promise<Viewer | null> {
   const parsed = parseToken(token);
   if (!parsed) return null;
   const loaded = await getSessionFragment(app, parsed.sessionId);
   if (!loaded || !secretMatches(parsed.secret, loaded.fragment.session.tokenHash)) return null;
   const now = app.clock.now();
   if (!isUsable(loaded.fragment, now)) return null;
-  const fragment = await maybeExtend(app, loaded, now);
+  const fragment = options.extend === false ? loaded.fragment : await maybeExtend(app, loaded, now);
   return fragment && isUsable(fragment, now) ? { session: publicSession(fragment.session), user: fragment.user } : null;
 }
 
