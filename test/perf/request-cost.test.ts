@@ -7,6 +7,7 @@ import type { Counts } from "../../bench/perf/count.js";
 import { seedFixture } from "../../bench/perf/fixture.js";
 import type { Fixture } from "../../bench/perf/fixture.js";
 import { test as base } from "../helpers/fixture.js";
+import type { TestInstance } from "../helpers/instance.js";
 import { urlFor } from "../helpers/pg.js";
 
 // The bench's data at a size where a 50-user page is full.
@@ -14,7 +15,7 @@ const test = base.extend("fixture", { scope: "file" }, async ({ t }) =>
   seedFixture(urlFor(t.databaseName), { users: 60, sessionsPerUser: 3, roles: 20, permissions: 100, auditEvents: 200 }),
 );
 
-async function cost(t: Parameters<Parameters<typeof test>[1]>[0]["t"], fixture: Fixture, id: string): Promise<Counts> {
+async function cost(t: TestInstance, fixture: Fixture, id: string): Promise<Counts> {
   const counts = (await countWorkloads(t.app, t.yoga, fixture, [id]))[id];
   if (!counts) throw new Error(`no counts for ${id}`);
   return counts;
