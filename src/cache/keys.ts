@@ -18,6 +18,10 @@ export const keys = {
   knownSource: (userId: string, sourceDigest: string): string => `login:known:${userId}:${sourceDigest}`,
   /** `{ count, lockedUntil }` of a known source's own attempts. */
   sourceAttempts: (userId: string, sourceDigest: string): string => `login:source:${userId}:${sourceDigest}`,
+  /** A whole query result, by a hash of its document, variables and session (plugins/response-cache.ts). */
+  response: (hash: string): string => `response:${hash}`,
+  /** Bumped by every mutation and stamped into every cached response: an older stamp is a miss. */
+  responsesEpoch: (): string => "epoch:responses",
   /** The latest signed audit chain head (see modules/audit/head.ts). */
   auditHead: (): string => "audit:head",
 } as const;
@@ -27,4 +31,4 @@ export const keys = {
  * again (see redis.ts). Only kinds whose staleness is a security problem need one: a revoked
  * session, a withdrawn permission. User fragments only feed display fields and expire on their TTL.
  */
-export const RECOVERY_EPOCHS: readonly string[] = [keys.sessionsEpoch(), keys.permsEpoch()];
+export const RECOVERY_EPOCHS: readonly string[] = [keys.sessionsEpoch(), keys.permsEpoch(), keys.responsesEpoch()];

@@ -24,6 +24,7 @@ import { useReadiness } from "./plugins/readiness.js";
 import { useRequestBudget } from "./plugins/request-budget.js";
 import { useRequestId } from "./plugins/request-id.js";
 import { useRequestMetrics } from "./plugins/request-metrics.js";
+import { useViewerResponseCache } from "./plugins/response-cache.js";
 
 export type Gateway = YogaServerInstance<ServerContext, Context>;
 
@@ -85,6 +86,7 @@ export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
       useRequestBudget(config),
       useDocumentLimits(config),
       useInputStrings(config),
+      ...useViewerResponseCache(app),
       ...(options.plugins ?? []),
       useBodyLimit(config.REQUEST_BODY_LIMIT_BYTES),
     ],
