@@ -9,6 +9,7 @@
 //   npm run bench                 10,000 users × 3 sessions, 20 roles, 100 permissions, 100k audit events, 3 rounds
 //   npm run bench -- --quick      1,000 users, 10k audit events, 1 round, short runs (a smoke run)
 //   options: --rounds N  --duration MS  --connections N  --only W1,W3  --cpu-prof DIR (profiles the gateway)
+//            --response-cache-ttl MS (default 10000; 0 runs the gateway without its response cache)
 //            --peer postgraphile (not available on Node 20; see README "Speed")
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg, cpus } from "node:os";
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     peer: { type: "string" },
     "cpu-prof": { type: "string" },
     "no-open-loop": { type: "boolean", default: false },
+    "response-cache-ttl": { type: "string", default: "10000" },
   },
 });
 if (args.peer) {
@@ -74,6 +76,8 @@ try {
     DATABASE_URL: databaseUrl,
     REDIS_URL,
     CACHE_NAMESPACE: namespace,
+    // Whole-result cache (0 = off): warm workloads are hits, cold ones pay a miss and a write.
+    RESPONSE_CACHE_TTL_MS: args["response-cache-ttl"],
   };
   const cpuProf = args["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`] : [];
   const gateway = await startGateway(gatewayEnv, cpuProf);
@@ -128,10 +132,11 @@ try {
   const counts: Record<string, Counts> = await countPerRequest(gatewayEnv, fixture, selected.map((w) => w.id));
   const summary = summarise(selected, samples, counts, open);
   printTable(summary, { rounds, durationMs, connections, size });
+  console.log(`gateway: NODE_ENV=production, LOG_LEVEL=info, argon2id m=19456 t=2, RESPONSE_CACHE_TTL_MS=${args["response-cache-ttl"]}`);
   const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "", loadavgAtEnd: loadavg() };
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
   const file = new URL(`./results/${new Date().toISOString().replace(/[:.]/g, "-")}${args.quick ? "-quick" : ""}.json`, import.meta.url);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options: { rounds, durationMs, connections, size }, summary, samples: samples.map(({ result, ...s }) => ({ ...s, requests: result.requests, errors: result.errors, durationMs: result.durationMs, p50: percentile(result.latencies, 0.5), p99: percentile(result.latencies, 0.99) })) }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options: { rounds, durationMs, connections, size, responseCacheTtlMs: Number(args["response-cache-ttl"]) }, summary, samples: samples.map(({ result, ...s }) => ({ ...s, requests: result.requests, errors: result.errors, durationMs: result.durationMs, p50: percentile(result.latencies, 0.5), p99: percentile(result.latencies, 0.99) })) }, null, 2)}\n`);
   console.log(`written ${file.pathname}`);
 } finally {
   for (const s of servers.reverse()) await s.stop();

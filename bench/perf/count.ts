@@ -33,7 +33,7 @@ export async function clearCache(redis: Redis, prefix: string, kinds: readonly s
   }
 }
 
-export const COLD_KINDS = ["session", "user", "perms"] as const;
+export const COLD_KINDS = ["session", "user", "perms", "response"] as const;
 
 type Sent = { name: string };
 

@@ -2,7 +2,7 @@
 // run (an emptied cache for "cold", one untimed pass for "warm").
 import type { Redis } from "ioredis";
 import { encodeId } from "../../src/graphql/global-id.js";
-import { clearCache } from "./count.js";
+import { COLD_KINDS, clearCache } from "./count.js";
 import { EFFECTIVE_PERMISSIONS, REVOKE_SESSION, SIGN_IN, USERS_PAGE, VIEWER, W0_TYPENAME } from "./documents.js";
 import { PASSWORD } from "./fixture.js";
 import type { Fixture } from "./fixture.js";
@@ -51,7 +51,7 @@ export function workloads(ctx: Context): Workload[] {
     const s = list[i];
     return s ? make(s.token) : null;
   };
-  const cold = (kinds: string[]) => async (target: "gateway" | "floor") => {
+  const cold = (kinds: readonly string[]) => async (target: "gateway" | "floor") => {
     if (target === "gateway") await clearCache(ctx.redis, ctx.prefix, kinds);
   };
   const warmPass = (make: () => { gateway: NextRequest; floor: NextRequest }, n: number) => async (target: "gateway" | "floor") => {
@@ -82,18 +82,18 @@ export function workloads(ctx: Context): Workload[] {
       label: "viewer, cache cold",
       floor: "1 SQL (session ⋈ user)",
       requests: () => ({ gateway: withToken(first, (t) => gql(VIEWER, {}, t)), floor: withToken(first, (t) => floor("/w1", {}, t)) }),
-      prepare: cold(["session", "user", "perms"]),
+      prepare: cold(COLD_KINDS),
     },
     { id: "W2", label: "viewer, cache warm", floor: "1 Redis GET", requests: w2, prepare: warmPass(w2, warmSet.length) },
-    { id: "W3", label: "50-user page, cold", floor: "4 SQL", requests: page(50), prepare: cold(["session", "user", "perms"]) },
+    { id: "W3", label: "50-user page, cold", floor: "4 SQL", requests: page(50), prepare: cold(COLD_KINDS) },
     { id: "W3w", label: "50-user page, warm", floor: "4 SQL", requests: w3warm, prepare: warmPass(w3warm, 2) },
-    { id: "W3s", label: "10-user page, cold", floor: "4 SQL", requests: page(10), prepare: cold(["session", "user", "perms"]) },
+    { id: "W3s", label: "10-user page, cold", floor: "4 SQL", requests: page(10), prepare: cold(COLD_KINDS) },
     {
       id: "W4",
       label: "effective permissions, cold",
       floor: "2 SQL",
       requests: () => ({ gateway: withToken(coldW4, (t) => gql(EFFECTIVE_PERMISSIONS, {}, t)), floor: withToken(coldW4, (t) => floor("/w4", {}, t)) }),
-      prepare: cold(["session", "user", "perms"]),
+      prepare: cold(COLD_KINDS),
     },
     { id: "W4w", label: "effective permissions, warm", floor: "1 Redis GET", requests: w4warm, prepare: warmPass(w4warm, warmSet.length) },
     {
