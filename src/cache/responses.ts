@@ -3,11 +3,13 @@
 // epochs in one MGET; a stamp that differs from the current epochs is a miss, so one INCR (a mutation,
 // a role or permission change, a Redis recovery) orphans every cached result on every instance.
 import type { ExecutionResult } from "graphql";
-import type { Cache as ResponseStore } from "@envelop/response-cache";
 import { keys } from "./keys.js";
 import type { Cache } from "./types.js";
 
-export type { ResponseStore };
+export interface ResponseStore {
+  get(key: string): Promise<ExecutionResult | null>;
+  set(key: string, result: ExecutionResult, ttlMs: number): Promise<void>;
+}
 
 interface Stamped {
   e: [string | null, string | null];
@@ -28,7 +30,7 @@ function parse(raw: string | null): Stamped | null {
  * A store for one request. It remembers the epochs its lookup saw, so a result computed after a miss is
  * stamped with the epochs from BEFORE it was computed: a mutation that lands meanwhile makes it a miss.
  */
-export function requestResponseStore(cache: Cache, onInvalidate: () => Promise<void>): ResponseStore {
+export function requestResponseStore(cache: Cache): ResponseStore {
   const seen = new Map<string, Stamped["e"]>();
   return {
     async get(id) {
@@ -38,13 +40,11 @@ export function requestResponseStore(cache: Cache, onInvalidate: () => Promise<v
       const hit = parse(raw ?? null);
       return hit && hit.e[0] === epochs[0] && hit.e[1] === epochs[1] ? hit.r : null;
     },
-    async set(id, data, _entities, ttl) {
+    async set(id, result, ttlMs) {
       const epochs = seen.get(id);
-      if (!epochs || ttl <= 0) return;
-      await cache.set(keys.response(id), JSON.stringify({ e: epochs, r: data } satisfies Stamped), ttl);
+      if (!epochs || ttlMs <= 0) return;
+      await cache.set(keys.response(id), JSON.stringify({ e: epochs, r: result } satisfies Stamped), ttlMs);
     },
-    // Entity-level invalidation is subsumed by the epoch: any mutation orphans every cached result.
-    invalidate: () => onInvalidate(),
   };
 }
 

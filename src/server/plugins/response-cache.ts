@@ -1,7 +1,5 @@
-// Whole query results cached per session (RESPONSE_CACHE_TTL_MS; off at 0), through
-// @envelop/response-cache with the epoch-stamped store of cache/responses.ts. (Not Yoga's wrapper of
-// it: that one keys the lookup in onParams, before our context has validated the viewer.) Why a hit is
-// never stale in a way that matters:
+// Whole query results cached per session (RESPONSE_CACHE_TTL_MS; off at 0) in the epoch-stamped store
+// of cache/responses.ts. Why a hit is never stale in a way that matters:
 // - only signed-in requests use it, and the key holds the session and user id: the viewer is
 //   validated on every request before the lookup, so a revoked or expired session never reaches it;
 // - every mutation bumps the responses epoch before its response is sent (a changed user, a revoked
@@ -9,13 +7,34 @@
 //   epoch; a cached result stamped with an older epoch is a miss;
 // - what changes without a mutation (sliding expiry's lastSeenAt, cleanup jobs) shows after the TTL.
 // If Redis does not confirm a bump, this instance stops using cached results for one TTL.
-import { useResponseCache } from "@envelop/response-cache";
-import { getOperationAST } from "graphql";
+// Not @envelop/response-cache: its per-entity bookkeeping (a rewritten document and a walk of every
+// result) cost 17 % of a cold 50-user page, for invalidation the epochs already do.
+import { createHash } from "node:crypto";
+import { getOperationAST, print } from "graphql";
+import type { DocumentNode, ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { App } from "../../app.js";
 import { bumpResponsesEpoch, requestResponseStore } from "../../cache/responses.js";
-import type { ResponseStore } from "../../cache/responses.js";
 import type { Context } from "../context.js";
+
+// Yoga's parse cache hands out one DocumentNode per distinct source, so printing once per document is enough.
+const printed = new WeakMap<DocumentNode, string>();
+function documentText(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return text;
+}
+
+function responseKey(sessionKey: string, document: DocumentNode, operationName: string | null | undefined, variables: unknown): string {
+  return createHash("sha256")
+    .update(`${sessionKey}\0${operationName ?? ""}\0${documentText(document)}\0${JSON.stringify(variables ?? {})}`)
+    .digest("hex");
+}
+
+const isResult = (r: unknown): r is ExecutionResult => typeof r === "object" && r !== null && !(Symbol.asyncIterator in r);
 
 export function useViewerResponseCache(app: App): Plugin[] {
   const ttl = app.config.RESPONSE_CACHE_TTL_MS;
@@ -26,33 +45,29 @@ export function useViewerResponseCache(app: App): Plugin[] {
     bypassUntil = Date.now() + ttl;
     app.log.warn({ ttlMs: ttl }, "responses epoch bump not confirmed; this instance bypasses cached responses for one TTL");
   };
-  const stores = new WeakMap<object, ResponseStore>();
-  const storeFor = (ctx: object): ResponseStore => {
-    let store = stores.get(ctx);
-    if (!store) {
-      store = requestResponseStore(app.cache, bump);
-      stores.set(ctx, store);
-    }
-    return store;
-  };
   return [
     {
-      // Any mutation, whatever its selection, result or errors: its effects are committed before the
-      // response is sent, so the bump must be too.
-      onExecute({ args }) {
-        if (getOperationAST(args.document, args.operationName)?.operation !== "mutation") return;
-        return { onExecuteDone: () => bump() };
+      async onExecute({ args, setResultAndStopExecution }) {
+        const operation = getOperationAST(args.document, args.operationName)?.operation;
+        // Any mutation, whatever its selection, result or errors: its effects are committed before the
+        // response is sent, so the bump must be too.
+        if (operation === "mutation") return { onExecuteDone: () => bump() };
+        // The execution context: the viewer was validated for this request before execution started.
+        const { viewer } = args.contextValue as Partial<Pick<Context, "viewer">>;
+        if (operation !== "query" || !viewer || Date.now() < bypassUntil) return;
+        const store = requestResponseStore(app.cache);
+        const key = responseKey(`${viewer.session.id}:${viewer.user.id}`, args.document, args.operationName, args.variableValues);
+        const hit = await store.get(key);
+        if (hit) {
+          setResultAndStopExecution(hit);
+          return;
+        }
+        return {
+          onExecuteDone({ result }) {
+            if (isResult(result) && !result.errors?.length) void store.set(key, result, ttl);
+          },
+        };
       },
     },
-    useResponseCache<Context>({
-      ttl,
-      // Called with the execution context, after the viewer was validated for this request.
-      session: (ctx) => (ctx.viewer ? `${ctx.viewer.session.id}:${ctx.viewer.user.id}` : null),
-      enabled: (ctx) => Boolean(ctx.viewer) && Date.now() >= bypassUntil,
-      cache: (ctx) => storeFor(ctx),
-      // The mutation hook above invalidates by epoch, whatever the mutation selected.
-      invalidateViaMutation: false,
-      includeExtensionMetadata: false,
-    }) as Plugin,
   ];
 }
