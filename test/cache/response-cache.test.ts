@@ -122,6 +122,15 @@ describe("response cache", () => {
     expect((await asked(sibling, member, OWN_ROLES)).sql).toBeGreaterThan(0);
   });
 
+  test("health and the audit chain's verification are always live, also for a signed-in caller", async ({ t, admin }) => {
+    const before = await responseKeys(t);
+    for (const query of ["{ health { status } }", "{ health { status } viewer { user { id } } }", "{ auditIntegrity { checkedCount } }"]) {
+      const res = await t.gql(query, {}, { token: admin.token });
+      expect(res.errors, query).toBeUndefined();
+    }
+    expect(await responseKeys(t)).toBe(before);
+  });
+
   test("anonymous requests are neither stored nor answered from it", async ({ t, member }) => {
     await cached(t, member, OWN_ROLES);
     const before = await responseKeys(t);

@@ -10,8 +10,8 @@
 // Not @envelop/response-cache: its per-entity bookkeeping (a rewritten document and a walk of every
 // result) cost 17 % of a cold 50-user page, for invalidation the epochs already do.
 import { createHash } from "node:crypto";
-import { getOperationAST, print } from "graphql";
-import type { DocumentNode, ExecutionResult } from "graphql";
+import { Kind, getOperationAST, print } from "graphql";
+import type { DocumentNode, ExecutionResult, OperationDefinitionNode } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { App } from "../../app.js";
 import { bumpResponsesEpoch, requestResponseStore } from "../../cache/responses.js";
@@ -34,6 +34,14 @@ function responseKey(sessionKey: string, document: DocumentNode, operationName: 
     .digest("hex");
 }
 
+// Answers that must be live whoever asks: dependency health and the audit chain's verification.
+const LIVE_ROOT_FIELDS = new Set(["health", "auditIntegrity"]);
+
+/** Only plain root fields, none of them live (a root fragment is not looked into: not cached). */
+function cacheable(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && !LIVE_ROOT_FIELDS.has(s.name.value));
+}
+
 const isResult = (r: unknown): r is ExecutionResult => typeof r === "object" && r !== null && !(Symbol.asyncIterator in r);
 
 export function useViewerResponseCache(app: App): Plugin[] {
@@ -48,13 +56,13 @@ export function useViewerResponseCache(app: App): Plugin[] {
   return [
     {
       async onExecute({ args, setResultAndStopExecution }) {
-        const operation = getOperationAST(args.document, args.operationName)?.operation;
+        const operation = getOperationAST(args.document, args.operationName);
         // Any mutation, whatever its selection, result or errors: its effects are committed before the
         // response is sent, so the bump must be too.
-        if (operation === "mutation") return { onExecuteDone: () => bump() };
+        if (operation?.operation === "mutation") return { onExecuteDone: () => bump() };
         // The execution context: the viewer was validated for this request before execution started.
         const { viewer } = args.contextValue as Partial<Pick<Context, "viewer">>;
-        if (operation !== "query" || !viewer || Date.now() < bypassUntil) return;
+        if (operation?.operation !== "query" || !viewer || Date.now() < bypassUntil || !cacheable(operation)) return;
         const store = requestResponseStore(app.cache);
         const key = responseKey(`${viewer.session.id}:${viewer.user.id}`, args.document, args.operationName, args.variableValues);
         const hit = await store.get(key);
