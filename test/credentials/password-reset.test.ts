@@ -5,10 +5,14 @@ import { describe, expect } from "vitest";
 import { mailTest } from "../helpers/fixture.js";
 import { A, awaitMail, settleMail } from "../helpers/account-ops.js";
 import { auditTypes, lastAuditId, mutate, signIn, viewer } from "../helpers/session-ops.js";
+import type { Result } from "../helpers/session-ops.js";
 import { tokenIn } from "../helpers/smtp.js";
 
 const test = mailTest({ ACCOUNT_MAIL_MAX_PER_ADDRESS: "3", ACCOUNT_MAIL_MAX_PER_IP: "1000", LOCKOUT_AFTER_FAILURES: "3" });
+// Behind a trusted proxy, so each request names its client address; a small per-client window.
+const perClient = mailTest({ TRUST_PROXY: "true", ACCOUNT_MAIL_MAX_PER_IP: "3", ACCOUNT_MAIL_MAX_PER_ADDRESS: "100" });
 const NEW_PASSWORD = "a-brand-new-password";
+const from = (ip: string) => ({ headers: { "x-forwarded-for": ip } });
 
 describe("requestPasswordReset", () => {
   test("answers a known and an unknown address identically; only the known one gets a message", async ({ t, smtp }) => {
@@ -46,6 +50,50 @@ describe("requestPasswordReset", () => {
     const limited = await t.db.auditEvent.findMany({ where: { id: { gt: since }, type: "ACCOUNT_MAIL_RATE_LIMITED" }, orderBy: { id: "asc" } });
     expect(limited.map((e) => (e.metadata as { email?: string }).email)).toEqual([known.email, unknown]);
     await settleMail(t);
+  });
+
+  // One client, many target addresses: the per-client window counts requests, whoever they are for.
+  const clients = {
+    IPv4: { same: ["198.51.100.41", "198.51.100.41", "198.51.100.41", "198.51.100.41"], neighbour: "198.51.100.42" },
+    // Four spellings inside one /64 (compressed, zero-padded, different interface ids): one client.
+    "an IPv6 /64": { same: ["2001:db8:abcd:12::1", "2001:0db8:abcd:0012:8000::2", "2001:db8:abcd:12:ffff:ffff:ffff:ffff", "2001:db8:abcd:12::99"], neighbour: "2001:db8:abcd:13::1" },
+  } as const;
+  for (const [kind, { same, neighbour }] of Object.entries(clients)) {
+    perClient(`is rate-limited per client address (${kind}) across different target addresses, and sends nothing more`, async ({ t, smtp }) => {
+      const users = await Promise.all(Array.from({ length: 5 }, () => t.signInAs({})));
+      for (const [i, ip] of same.slice(0, 3).entries()) {
+        const ok = await t.gql<{ requestPasswordReset: Result }>(A.requestReset, { email: users[i]?.email }, from(ip));
+        expect(ok.data?.requestPasswordReset.__typename).toBe("CheckInbox");
+      }
+      await settleMail(t);
+      const sent = smtp.messages.length;
+      const since = await lastAuditId(t);
+      const refused = (await t.gql<{ requestPasswordReset: Result }>(A.requestReset, { email: users[3]?.email }, from(same[3]))).data?.requestPasswordReset;
+      expect(refused).toMatchObject({ __typename: "RateLimitedError", code: "RATE_LIMITED" });
+      expect(refused?.retryAfterSeconds).toBeGreaterThan(0);
+      expect(await t.db.mailOutbox.count()).toBe(0);
+      const limited = await t.db.auditEvent.findMany({ where: { id: { gt: since } }, orderBy: { id: "asc" } });
+      expect(limited.map((e) => [e.type, e.ip, (e.metadata as { email?: string }).email])).toEqual([["ACCOUNT_MAIL_RATE_LIMITED", same[3], users[3]?.email]]);
+      await settleMail(t);
+      expect(smtp.messages).toHaveLength(sent);
+      expect(smtp.inbox(users[3]?.email ?? "")).toHaveLength(0);
+      // The next client over has a window of its own.
+      const other = (await t.gql<{ requestPasswordReset: Result }>(A.requestReset, { email: users[4]?.email }, from(neighbour))).data?.requestPasswordReset;
+      expect(other?.__typename).toBe("CheckInbox");
+      await awaitMail(smtp, users[4]?.email ?? "");
+    });
+  }
+
+  perClient("the per-client window holds under concurrency: of eight parallel requests, three are queued and mailed", async ({ t, smtp }) => {
+    const users = await Promise.all(Array.from({ length: 8 }, () => t.signInAs({})));
+    const sent = smtp.messages.length;
+    const answers = await Promise.all(
+      users.map(async (u) => (await t.gql<{ requestPasswordReset: Result }>(A.requestReset, { email: u.email }, from("198.51.100.77"))).data?.requestPasswordReset.__typename),
+    );
+    expect(answers.filter((a) => a === "CheckInbox")).toHaveLength(3);
+    expect(answers.filter((a) => a === "RateLimitedError")).toHaveLength(5);
+    await settleMail(t);
+    expect(smtp.messages.length - sent).toBe(3);
   });
 
   test("refuses a malformed address with a field error and queues nothing", async ({ t }) => {

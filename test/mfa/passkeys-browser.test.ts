@@ -11,6 +11,7 @@ import { describe, expect } from "vitest";
 import { listen } from "../../src/server/http.js";
 import { createGateway } from "../../src/server/yoga.js";
 import { instanceTest } from "../helpers/fixture.js";
+import type { TestInstance } from "../helpers/instance.js";
 import { PASSKEY_PAGE, freePort, passkeyPage } from "../helpers/passkey-page.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -65,6 +66,11 @@ const SESSION = "id authMethods mfaAt";
 const COMPLETE = `mutation($input: CompleteSignInInput!) { completeSignIn(input: $input) { __typename ... on SignInSuccess { token session { ${SESSION} } user { email } } ${ERR} } }`;
 const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { __typename ... on SignInSuccess { token } ... on MfaRequired { challengeToken methods passkeyOptions } ${ERR} } }`;
 
+/** The user's audit events of one type: who recorded them, from which session, with what metadata. */
+async function passkeyEvents(t: TestInstance, type: "MFA_PASSKEY_ADDED" | "MFA_PASSKEY_REMOVED", userId: string) {
+  return t.db.auditEvent.findMany({ where: { type, subjectUserId: userId }, orderBy: { id: "asc" }, select: { actorUserId: true, sessionId: true, metadata: true } });
+}
+
 /** Registers a passkey for a fresh member from the page; their password session's token and email. */
 async function memberWithPasskey(t: { signInAs: (w: object) => Promise<{ token: string; email: string; password: string; userId: string }> }, page: Page) {
   const member = await t.signInAs({});
@@ -90,6 +96,10 @@ describe("passkeys in Chromium", () => {
     expect(listed.viewer).toEqual({ user: { secondFactors: { passkeys: [{ id: passkey?.id, name: "Virtual authenticator" }] } } });
     const row = await t.db.passkey.findFirstOrThrow({ where: { userId: member.userId } });
     expect(row.credentialId).toMatch(/^[A-Za-z0-9_-]+$/);
+    // Recorded once, by the member's own session, naming the passkey.
+    expect(await passkeyEvents(t, "MFA_PASSKEY_ADDED", member.userId)).toEqual([
+      { actorUserId: member.userId, sessionId: member.token.split(".")[0], metadata: { passkeyId: row.id, name: "Virtual authenticator" } },
+    ]);
     // Now that the member has a factor, their password-only session must step up to add another.
     expect((await gql(page, `mutation { startPasskeyRegistration { ${CHALLENGE} } }`, {}, member.token)).startPasskeyRegistration?.code).toBe("STEP_UP_REQUIRED");
     // A registration challenge is bound to the session that asked for it.
@@ -110,6 +120,9 @@ describe("passkeys in Chromium", () => {
       other.token,
     );
     expect(mismatched.registerPasskey?.code).toBe("INVALID_SECOND_FACTOR");
+    // Neither refused registration recorded a passkey.
+    expect(await passkeyEvents(t, "MFA_PASSKEY_ADDED", other.userId)).toEqual([]);
+    expect(await passkeyEvents(t, "MFA_PASSKEY_ADDED", member.userId)).toHaveLength(1);
   });
 
   test("a passkey as the second factor: signIn answers MfaRequired with passkey options, the assertion completes it; an old assertion is refused", async ({ t, page }) => {
@@ -144,6 +157,8 @@ describe("passkeys in Chromium", () => {
     const { member, passkey } = await memberWithPasskey(t, page);
     const remove = `mutation($id: ID!) { deletePasskey(id: $id) { __typename ... on DeletePasskeySuccess { deletedPasskeyId } ... on StepUpRequiredError { maxAgeSeconds } ${ERR} } }`;
     expect((await gql(page, remove, { id: passkey?.id }, member.token)).deletePasskey?.code).toBe("STEP_UP_REQUIRED");
+    const row = await t.db.passkey.findFirstOrThrow({ where: { userId: member.userId } });
+    expect(await passkeyEvents(t, "MFA_PASSKEY_REMOVED", member.userId)).toEqual([]);
 
     const start = (await gql(page, `mutation { startPasskeyStepUp { ${CHALLENGE} } }`, {}, member.token)).startPasskeyStepUp;
     const assertion = await assert(page, start?.options);
@@ -153,6 +168,10 @@ describe("passkeys in Chromium", () => {
     expect(stepped).toMatchObject({ __typename: "Session", authMethods: ["PASSWORD", "PASSKEY"], mfaAt: expect.any(String) });
 
     expect((await gql(page, remove, { id: passkey?.id }, member.token)).deletePasskey).toMatchObject({ __typename: "DeletePasskeySuccess", deletedPasskeyId: passkey?.id });
+    expect(await t.db.passkey.count({ where: { userId: member.userId } })).toBe(0);
+    expect(await passkeyEvents(t, "MFA_PASSKEY_REMOVED", member.userId)).toEqual([
+      { actorUserId: member.userId, sessionId: member.token.split(".")[0], metadata: { passkeyId: row.id } },
+    ]);
     expect((await gql(page, SIGN_IN, { input: { email: member.email, password: member.password } })).signIn?.__typename).toBe("SignInSuccess");
   });
 });

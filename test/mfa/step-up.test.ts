@@ -3,6 +3,7 @@
 // requireMfa grants its permissions only to sessions that proved MFA. Admins reset a user's factors.
 import { describe, expect } from "vitest";
 import { metricsOf } from "../../src/observability/metrics.js";
+import { A } from "../helpers/account-ops.js";
 import { test } from "../helpers/fixture.js";
 import { M, enableTotp, nextTotpCode, passwordStep, run } from "../helpers/mfa.js";
 import { auditTypes, lastAuditId } from "../helpers/session-ops.js";
@@ -35,6 +36,26 @@ describe("step-up", () => {
     const { challengeToken } = await passwordStep(t, member);
     const fresh = await run(t, M.completeSignIn, { input: { challengeToken, totp: nextTotpCode(t, secret) } });
     expect((await run(t, M.changePassword, changePassword(member.password), fresh.token)).__typename).toBe("ChangePasswordSuccess");
+  });
+
+  test("deleteAccount and deleteUser with a second factor proved too long ago: StepUpRequiredError, nobody deleted; after stepUp they work", async ({ t, member }) => {
+    const { secret } = await enableTotp(t, member);
+    const operator = await t.signInAs({ roles: ["member"], permissions: ["users:write"] });
+    const operatorTotp = await enableTotp(t, operator);
+    const target = await t.signInAs({});
+    t.clock.advance(601_000);
+
+    const selfDelete = await run(t, A.deleteAccount, { input: { currentPassword: member.password } }, member.token);
+    expect(selfDelete).toMatchObject({ __typename: "StepUpRequiredError", code: "STEP_UP_REQUIRED" });
+    const adminDelete = await run(t, A.deleteUser, { id: target.userGid }, operator.token);
+    expect(adminDelete).toMatchObject({ __typename: "StepUpRequiredError", code: "STEP_UP_REQUIRED" });
+    expect(await t.db.user.count({ where: { id: { in: [member.userId, target.userId] } } })).toBe(2);
+
+    expect((await run(t, M.stepUp, { input: { totp: nextTotpCode(t, operatorTotp.secret) } }, operator.token)).__typename).toBe("Session");
+    expect((await run(t, A.deleteUser, { id: target.userGid }, operator.token)).__typename).toBe("AccountDeleted");
+    expect((await run(t, M.stepUp, { input: { totp: nextTotpCode(t, secret) } }, member.token)).__typename).toBe("Session");
+    expect((await run(t, A.deleteAccount, { input: { currentPassword: member.password } }, member.token)).__typename).toBe("AccountDeleted");
+    expect(await t.db.user.count({ where: { id: { in: [member.userId, target.userId] } } })).toBe(0);
   });
 
   test("without a second factor nothing asks for one", async ({ t, member }) => {

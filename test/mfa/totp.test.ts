@@ -1,17 +1,33 @@
 // TOTP: enrolment (secret, otpauth URI, SVG QR code, sealed at rest), confirmation with recovery codes,
 // sign-in with a second step, the ±1 step window on the App's clock, replay protection, recovery
-// codes used once, and disabling with password and code.
+// codes used once, disabling with password and code, and what the steps record (audit) and count (metrics).
 import { Secret, TOTP } from "otpauth";
 import { describe, expect } from "vitest";
 import { createSecretBox } from "../../src/modules/mfa/secret-box.js";
+import { metricsOf } from "../../src/observability/metrics.js";
 import { test } from "../helpers/fixture.js";
+import type { TestInstance } from "../helpers/instance.js";
 import { M, enableTotp, nextTotpCode, passwordStep, run, totpCode } from "../helpers/mfa.js";
 import { auditTypes, lastAuditId, viewer } from "../helpers/session-ops.js";
 
+/** What each audit event after `since` says: its type, actor, subject, session and metadata. */
+async function eventsSince(t: TestInstance, since: bigint) {
+  return t.db.auditEvent.findMany({
+    where: { id: { gt: since } },
+    orderBy: { id: "asc" },
+    select: { type: true, actorUserId: true, subjectUserId: true, sessionId: true, metadata: true },
+  });
+}
+
 describe("enrolment", () => {
   test("enrollTotp answers a base32 secret, its otpauth:// URI and an SVG QR code; the stored secret is sealed", async ({ t, member }) => {
+    const since = await lastAuditId(t);
     const r = await run(t, M.enrollTotp, {}, member.token);
     expect(r.__typename).toBe("TotpEnrollment");
+    // Recorded by the member's own session; the secret never reaches the audit log.
+    expect(await eventsSince(t, since)).toEqual([
+      { type: "MFA_TOTP_ENROLMENT_STARTED", actorUserId: member.userId, subjectUserId: member.userId, sessionId: member.sessionId, metadata: null },
+    ]);
     expect(r.secret).toMatch(/^[A-Z2-7]{32}$/);
     const uri = new URL(r.uri ?? "");
     expect(uri.protocol).toBe("otpauth:");
@@ -60,8 +76,13 @@ describe("sign-in with TOTP", () => {
   test("signIn answers MfaRequired (no session); completeSignIn with the code issues a session recording password + totp", async ({ t, member }) => {
     const { secret } = await enableTotp(t, member);
     const sessionsBefore = await t.db.session.count({ where: { userId: member.userId } });
+    const issued = await lastAuditId(t);
     const challenge = await passwordStep(t, member);
     expect(challenge.methods).toEqual(["TOTP", "RECOVERY_CODE"]);
+    // The password step records the challenge it issued (no session, so no actor yet) and what can answer it.
+    expect(await eventsSince(t, issued)).toEqual([
+      { type: "MFA_CHALLENGE_ISSUED", actorUserId: null, subjectUserId: member.userId, sessionId: null, metadata: { purpose: "sign_in", methods: ["totp", "recovery_code"] } },
+    ]);
     expect(challenge.passkeyOptions).toBeNull();
     expect(challenge.challengeToken).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
     expect(await t.db.session.count({ where: { userId: member.userId } })).toBe(sessionsBefore);
@@ -147,6 +168,33 @@ describe("sign-in with TOTP", () => {
     expect((await run(t, M.completeSignIn, { input: { challengeToken: second.challengeToken, recoveryCode: code } })).code).toBe("INVALID_SECOND_FACTOR");
     const factors = await t.gql<{ viewer: { user: { secondFactors: { recoveryCodesLeft: number } } } }>(M.factors, {}, { token: done.token ?? null });
     expect(factors.data?.viewer.user.secondFactors.recoveryCodesLeft).toBe(9);
+  });
+});
+
+describe("authgraph_second_factor_total", () => {
+  test("counts sign-in second factors by method and outcome: totp and recovery codes, ok and invalid", async ({ t, member }) => {
+    const { secret, recoveryCodes } = await enableTotp(t, member);
+    const counter = metricsOf(t.app).registry.getSingleMetric("authgraph_second_factor_total");
+    const count = async (method: string, outcome: string) =>
+      ((await counter?.get())?.values ?? []).find((v) => v.labels.method === method && v.labels.purpose === "sign_in" && v.labels.outcome === outcome)?.value ?? 0;
+    const cells = [
+      ["totp", "ok"],
+      ["totp", "invalid_second_factor"],
+      ["recovery_code", "ok"],
+      ["recovery_code", "invalid_second_factor"],
+    ] as const;
+    const before = await Promise.all(cells.map(([m, o]) => count(m, o)));
+    const complete = async (factor: { totp: string } | { recoveryCode: string }) => {
+      const { challengeToken } = await passwordStep(t, member);
+      return (await run(t, M.completeSignIn, { input: { challengeToken, ...factor } })).__typename;
+    };
+    const good = nextTotpCode(t, secret);
+    expect(await complete({ totp: good === "000000" ? "111111" : "000000" })).toBe("InvalidSecondFactorError");
+    expect(await complete({ totp: good })).toBe("SignInSuccess");
+    expect(await complete({ recoveryCode: "AAAA-BBBB-CCCC-DDDD" })).toBe("InvalidSecondFactorError");
+    expect(await complete({ recoveryCode: recoveryCodes[0] ?? "" })).toBe("SignInSuccess");
+    const after = await Promise.all(cells.map(([m, o]) => count(m, o)));
+    expect(after.map((v, i) => v - (before[i] ?? 0))).toEqual([1, 1, 1, 1]);
   });
 });
 

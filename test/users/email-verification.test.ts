@@ -42,6 +42,32 @@ describe("verifyEmail", () => {
     expect((await mutate(t, A.verifyEmail, { token: tokenIn(smtp.inbox(unverified.email)[0]) })).__typename).toBe("EmailVerified");
   });
 
+  test("over the per-address limit it answers RateLimitedError, queues nothing and sends no further message", async ({ t, smtp }) => {
+    const u = await t.signInAs({});
+    const other = await t.signInAs({});
+    // ACCOUNT_MAIL_MAX_PER_ADDRESS is 3 by default: three messages, then the window is full.
+    for (let i = 1; i <= 3; i++) {
+      expect((await mutate(t, A.requestVerification, { email: u.email })).__typename).toBe("CheckInbox");
+      await awaitMail(smtp, u.email, i);
+    }
+    await settleMail(t);
+    const since = await lastAuditId(t);
+    const refused = await mutate(t, A.requestVerification, { email: u.email });
+    expect(refused).toMatchObject({ __typename: "RateLimitedError", code: "RATE_LIMITED", retryAfterSeconds: expect.any(Number) });
+    expect(refused.retryAfterSeconds).toBeGreaterThan(0);
+    expect(refused.retryAfterSeconds).toBeLessThanOrEqual(3600);
+    expect(await t.db.mailOutbox.count()).toBe(0);
+    const events = await t.db.auditEvent.findMany({ where: { id: { gt: since } }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.type, e.metadata])).toEqual([
+      ["ACCOUNT_MAIL_RATE_LIMITED", { purpose: "VERIFY_EMAIL", email: u.email, retryAfterSeconds: refused.retryAfterSeconds }],
+    ]);
+    // Another address has a window of its own.
+    expect((await mutate(t, A.requestVerification, { email: other.email })).__typename).toBe("CheckInbox");
+    await awaitMail(smtp, other.email);
+    await settleMail(t);
+    expect(smtp.inbox(u.email)).toHaveLength(3);
+  });
+
   test("a token for an address the account no longer has, or past its lifetime, is refused", async ({ t, smtp, admin }) => {
     const u = await t.signInAs({});
     await mutate(t, A.requestVerification, { email: u.email });

@@ -11,7 +11,7 @@
 import { createHash, createHmac } from "node:crypto";
 import type { AuditEventType } from "../../generated/prisma/enums.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import type { RequestMeta } from "../types.js";
+import type { RequestMeta } from "../../app.js";
 
 /** Arbitrary constant naming the audit-chain lock (pg_advisory_xact_lock takes a bigint); audit_append() hard-codes it. */
 export const AUDIT_CHAIN_LOCK = 7_134_559_201_337n;

@@ -7,6 +7,7 @@ import { AppError, InvalidCredentialsError, InvalidSecondFactorError, Validation
 import { observeSecondFactor } from "../../observability/metrics.js";
 import { parseInput } from "../../validation.js";
 import { actorFields } from "../audit/recorder.js";
+import { passwordMatches } from "../credentials/confirm-password.js";
 import type { Viewer } from "../sessions/session.js";
 import { lockedUntilOf, reserveAttempt } from "./attempts.js";
 import type { Attempt, AttemptUser } from "./attempts.js";
@@ -94,9 +95,4 @@ export async function checkFactor(
   }
   observeSecondFactor(app, { method: factor.method, purpose, outcome: "ok" });
   return attempt;
-}
-
-async function passwordMatches(app: App, userId: string, password: string): Promise<boolean> {
-  const row = await app.db.prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
-  return row?.passwordHash ? app.passwords.verify(row.passwordHash, password) : app.passwords.verifyDummy(password);
 }

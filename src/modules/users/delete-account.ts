@@ -7,10 +7,10 @@ import { z } from "zod";
 import type { App, RequestMeta } from "../../app.js";
 import { invalidate } from "../../cache/invalidation.js";
 import { keys } from "../../cache/keys.js";
-import { InvalidCredentialsError, RateLimitedError } from "../../errors.js";
 import { parseInput } from "../../validation.js";
 import { pseudonymiseUserAuditData } from "../audit/pseudonymise-user.js";
 import { actorFields } from "../audit/recorder.js";
+import { confirmPassword } from "../credentials/confirm-password.js";
 import { enteredPassword } from "../credentials/sign-in.js";
 import { assertNotLastAdmin, lockAdminRole } from "../rbac/last-admin.js";
 import type { Viewer } from "../sessions/session.js";
@@ -19,18 +19,7 @@ import { lockUser } from "./user.js";
 
 export async function deleteAccount(app: App, viewer: Viewer, input: { currentPassword: string }, request: RequestMeta): Promise<string> {
   const data = parseInput(z.object({ currentPassword: enteredPassword(app) }), input);
-  // Like changePassword: reserved before the password is looked at.
-  const wait = await app.loginLimiter.reserve(viewer.user.email, request.ip);
-  if (wait > 0) throw new RateLimitedError(wait);
-  const row = await app.db.prisma.user.findUniqueOrThrow({ where: { id: viewer.user.id }, select: { passwordHash: true } });
-  const ok = row.passwordHash ? await app.passwords.verify(row.passwordHash, data.currentPassword) : await app.passwords.verifyDummy(data.currentPassword);
-  if (!ok) {
-    await app.db.prisma.$transaction((tx) =>
-      app.audit.record(tx, { type: "ACCOUNT_DELETE_FAILED", ...actorFields(viewer), subjectUserId: viewer.user.id, metadata: { reason: "invalid_credentials" } }, request),
-    );
-    throw new InvalidCredentialsError();
-  }
-  await app.loginLimiter.release(viewer.user.email, request.ip);
+  await confirmPassword(app, viewer, data.currentPassword, "ACCOUNT_DELETE_FAILED", request);
   return eraseUser(app, viewer, viewer.user.id, request);
 }
 

@@ -4,9 +4,10 @@
 // it meanwhile) end in ConflictError for all but one, never in two accounts sharing it.
 import { z } from "zod";
 import type { App, RequestMeta } from "../../app.js";
-import { InvalidCredentialsError, RateLimitedError, ValidationError, conflictOnDuplicate } from "../../errors.js";
+import { ValidationError, conflictOnDuplicate } from "../../errors.js";
 import { emailSchema, parseInput } from "../../validation.js";
 import { actorFields } from "../audit/recorder.js";
+import { confirmPassword } from "../credentials/confirm-password.js";
 import { enteredPassword } from "../credentials/sign-in.js";
 import type { Viewer } from "../sessions/session.js";
 import { CHECK_INBOX, assertMailEnabled, reserveMail } from "./account-mail.js";
@@ -24,18 +25,7 @@ export async function requestEmailChange(app: App, viewer: Viewer, input: { newE
   assertMailEnabled(app);
   const data = parseInput(z.object({ newEmail: emailSchema, currentPassword: enteredPassword(app) }), input);
   if (data.newEmail === viewer.user.email) throw new ValidationError([{ path: "input.newEmail", message: "is already the address of this account" }]);
-  // Like changePassword: a stolen session must not become a password oracle.
-  const wait = await app.loginLimiter.reserve(viewer.user.email, request.ip);
-  if (wait > 0) throw new RateLimitedError(wait);
-  const row = await app.db.prisma.user.findUniqueOrThrow({ where: { id: viewer.user.id }, select: { passwordHash: true } });
-  const ok = row.passwordHash ? await app.passwords.verify(row.passwordHash, data.currentPassword) : await app.passwords.verifyDummy(data.currentPassword);
-  if (!ok) {
-    await app.db.prisma.$transaction((tx) =>
-      app.audit.record(tx, { type: "EMAIL_CHANGE_FAILED", ...actorFields(viewer), subjectUserId: viewer.user.id, metadata: { reason: "invalid_credentials" } }, request),
-    );
-    throw new InvalidCredentialsError();
-  }
-  await app.loginLimiter.release(viewer.user.email, request.ip);
+  await confirmPassword(app, viewer, data.currentPassword, "EMAIL_CHANGE_FAILED", request);
   await reserveMail(app, "CHANGE_EMAIL", data.newEmail, request);
   await app.db.prisma.$transaction(async (tx) => {
     await app.mail.enqueue(tx, { kind: "email_change_confirm", to: data.newEmail, userId: viewer.user.id });
