@@ -112,6 +112,9 @@ const fields = z.object({
   /** Cache TTLs per kind (seconds) and the per-call time box / breaker (milliseconds). */
   CACHE_USER_TTL_SECONDS: int(1, 86400).default(300),
   CACHE_PERMS_TTL_SECONDS: int(1, 86400).default(3600),
+  // Whole query results per session (plugins/response-cache.ts); 0 = off. Bounds how long a change
+  // made outside a mutation (sliding expiry, background jobs) can stay invisible to a repeated query.
+  RESPONSE_CACHE_TTL_MS: int(0, 3_600_000).default(0),
   CACHE_TIMEOUT_MS: int(1, 10_000).default(50),
   CACHE_BREAKER_FAILURES: int(1, 1000).default(5),
   CACHE_BREAKER_COOLDOWN_MS: int(100, 600_000).default(5000),

@@ -20,6 +20,10 @@ export const keys = {
   sourceAttempts: (userId: string, sourceDigest: string): string => `login:source:${userId}:${sourceDigest}`,
   /** Present while a user's reads must stay on the primary after their own write (server/stale-reads.ts). */
   wrote: (userId: string): string => `rw:${userId}`,
+  /** A whole query result, by a hash of its document, variables and session (plugins/response-cache.ts). */
+  response: (hash: string): string => `response:${hash}`,
+  /** Bumped by every mutation and stamped into every cached response: an older stamp is a miss. */
+  responsesEpoch: (): string => "epoch:responses",
   /** The latest signed audit chain head (see modules/audit/head.ts). */
   auditHead: (): string => "audit:head",
 } as const;
@@ -29,4 +33,4 @@ export const keys = {
  * again (see redis.ts). Only kinds whose staleness is a security problem need one: a revoked
  * session, a withdrawn permission. User fragments only feed display fields and expire on their TTL.
  */
-export const RECOVERY_EPOCHS: readonly string[] = [keys.sessionsEpoch(), keys.permsEpoch()];
+export const RECOVERY_EPOCHS: readonly string[] = [keys.sessionsEpoch(), keys.permsEpoch(), keys.responsesEpoch()];

@@ -11,6 +11,7 @@ import { useAccountPage } from "./account-page.js";
 import { renderGraphiQL, useGraphiQLAssets } from "./graphiql.js";
 import { corsPolicy } from "./origins.js";
 import { useBatchLimit } from "./plugins/batch-limit.js";
+import { useBodyLimit } from "./plugins/body-limit.js";
 import { useCsrfPrevention } from "./plugins/csrf.js";
 import { useDocumentLimits } from "./plugins/document-limits.js";
 import { MASKED_MESSAGE, isHandledError, maskError, useErrorReporting } from "./plugins/error-masking.js";
@@ -24,6 +25,7 @@ import { useReadiness } from "./plugins/readiness.js";
 import { useRequestBudget } from "./plugins/request-budget.js";
 import { useRequestId } from "./plugins/request-id.js";
 import { useRequestMetrics } from "./plugins/request-metrics.js";
+import { useViewerResponseCache } from "./plugins/response-cache.js";
 import { useSubscriptionTransport } from "./plugins/subscription-transport.js";
 
 export type Gateway = YogaServerInstance<ServerContext, Context>;
@@ -53,9 +55,8 @@ export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
     multipart: false,
     // Yoga's batching guard stays as a backstop; useBatchLimit runs first with the registry's code.
     batching: config.GRAPHQL_MAX_BATCH > 0 ? { limit: config.GRAPHQL_MAX_BATCH } : false,
-    // The one body-size limit: a declared Content-Length over it is refused before reading, a body
-    // without one is counted as it streams (error-masking.ts gives it the registry's code).
-    maxRequestBodySize: config.REQUEST_BODY_LIMIT_BYTES,
+    // The body-size limit is plugins/body-limit.ts (it reads a body with a declared length unwrapped).
+    maxRequestBodySize: false,
     logging: {
       debug: (...args) => app.log.debug({ args }, "yoga"),
       info: (...args) => app.log.info({ args }, "yoga"),
@@ -88,8 +89,10 @@ export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
       useDocumentLimits(config),
       useInputStrings(config),
       useReadYourWrites(app),
+      ...useViewerResponseCache(app),
       useSubscriptionTransport(),
       ...(options.plugins ?? []),
+      useBodyLimit(config.REQUEST_BODY_LIMIT_BYTES),
     ],
   });
 }

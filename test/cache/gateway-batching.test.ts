@@ -143,7 +143,7 @@ describe("MGET batching through the gateway", () => {
     }
   });
 
-  test("viewer: cached costs no SQL and no write; a miss costs one lookup (2 statements) and one compare-and-set", async ({ t, admin, raw, prefix }) => {
+  test("viewer: cached costs no SQL and no write; a miss costs one lookup (1 statement) and one compare-and-set", async ({ t, admin, raw, prefix }) => {
     await t.gql(VIEWER, {}, { token: admin.token });
     const spy = spyOnCache(t.app.cache);
     try {
@@ -158,8 +158,8 @@ describe("MGET batching through the gateway", () => {
       t.statements.reset();
       const miss = await t.gql(VIEWER, {}, { token: admin.token });
       expect(miss.data).toEqual(hit.data);
-      // findUnique with the user relation: Prisma sends the session row and its user separately.
-      expect(t.statements.count).toBe(2);
+      // findUnique with the user relation: with relationJoins one statement carries both rows.
+      expect(t.statements.count).toBe(1);
       expect(spy.calls()).toMatchObject({ mget: [2], compareAndSet: 1 });
       expect(await raw.exists(`${prefix}${keys.session(admin.sessionId)}`)).toBe(1);
     } finally {
@@ -180,7 +180,7 @@ describe("SQL per request, cached and not", () => {
     const warmUp = (): Promise<unknown> => t.gql(USERS_PAGE, { n: 50 }, { token: admin.token });
     // The private server holds only this file's keys; the shared Redis is never touched.
     const flush = (): Promise<unknown> => raw.flushdb();
-    expect({ hit: await count(VIEWER, {}, warmUp), miss: await count(VIEWER, {}, flush) }).toEqual({ hit: 0, miss: 2 });
+    expect({ hit: await count(VIEWER, {}, warmUp), miss: await count(VIEWER, {}, flush) }).toEqual({ hit: 0, miss: 1 });
     const usersPage = { hit: await count(USERS_PAGE, { n: 50 }, warmUp), miss: await count(USERS_PAGE, { n: 50 }, flush) };
     expect(usersPage.hit).toBe(1);
     expect(usersPage.miss).toBeGreaterThan(usersPage.hit);

@@ -26,7 +26,8 @@ export const SessionRef = builder.prismaNode("Session", {
   id: { field: "id" },
   // `node(id:)` of one that does not exist is null, as for any other unknown id.
   nullable: true,
-  select: { id: true, userId: true },
+  // The lifetime columns are always loaded: `active` then needs no per-row selection of its own.
+  select: { id: true, userId: true, revokedAt: true, expiresAt: true, absoluteExpiresAt: true },
   // A member reads their own sessions; anyone else needs sessions:read.
   authScopes: (s) => ({ self: s.userId, permission: "sessions:read", $granted: "owner" }),
   fields: (t) => ({
@@ -41,10 +42,7 @@ export const SessionRef = builder.prismaNode("Session", {
     mfaAt: t.expose("mfaAt", { type: "DateTime", nullable: true, description: "When this session last proved a second factor (sign-in or stepUp)." }),
     metadata: t.expose("metadata", { type: "JSON", nullable: true, description: "What the product keeps with this session (a JSON object its owner writes)." }),
     current: t.boolean({ description: "True for the session making this request.", resolve: (s, _a, ctx) => ctx.viewer?.session.id === s.id }),
-    active: t.boolean({
-      select: { revokedAt: true, expiresAt: true, absoluteExpiresAt: true },
-      resolve: (s, _a, ctx) => isSessionActive(s, ctx.app.clock.now()),
-    }),
+    active: t.boolean({ resolve: (s, _a, ctx) => isSessionActive(s, ctx.app.clock.now()) }),
   }),
 });
 

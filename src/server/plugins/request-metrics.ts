@@ -4,6 +4,7 @@ import { getOperationAST } from "graphql";
 import type { ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { App } from "../../app.js";
+import { withoutRedaction } from "../../observability/log.js";
 import { metricsOf } from "../../observability/metrics.js";
 import { requestIdOf } from "./request-id.js";
 
@@ -24,6 +25,8 @@ function codeLabel(code: unknown): string {
 
 export function useRequestMetrics(app: App, graphqlEndpoint: string): Plugin {
   const metrics = metricsOf(app);
+  // Every field of the access line is built here from non-secret values (ids, names, numbers, codes).
+  const access = withoutRedaction(app.log);
   const observed = new WeakMap<Request, Observed>();
   const byContext = new WeakMap<object, Operation>();
 
@@ -70,7 +73,7 @@ export function useRequestMetrics(app: App, graphqlEndpoint: string): Plugin {
       const label =
         seen.operations.length === 1 && only ? only : { name: seen.operations.length > 1 ? "(batch)" : "(none)", type: seen.operations.length > 1 ? "batch" : "none" };
       metrics.duration.observe({ operation: label.name, type: label.type }, seconds);
-      app.log.info(
+      access.info(
         {
           requestId: requestIdOf(request),
           method: request.method,
