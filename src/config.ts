@@ -31,6 +31,15 @@ const fields = z.object({
   DATABASE_URL: url(["postgres", "postgresql"]).optional(),
   /** Pool size for DATABASE_URL (the embedded database always uses exactly one connection). */
   DATABASE_POOL_MAX: int(1, 200).default(10),
+  /**
+   * The one bound on waiting for the database: a pooled connection (a new one included) and the start
+   * of a transaction. Past it a request answers SERVICE_UNAVAILABLE with Retry-After (ms).
+   */
+  DATABASE_POOL_WAIT_MS: int(100, 60_000).default(3000),
+  /** A statement with no reply for this long fails (a blackholed server sends neither data nor FIN) (ms). */
+  DATABASE_QUERY_TIMEOUT_MS: int(100, 600_000).default(15_000),
+  /** Start-up keeps retrying an unreachable database with backoff for this long before exiting (ms; 0 = one try). */
+  DATABASE_START_TIMEOUT_MS: int(0, 3_600_000).default(60_000),
   /** Redis URL. Unset: an in-process cache (single instance only). */
   REDIS_URL: url(["redis", "rediss"]).optional(),
   /** Where the embedded database keeps its files. */
@@ -187,6 +196,10 @@ const fields = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** In-flight requests get this long to finish on SIGTERM (ms). */
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  /** On SIGTERM, /ready answers 503 and requests are still served for this long before the listener closes (ms). */
+  SHUTDOWN_DRAIN_DELAY_MS: int(0, 120_000).default(5000),
+  /** Idle keep-alive connections are kept this long; longer than a load balancer's idle timeout (ms). */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1000, 600_000).default(65_000),
 });
 
 const schema = fields.superRefine((c, ctx) => {
