@@ -26,6 +26,7 @@ import { createMailer } from "./modules/mail/mailer.js";
 import { createMailService } from "./modules/mail/delivery.js";
 import type { MailService } from "./modules/mail/delivery.js";
 import { ACCOUNT_MAIL_COMPOSERS } from "./modules/users/account-mail.js";
+import { startOutboxDrain } from "./modules/sessions/invalidation-outbox.js";
 
 /** Time source, injectable so tests can move the clock. */
 export interface Clock {
@@ -110,6 +111,9 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
       version: VERSION,
       disposers: [],
     };
+    // Part of the revocation guarantee, not an optional job: every instance that reaches Redis writes
+    // the tombstones another one could not.
+    app.disposers.push(startOutboxDrain(app));
     return { app, seeded };
   } catch (error) {
     await db.close();

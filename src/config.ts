@@ -96,6 +96,10 @@ const fields = z.object({
   CACHE_TIMEOUT_MS: int(1, 10_000).default(50),
   CACHE_BREAKER_FAILURES: int(1, 1000).default(5),
   CACHE_BREAKER_COOLDOWN_MS: int(100, 600_000).default(5000),
+  /** Every instance drains the invalidation outbox (tombstones another instance could not write) this often (ms). */
+  CACHE_OUTBOX_INTERVAL_MS: int(10, 60_000).default(250),
+  /** A revoke whose tombstone Redis did not confirm waits this long for another instance to write it (ms). */
+  CACHE_INVALIDATION_WAIT_MS: int(0, 60_000).default(2000),
 
   /** Audit: retention, purge batch, purge interval (0 = off), IP pseudonymisation after N days (0 = never). */
   AUDIT_RETENTION_DAYS: int(1, 36500).default(365),

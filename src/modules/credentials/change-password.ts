@@ -30,6 +30,6 @@ export async function changePassword(app: App, viewer: Viewer, input: { currentP
       app.audit.record(innerTx, { type: "PASSWORD_CHANGED", ...actorFields(viewer), subjectUserId: viewer.user.id, metadata: { revokedSessions: ids.length } }, request),
     );
   });
-  await Promise.all([invalidateSessions(app, revocation.invalidate), app.loginLimiter.release(viewer.user.email, request.ip)]);
+  await Promise.all([invalidateSessions(app, revocation), app.loginLimiter.release(viewer.user.email, request.ip)]);
   return revocation.revoked.length;
 }

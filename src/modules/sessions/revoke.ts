@@ -1,11 +1,13 @@
-// Revocation: Postgres first (the record), then the cache entries are tombstoned before returning,
-// so no instance sharing the cache accepts a revoked token afterwards.
+// Revocation: Postgres first (the record, with the tombstones in the invalidation outbox in the same
+// transaction), then the cache entries are tombstoned before returning, so no instance sharing the
+// cache accepts a revoked token afterwards, even when this instance cannot reach Redis
+// (invalidation-outbox.ts).
 import type { App, RequestMeta } from "../../app.js";
-import { invalidate } from "../../cache/invalidation.js";
 import { keys } from "../../cache/keys.js";
 import { NotFoundError } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { actorFields } from "../audit/recorder.js";
+import { recordTombstones, settleTombstones } from "./invalidation-outbox.js";
 import { PUBLIC_SESSION_SELECT } from "./session.js";
 import type { SessionRecord, Viewer } from "./session.js";
 
@@ -31,6 +33,8 @@ export interface Revocation {
    * but may not have tombstoned yet, so that THIS call also returns only once no instance accepts them.
    */
   invalidate: string[];
+  /** Their tombstones' rows in the invalidation outbox. */
+  outbox: bigint[];
 }
 
 /**
@@ -59,12 +63,14 @@ export async function revokeSessionsInTx(
     select: { id: true },
   });
   await audit(tx, revoked);
-  return { revoked, rows, invalidate: [...revoked, ...others.map((o) => o.id)] };
+  const invalidate = [...revoked, ...others.map((o) => o.id)];
+  const outbox = await recordTombstones(app, tx, invalidate.map((id) => keys.session(id)));
+  return { revoked, rows, invalidate, outbox };
 }
 
 /** Tombstone session fragments; call after the revoking transaction committed. */
-export async function invalidateSessions(app: App, sessionIds: readonly string[]): Promise<void> {
-  await invalidate(app, { tombstones: sessionIds.map((id) => keys.session(id)) });
+export async function invalidateSessions(app: App, revocation: Pick<Revocation, "invalidate" | "outbox">): Promise<void> {
+  await settleTombstones(app, revocation.invalidate.map((id) => keys.session(id)), revocation.outbox);
 }
 
 /** Revoke in its own transaction (with `audit` inside it), then invalidate. */
@@ -75,7 +81,7 @@ async function revokeAndInvalidate(
   audit: (tx: Tx, revokedIds: string[]) => Promise<unknown>,
 ): Promise<Revocation> {
   const result = await app.db.prisma.$transaction((tx) => revokeSessionsInTx(app, tx, where, reason, audit));
-  await invalidateSessions(app, result.invalidate);
+  await invalidateSessions(app, result);
   return result;
 }
 
