@@ -61,6 +61,10 @@ const fields = z.object({
   /** Cleanup: rows per DELETE batch and interval of the in-process job (0 = off). */
   SESSION_CLEANUP_BATCH_SIZE: int(1, 100_000).default(1000),
   SESSION_CLEANUP_INTERVAL_SECONDS: int(0, 7 * 86400).default(3600),
+  /** Pause between cleanup batches, so request traffic gets the pool in between (ms). */
+  SESSION_CLEANUP_PAUSE_MS: int(0, 60_000).default(50),
+  /** The cleanup mutation waits this long, then answers with the progress while the job goes on (ms). */
+  SESSION_CLEANUP_WAIT_MS: int(0, 60_000).default(1000),
   /** Allow self-service sign-up. */
   SIGNUP_ENABLED: bool.default(true),
   /** Trust X-Forwarded-For for the client IP (only behind proxies you control). */
