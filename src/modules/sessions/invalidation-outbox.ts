@@ -5,7 +5,7 @@
 // CACHE_OUTBOX_INTERVAL_MS, and the revoke waits (up to CACHE_INVALIDATION_WAIT_MS) until one has.
 // Until then this instance treats the sessions as uncached (Postgres, the record, decides).
 import type { App } from "../../app.js";
-import { invalidate } from "../../cache/invalidation.js";
+import { canTrustCache, invalidate } from "../../cache/invalidation.js";
 import { withInternalConnection } from "../../db/statements.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 
@@ -14,17 +14,42 @@ type Tx = Prisma.TransactionClient;
 const DRAIN_BATCH = 500;
 const WAIT_POLL_MS = 25;
 
-/** Keys whose tombstone this instance wrote to the outbox but has not seen confirmed in Redis. */
-const unsettledByApp = new WeakMap<App, Set<string>>();
-const unsettledOf = (app: App): Set<string> => {
-  let set = unsettledByApp.get(app);
-  if (!set) unsettledByApp.set(app, (set = new Set()));
-  return set;
+interface OutboxState {
+  /** Keys whose tombstone this instance wrote to the outbox but has not seen confirmed in Redis. */
+  unsettled: Set<string>;
+  /** performance.now() when the last drain that left nothing behind started. */
+  drainedAt: number;
+  /** performance.now() when this instance last found the cache untrusted (an outage, an open circuit). */
+  distrustedAt: number;
+  /** Starts a drain now (set by startOutboxDrain). */
+  kick?: () => void;
+}
+
+const states = new WeakMap<App, OutboxState>();
+const stateOf = (app: App): OutboxState => {
+  let state = states.get(app);
+  if (!state) states.set(app, (state = { unsettled: new Set(), drainedAt: 0, distrustedAt: -1 }));
+  return state;
 };
 
-/** True while a tombstone for `key` written by this instance may not be in Redis yet. */
-export function isUnsettled(app: App, key: string): boolean {
-  return unsettledByApp.get(app)?.has(key) ?? false;
+/**
+ * Whether a cached session fragment under `key` may be used. Not while the cache is untrusted, not
+ * for a session this instance revoked whose tombstone Redis has not confirmed, and not after an
+ * outage until one drain has found the outbox empty: that is how an instance knows no revocation
+ * was lost while it could not see Redis, instead of flushing every instance's cache to be safe.
+ */
+export function cachedSessionUsable(app: App, key: string): boolean {
+  const state = stateOf(app);
+  if (!canTrustCache(app)) {
+    state.distrustedAt = performance.now();
+    return false;
+  }
+  if (state.unsettled.has(key)) return false;
+  if (app.cache.kind === "redis" && state.drainedAt <= state.distrustedAt) {
+    state.kick?.();
+    return false;
+  }
+  return true;
 }
 
 /** Ids of the outbox rows written, to settle after the commit. No rows for the in-process cache. */
@@ -46,7 +71,7 @@ export async function settleTombstones(app: App, keys: readonly string[], ids: r
   if (keys.length === 0) return true;
   if (await invalidate(app, { tombstones: keys })) return true;
   if (ids.length === 0) return false; // the in-process cache always confirms; nothing to wait for
-  const unsettled = unsettledOf(app);
+  const { unsettled } = stateOf(app);
   for (const key of keys) unsettled.add(key);
   const deadline = Date.now() + app.config.CACHE_INVALIDATION_WAIT_MS;
   for (;;) {
@@ -70,9 +95,14 @@ export async function settleTombstones(app: App, keys: readonly string[], ids: r
  */
 export async function drainInvalidationOutbox(app: App): Promise<number> {
   if (app.cache.kind === "memory") return 0;
+  const state = stateOf(app);
+  const startedAt = performance.now();
   const drained = await withInternalConnection(app.db.pool, async (query) => {
     const [pending] = await query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM cache_invalidations) AS any");
-    if (!pending?.any) return [];
+    if (!pending?.any) {
+      if (canTrustCache(app)) state.drainedAt = startedAt;
+      return [];
+    }
     await query("BEGIN");
     try {
       const rows = await query<{ id: string; key: string }>(
@@ -86,14 +116,14 @@ export async function drainInvalidationOutbox(app: App): Promise<number> {
       // Ids are bigints read back as decimal text: safe to inline.
       await query(`DELETE FROM cache_invalidations WHERE id IN (${rows.map((r) => r.id).join(",")})`);
       await query("COMMIT");
+      if (rows.length < DRAIN_BATCH) state.drainedAt = startedAt;
       return keys;
     } catch (err) {
       await query("ROLLBACK").catch(() => undefined);
       throw err;
     }
   });
-  const unsettled = unsettledByApp.get(app);
-  if (unsettled) for (const key of drained) unsettled.delete(key);
+  for (const key of drained) state.unsettled.delete(key);
   return drained.length;
 }
 
@@ -101,13 +131,24 @@ export async function drainInvalidationOutbox(app: App): Promise<number> {
 export function startOutboxDrain(app: App): () => void {
   if (app.cache.kind === "memory") return () => undefined;
   let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
+  let stopped = false;
+  const drain = (): void => {
+    if (running || stopped) return;
     running = true;
     drainInvalidationOutbox(app)
       .catch((err: unknown) => app.log.debug({ err }, "invalidation outbox drain failed; retrying"))
       .finally(() => (running = false));
+  };
+  const state = stateOf(app);
+  state.kick = drain;
+  const timer = setInterval(() => {
+    if (!canTrustCache(app)) state.distrustedAt = performance.now();
+    drain();
   }, app.config.CACHE_OUTBOX_INTERVAL_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true;
+    delete state.kick;
+    clearInterval(timer);
+  };
 }
