@@ -61,6 +61,8 @@ export interface App {
   version: string;
   /** Background work (cleanup intervals) to stop on shutdown. */
   disposers: (() => Promise<void> | void)[];
+  /** Set on SIGTERM: /ready answers 503 so load balancers stop sending, while requests are still served. */
+  lifecycle: { draining: boolean };
 }
 
 /** The package version (src/ under tsx, dist/src/ when built). */
@@ -110,6 +112,7 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
       startedAt: Date.now(),
       version: VERSION,
       disposers: [],
+      lifecycle: { draining: false },
     };
     // Part of the revocation guarantee, not an optional job: every instance that reaches Redis writes
     // the tombstones another one could not.
