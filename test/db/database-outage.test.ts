@@ -22,7 +22,7 @@ const test = base
     url.pathname = `/${databaseName}`;
     const t = await createTestInstance({
       databaseName,
-      env: { DATABASE_URL: url.toString(), DATABASE_POOL_MAX: "2", DATABASE_POOL_WAIT_MS: "300", DATABASE_QUERY_TIMEOUT_MS: "1000" },
+      env: { DATABASE_URL: url.toString(), DATABASE_POOL_MAX: "2", DATABASE_POOL_WAIT_MS: "300", DATABASE_QUERY_TIMEOUT_MS: "1000", LOGIN_MAX_FAILURES_PER_ACCOUNT: "3" },
     });
     onCleanup(async () => {
       await t.close();
@@ -84,5 +84,16 @@ describe("PostgreSQL outage", () => {
     } finally {
       await proxy.restore();
     }
+  });
+
+  test("sign-ins answered SERVICE_UNAVAILABLE use up no attempts: the account signs in at once when PostgreSQL is back", async ({ t, proxy }) => {
+    const member = await t.signInAs({});
+    const vars = { input: { email: member.email, password: member.password } };
+    await proxy.cut();
+    for (let i = 0; i < 6; i++) expect(await post(t, SIGN_IN, vars)).toEqual(UNAVAILABLE);
+    await proxy.restore();
+    await expect.poll(async () => (await post(t, SIGN_IN, vars)).codes).toEqual([]);
+    const res = await t.gql<{ signIn: { __typename: string } }>(SIGN_IN, vars);
+    expect(res.data?.signIn.__typename).toBe("SignInSuccess");
   });
 });
