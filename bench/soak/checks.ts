@@ -88,7 +88,7 @@ export async function runChecks(input: CheckInput): Promise<Check[]> {
   check(
     "no revoked token accepted after its revoke returned (any instance, partition included)",
     ledger.acceptedAfterRevoke.length === 0,
-    `${ledger.acceptedAfterRevoke.length} acceptances after ${ledger.revokes.length} revokes`,
+    `${ledger.acceptedAfterRevoke.length} acceptances after ${ledger.revokes.length} revokes ${JSON.stringify(ledger.acceptedAfterRevoke.slice(0, 5))}`,
   );
   // Later re-checks too: every revoked token, on every instance, at the end.
   let late = 0;

@@ -26,7 +26,7 @@ export interface Ledger {
   /** Last acknowledged role change per user id: true = granted. */
   roles: Map<string, boolean>;
   /** Revoked tokens accepted after their revoke returned: instance and ms after. */
-  acceptedAfterRevoke: { instance: number; afterMs: number }[];
+  acceptedAfterRevoke: { instance: number; revokedOn: number; phase: string; afterMs: number }[];
 }
 
 export interface Gql {
@@ -132,7 +132,7 @@ export async function worker(ctx: TrafficContext, running: () => boolean): Promi
         await Promise.all(
           ctx.urls.map(async (other, i) => {
             const v = await gql(other, Q.viewer, {}, t.token);
-            if (v.data?.viewer) ctx.ledger.acceptedAfterRevoke.push({ instance: i, afterMs: performance.now() - at });
+            if (v.data?.viewer) ctx.ledger.acceptedAfterRevoke.push({ instance: i, revokedOn: instance, phase: ctx.phase(), afterMs: Math.round(performance.now() - at) });
           }),
         );
       }

@@ -75,14 +75,18 @@ export async function settleTombstones(app: App, keys: readonly string[], ids: r
   for (const key of keys) unsettled.add(key);
   const deadline = Date.now() + app.config.CACHE_INVALIDATION_WAIT_MS;
   for (;;) {
-    await drainInvalidationOutbox(app).catch(() => 0);
-    const left = await app.db.prisma.cacheInvalidation.count({ where: { id: { in: [...ids] } } }).catch(() => ids.length);
-    if (left === 0) {
+    await sleep(WAIT_POLL_MS);
+    // Either this instance gets through to Redis after all (PostgreSQL may be the one gone now), or
+    // any instance's drain has written the rows.
+    const written =
+      (await invalidate(app, { tombstones: keys })) ||
+      ((await drainInvalidationOutbox(app).catch(() => 0)) >= 0 &&
+        (await app.db.prisma.cacheInvalidation.count({ where: { id: { in: [...ids] } } }).catch(() => ids.length)) === 0);
+    if (written) {
       for (const key of keys) unsettled.delete(key);
       return true;
     }
     if (Date.now() >= deadline) break;
-    await sleep(WAIT_POLL_MS);
   }
   app.log.warn({ keys: keys.length, waitedMs: app.config.CACHE_INVALIDATION_WAIT_MS }, "revocation tombstones not yet in Redis; the outbox drain will write them");
   return false;
