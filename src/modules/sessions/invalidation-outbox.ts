@@ -62,8 +62,20 @@ export async function recordTombstones(app: App, tx: Tx, keys: readonly string[]
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * After the commit: write the tombstones; if Redis did not confirm, wait for any instance's drain
- * (this one's included) to have written them, at most CACHE_INVALIDATION_WAIT_MS.
+ * Whether the tombstones are in Redis now: this instance got through after all (PostgreSQL may be
+ * the one gone by now), or a drain (any instance's) has written their outbox rows. The retry is not
+ * logged: the first failure was.
+ */
+async function landed(app: App, keys: readonly string[], ids: readonly bigint[]): Promise<boolean> {
+  if (await invalidate({ cache: app.cache }, { tombstones: keys })) return true;
+  await drainInvalidationOutbox(app).catch(() => 0);
+  const left = await app.db.prisma.cacheInvalidation.count({ where: { id: { in: [...ids] } } }).catch(() => ids.length);
+  return left === 0;
+}
+
+/**
+ * After the commit: write the tombstones; if Redis did not confirm, retry and wait for any
+ * instance's drain (this one's included) to have written them, at most CACHE_INVALIDATION_WAIT_MS.
  * Confirmed rows are left for the drain, which writes them once more (harmless) and deletes them:
  * the revoke itself sends no extra statement.
  */
@@ -76,13 +88,7 @@ export async function settleTombstones(app: App, keys: readonly string[], ids: r
   const deadline = Date.now() + app.config.CACHE_INVALIDATION_WAIT_MS;
   for (;;) {
     await sleep(WAIT_POLL_MS);
-    // Either this instance gets through to Redis after all (PostgreSQL may be the one gone now), or
-    // any instance's drain has written the rows.
-    const written =
-      (await invalidate(app, { tombstones: keys })) ||
-      ((await drainInvalidationOutbox(app).catch(() => 0)) >= 0 &&
-        (await app.db.prisma.cacheInvalidation.count({ where: { id: { in: [...ids] } } }).catch(() => ids.length)) === 0);
-    if (written) {
+    if (await landed(app, keys, ids)) {
       for (const key of keys) unsettled.delete(key);
       return true;
     }
