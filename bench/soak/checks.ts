@@ -1,7 +1,7 @@
 // The soak's invariants, checked at the end of the run.
 import type pg from "pg";
 import type { Cluster } from "./cluster.js";
-import { gql } from "./traffic.js";
+import { failed, gql } from "./traffic.js";
 import type { Ledger, Sample } from "./traffic.js";
 
 export interface Check {
@@ -42,12 +42,12 @@ export async function runChecks(input: CheckInput): Promise<Check[]> {
   const died = cluster.instances.filter((i) => i.died);
   check("no process died", died.length === 0, died.map((i) => `${i.name}: ${JSON.stringify(i.died)}`).join("; ") || `${cluster.instances.length} alive`);
 
-  const failedReads = samples.filter((s) => REDIS_PHASES.has(s.phase) && s.read && s.outcome !== "ok");
+  const failedReads = samples.filter((s) => REDIS_PHASES.has(s.phase) && s.read && failed(s));
   const readsDuringRedis = samples.filter((s) => REDIS_PHASES.has(s.phase) && s.read).length;
   check("0 failed reads while only Redis is down or partitioned", failedReads.length === 0, `${failedReads.length} of ${readsDuringRedis} failed ${JSON.stringify(failedReads.slice(0, 3))}`);
 
   check("/ready is 503 while PostgreSQL is cut", input.ready.length > 0 && input.ready.every((s) => s === 503), `statuses ${JSON.stringify(input.ready)}`);
-  const pgFailures = samples.filter((s) => s.phase === "postgres-cut" && s.outcome !== "ok");
+  const pgFailures = samples.filter((s) => s.phase === "postgres-cut" && failed(s));
   const wrong = pgFailures.filter((s) => s.outcome !== "SERVICE_UNAVAILABLE");
   check("failures while PostgreSQL is cut carry SERVICE_UNAVAILABLE", wrong.length === 0, `${pgFailures.length} failed, ${wrong.length} otherwise: ${JSON.stringify(wrong.slice(0, 3))}`);
 

@@ -8,7 +8,7 @@ import { ADMIN, startCluster } from "./cluster.js";
 import type { Cluster } from "./cluster.js";
 import { runChecks } from "./checks.js";
 import type { Check } from "./checks.js";
-import { gql, worker } from "./traffic.js";
+import { failed, gql, worker } from "./traffic.js";
 import type { Account, Ledger, Sample } from "./traffic.js";
 
 export interface SoakOptions {
@@ -183,12 +183,12 @@ function summarise(
   for (const s of samples) {
     const byOutcome = (requests[s.op] ??= {});
     byOutcome[s.outcome] = (byOutcome[s.outcome] ?? 0) + 1;
-    if (s.outcome !== "ok") errorsByCode[s.outcome] = (errorsByCode[s.outcome] ?? 0) + 1;
+    if (failed(s)) errorsByCode[s.outcome] = (errorsByCode[s.outcome] ?? 0) + 1;
   }
   const phases = SCHEDULE.map(([phase]) => {
     const inPhase = samples.filter((s) => s.phase === phase);
     const sorted = inPhase.map((s) => s.ms).sort((a, b) => a - b);
-    return { phase, requests: inPhase.length, failed: inPhase.filter((s) => s.outcome !== "ok").length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+    return { phase, requests: inPhase.length, failed: inPhase.filter(failed).length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
   });
   const rss = cluster.instances.map((i, k) => {
     const before = rssAfterWarmup[k] ?? 0;

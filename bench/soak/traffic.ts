@@ -2,6 +2,12 @@
 // and revoke, audit page. Every request is recorded with the phase it ran in, its outcome (ok or an
 // error code) and its latency; acknowledged mutations are remembered for the end-of-run checks.
 
+/** Normal answers of the operations, not failures: a role already granted (CONFLICT) or not held (NOT_FOUND). */
+export const DOMAIN_ANSWERS: ReadonlySet<string> = new Set(["CONFLICT", "NOT_FOUND"]);
+
+/** A request that did not get its normal answer. */
+export const failed = (s: { outcome: string }): boolean => s.outcome !== "ok" && !DOMAIN_ANSWERS.has(s.outcome);
+
 export interface Sample {
   phase: string;
   op: string;
