@@ -29,6 +29,7 @@ import type { MailService } from "./modules/mail/delivery.js";
 import { ACCOUNT_MAIL_COMPOSERS } from "./modules/users/account-mail.js";
 import { createLive } from "./modules/live/live.js";
 import type { Live } from "./modules/live/live.js";
+import { startOutboxDrain } from "./modules/sessions/invalidation-outbox.js";
 
 /** Time source, injectable so tests can move the clock. */
 export interface Clock {
@@ -65,6 +66,8 @@ export interface App {
   version: string;
   /** Background work (cleanup intervals) to stop on shutdown. */
   disposers: (() => Promise<void> | void)[];
+  /** Set on SIGTERM: /ready answers 503 so load balancers stop sending, while requests are still served. */
+  lifecycle: { draining: boolean };
 }
 
 /** The package version (src/ under tsx, dist/src/ when built). */
@@ -115,7 +118,11 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
       startedAt: Date.now(),
       version: VERSION,
       disposers: [],
+      lifecycle: { draining: false },
     };
+    // Part of the revocation guarantee, not an optional job: every instance that reaches Redis writes
+    // the tombstones another one could not.
+    app.disposers.push(startOutboxDrain(app));
     app.live.streams.register(metricsOf(app).registry);
     return { app, seeded };
   } catch (error) {

@@ -40,6 +40,15 @@ const fields = z.object({
   DATABASE_URL: url(["postgres", "postgresql"]).optional(),
   /** Pool size for DATABASE_URL (the embedded database always uses exactly one connection). */
   DATABASE_POOL_MAX: int(1, 200).default(10),
+  /**
+   * The one bound on waiting for the database: a pooled connection (a new one included) and the start
+   * of a transaction. Past it a request answers SERVICE_UNAVAILABLE with Retry-After (ms).
+   */
+  DATABASE_POOL_WAIT_MS: int(100, 60_000).default(3000),
+  /** A statement with no reply for this long fails (a blackholed server sends neither data nor FIN) (ms). */
+  DATABASE_QUERY_TIMEOUT_MS: int(100, 600_000).default(15_000),
+  /** Start-up keeps retrying an unreachable database with backoff for this long before exiting (ms; 0 = one try). */
+  DATABASE_START_TIMEOUT_MS: int(0, 3_600_000).default(60_000),
   /** Read replicas (comma-separated PostgreSQL URLs) for reads that may be stale; see README "Scaling". */
   DATABASE_REPLICA_URLS: z.string().transform((v, ctx) => v.split(",").map((u) => u.trim()).filter((u) => {
     const ok = /^postgres(ql)?:\/\//.test(u) && URL.canParse(u);
@@ -80,6 +89,10 @@ const fields = z.object({
   /** Cleanup: rows per DELETE batch and interval of the in-process job (0 = off). */
   SESSION_CLEANUP_BATCH_SIZE: int(1, 100_000).default(1000),
   SESSION_CLEANUP_INTERVAL_SECONDS: int(0, 7 * 86400).default(3600),
+  /** Pause between cleanup batches, so request traffic gets the pool in between (ms). */
+  SESSION_CLEANUP_PAUSE_MS: int(0, 60_000).default(50),
+  /** The cleanup mutation waits this long, then answers with the progress while the job goes on (ms). */
+  SESSION_CLEANUP_WAIT_MS: int(0, 60_000).default(1000),
   /** Allow self-service sign-up. */
   SIGNUP_ENABLED: bool.default(true),
   /** Trust X-Forwarded-For for the client IP (only behind proxies you control). */
@@ -118,6 +131,10 @@ const fields = z.object({
   CACHE_TIMEOUT_MS: int(1, 10_000).default(50),
   CACHE_BREAKER_FAILURES: int(1, 1000).default(5),
   CACHE_BREAKER_COOLDOWN_MS: int(100, 600_000).default(5000),
+  /** Every instance drains the invalidation outbox (tombstones another instance could not write) this often (ms). */
+  CACHE_OUTBOX_INTERVAL_MS: int(10, 60_000).default(250),
+  /** A revoke whose tombstone Redis did not confirm waits this long for another instance to write it (ms). */
+  CACHE_INVALIDATION_WAIT_MS: int(0, 60_000).default(2000),
 
   /** Audit: retention, purge batch, purge interval (0 = off), IP pseudonymisation after N days (0 = never). */
   AUDIT_RETENTION_DAYS: int(1, 36500).default(365),
@@ -226,6 +243,10 @@ const fields = z.object({
   LIVE_MAX_STREAMS: int(1, 1_000_000).default(10_000),
   /** Events queued for one slow stream before it is ended with LIVE_UNAVAILABLE (it resumes from its cursor). */
   LIVE_QUEUE_MAX: int(1, 100_000).default(1000),
+  /** On SIGTERM, /ready answers 503 and requests are still served for this long before the listener closes (ms). */
+  SHUTDOWN_DRAIN_DELAY_MS: int(0, 120_000).default(5000),
+  /** Idle keep-alive connections are kept this long; longer than a load balancer's idle timeout (ms). */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1000, 600_000).default(65_000),
 });
 
 const schema = fields.superRefine((c, ctx) => {

@@ -230,6 +230,16 @@ export class MfaNotConfiguredError extends AppError {
   }
 }
 
+/**
+ * The database cannot serve right now (unreachable, restarting, or no connection free within
+ * DATABASE_POOL_WAIT_MS). Nothing was changed that the client could see; retry after the delay.
+ */
+export class ServiceUnavailableError extends AppError {
+  constructor(readonly retryAfterSeconds = 2) {
+    super(ErrorCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable; try again shortly.");
+  }
+}
+
 /** Prisma's code for a unique-constraint violation. */
 const UNIQUE_VIOLATION = "P2002";
 

@@ -33,7 +33,7 @@ async function start(): Promise<void> {
   // An unreachable Redis is reported once by the cache layer itself; the gateway starts DEGRADED and
   // recovers on its own.
   startJobs(app);
-  const http = await listen(createGateway(app), { port: config.PORT, host: config.HOST, log });
+  const http = await listen(createGateway(app), { port: config.PORT, host: config.HOST, log, keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS });
   log.info({ port: http.port, host: config.HOST, database: app.db.embedded ? "embedded" : app.db.target, cache: app.cache.kind }, "authgraph listening");
   console.log(`authgraph ${app.version} ready: GraphiQL at http://${config.HOST}:${http.port}/graphql`);
 
@@ -41,6 +41,13 @@ async function start(): Promise<void> {
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    // First /ready turns 503 while everything is still served, so balancers stop sending before the
+    // listener closes; then the in-flight requests drain.
+    app.lifecycle.draining = true;
+    if (config.SHUTDOWN_DRAIN_DELAY_MS > 0) {
+      log.info({ signal, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS }, "shutting down: /ready is 503, still serving during the drain delay");
+      await new Promise((r) => setTimeout(r, config.SHUTDOWN_DRAIN_DELAY_MS));
+    }
     log.info({ signal, inFlight: http.inFlight() }, "shutting down: draining in-flight requests");
     // Live streams never finish on their own: they complete now, so the drain waits only for requests.
     app.live.endStreams();

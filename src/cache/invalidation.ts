@@ -36,10 +36,11 @@ export async function invalidate(app: WithCache, what: InvalidationTarget): Prom
     cache.del(keys),
     cache.setMany(tombstones.map((key) => ({ key, value: TOMBSTONE, ttlMs: TOMBSTONE_TTL_MS }))),
   ]);
-  // A tombstone that did not land falls back to a delete, which is remembered and replayed.
-  const tombstoned = marked || (await cache.del(tombstones));
+  // No delete as a fallback for a tombstone that did not confirm: it may still land, and a delete
+  // landing after it would let a reader that loaded the row before the revoke write it back. Those
+  // tombstones are in the invalidation outbox, which writes them again until Redis confirms.
   const all = [...keys, ...tombstones];
-  const confirmed = deleted && tombstoned;
+  const confirmed = deleted && marked;
   if (!confirmed) app.log?.warn({ keys: all.length }, "cache invalidation not confirmed; Postgres stays authoritative");
   return confirmed;
 }

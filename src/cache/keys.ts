@@ -30,7 +30,11 @@ export const keys = {
 
 /**
  * Epochs every instance bumps when it comes back from a Redis outage, before it trusts the cache
- * again (see redis.ts). Only kinds whose staleness is a security problem need one: a revoked
- * session, a withdrawn permission. User fragments only feed display fields and expire on their TTL.
+ * again (see redis-recovery.ts): kinds whose invalidations can be lost with an instance that could
+ * not reach Redis. Permission changes are such a kind. Session revocations are not: their tombstones
+ * are in the invalidation outbox in PostgreSQL until Redis has them, and an instance back from an
+ * outage uses cached sessions only once a drain has found the outbox empty
+ * (modules/sessions/invalidation-outbox.ts), so an outage no longer flushes every session.
+ * User fragments only feed display fields and expire on their TTL.
  */
-export const RECOVERY_EPOCHS: readonly string[] = [keys.sessionsEpoch(), keys.permsEpoch(), keys.responsesEpoch()];
+export const RECOVERY_EPOCHS: readonly string[] = [keys.permsEpoch(), keys.responsesEpoch()];

@@ -9,17 +9,37 @@ export class CacheTimeoutError extends Error {
   }
 }
 
+/**
+ * How much longer than `ms` a call may take in all when this process, not Redis, was the slow one.
+ * Bounded, so a machine too busy to serve still falls back to Postgres.
+ */
+const MAX_STALL_FACTOR = 4;
+
+/**
+ * Rejects with CacheTimeoutError unless `work` settles within `ms` of time this process was able to
+ * run. Two cases of our own slowness are not counted against Redis:
+ *  - a stall (GC, a busy CPU) after which the reply is already waiting in the socket: timers run
+ *    before I/O in each turn of the event loop, so I/O gets one turn first;
+ *  - a timer that fired late because the event loop was busy: the time it was late was not Redis'
+ *    time either, so the box is extended by it (up to MAX_STALL_FACTOR × ms in all). A Redis that is
+ *    slow while this process is responsive still times out at `ms`.
+ */
 export function timeBox<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
+  const started = performance.now();
+  const limit = started + ms * MAX_STALL_FACTOR;
   const expired = new Promise<never>((_, reject) => {
-    // Timers run before I/O in each turn of the event loop. After a stall of this process (GC, a
-    // busy CPU) the timer would win over a reply that is already waiting in the socket: give I/O
-    // one turn first, so only a Redis that really has not answered counts as a timeout (and as a
-    // breaker failure; with several calls in flight, one stall would otherwise open the circuit).
-    timer = setTimeout(() => {
-      immediate = setImmediate(() => reject(new CacheTimeoutError(ms)));
-    }, ms);
+    const arm = (delay: number, due: number): void => {
+      timer = setTimeout(() => {
+        const now = performance.now();
+        const late = now - due;
+        // Late by more than half the box: our stall, not Redis' silence. Give it that time again.
+        if (late > ms / 2 && now < limit) return arm(Math.min(late, limit - now), now + Math.min(late, limit - now));
+        immediate = setImmediate(() => reject(new CacheTimeoutError(ms)));
+      }, delay);
+    };
+    arm(ms, started + ms);
   });
   return Promise.race([work, expired]).finally(() => {
     clearTimeout(timer);

@@ -8,7 +8,7 @@ import { SYSTEM_ACTOR } from "../modules/audit/recorder.js";
 const config = loadConfig();
 const { app } = await createApp(config, { log: createLogger(config), migrate: false });
 try {
-  const deleted = await cleanupExpiredSessions(app, SYSTEM_ACTOR);
+  const { deleted } = await cleanupExpiredSessions(app, SYSTEM_ACTOR);
   console.log(`Deleted ${deleted} expired or revoked session(s).`);
 } finally {
   await closeApp(app);

@@ -6,7 +6,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { Config } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { installCommitHooks } from "./after-commit.js";
-import { connectionFailureReason, describeTarget } from "./connection-errors.js";
+import { connectionFailureReason, describeTarget, isDatabaseUnavailable } from "./connection-errors.js";
 import { startEmbeddedPostgres, type DbLog, type EmbeddedPostgres } from "./embedded.js";
 import { createReplicaSet } from "./replicas.js";
 import type { ReplicaSet } from "./replicas.js";
@@ -14,7 +14,7 @@ import { createCounter, createStatementNamer, instrument, internalQuery, uncount
 import type { StatementCounter } from "./statements.js";
 
 export type { StatementCounter } from "./statements.js";
-export { connectionFailureReason } from "./connection-errors.js";
+export { connectionFailureReason, isDatabaseUnavailable } from "./connection-errors.js";
 export { createStatementNamer } from "./statements.js";
 
 export type { DbLog, DbLogLevel } from "./embedded.js";
@@ -57,17 +57,37 @@ export class DatabaseUnreachableError extends Error {
 const START_TIMEOUT_MS = 5000;
 
 /**
- * Every interactive transaction's bounds. Longer than Prisma's 2 s default wait: sign-in and revoke
- * bursts queue on the pool (one connection when embedded) and on the audit-chain lock, and for an
- * auth gateway waiting briefly beats failing the request (100 concurrent sign-ins failed with 2 s).
+ * Every interactive transaction's bounds. `maxWait` is the pool-wait bound (DATABASE_POOL_WAIT_MS),
+ * the same one pg applies to checking out a connection, so whichever waits, one bound answers; past
+ * it the request gets SERVICE_UNAVAILABLE (errors-to-codes in server/plugins/error-masking.ts).
  */
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+const TRANSACTION_TIMEOUT_MS = 15_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(Object.assign(new Error(`timed out after ${ms} ms`), { code: "AG_TIMEOUT" })), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * pg's query_timeout fails the query but keeps the connection, with the unanswered query still ahead
+ * of every later one: a blackholed connection would then time out each request that gets it. Drop it.
+ */
+function dropOnQueryTimeout(client: pg.ClientBase): void {
+  const query = client.query;
+  const guarded = function (this: pg.ClientBase, ...args: unknown[]): unknown {
+    const result = Reflect.apply(query, this, args) as unknown;
+    if (result instanceof Promise) {
+      result.catch((err: unknown) => {
+        if (err instanceof Error && err.message === "Query read timeout") (client as pg.ClientBase & { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      });
+    }
+    return result;
+  };
+  client.query = guarded as typeof client.query;
 }
 
 /** A pg Client that, before connecting, waits until the embedded server has let go of the previous connection. */
@@ -101,12 +121,16 @@ export async function createDatabase(config: Config, opts: { log?: DbLog } = {})
     ...(embeddedServer ? { Client: clientWaitingForFreeSlot(embeddedServer) } : {}),
     // Exactly one connection to PGlite: a second one corrupts its single protocol stream.
     max: embedded ? 1 : config.DATABASE_POOL_MAX,
-    connectionTimeoutMillis: START_TIMEOUT_MS,
+    // The embedded slot is handed over between clients, which takes longer than a pool wait.
+    connectionTimeoutMillis: embedded ? START_TIMEOUT_MS : config.DATABASE_POOL_WAIT_MS,
+    keepAlive: true,
+    ...(embedded ? {} : { query_timeout: config.DATABASE_QUERY_TIMEOUT_MS }),
     // Once in use, the embedded connection is kept: every reconnect costs a session reset, and a free
     // slot is one a stray client (psql) could take, locking the app out.
     idleTimeoutMillis: embedded ? 0 : 10_000,
     onConnect: async (client) => {
       instrument(client, statements);
+      dropOnQueryTimeout(client);
       if (embedded) {
         // A fresh pg client knows no prepared statements, but the PGlite session still has those of
         // earlier connections (ours or the migration runner's): "prepared statement s_… already exists".
@@ -123,15 +147,27 @@ export async function createDatabase(config: Config, opts: { log?: DbLog } = {})
     await embeddedServer?.close().catch((err: unknown) => log?.("warn", "closing embedded database failed", { err: String(err) }));
   };
 
-  try {
-    // The embedded slot is given back after the check: until the first query a migration runner may
-    // connect to `url` itself (it must close its pool before the app serves), though `pool` is better.
-    await withTimeout(internalQuery(pool, "SELECT 1", { dropConnection: embedded }), START_TIMEOUT_MS);
-    await embeddedServer?.waitForFreeConnection(START_TIMEOUT_MS);
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    await closeEmbedded();
-    throw new DatabaseUnreachableError(`Cannot reach PostgreSQL at ${target.hostPort}: ${connectionFailureReason(err, target.password)}`);
+  // A database that is restarting or failing over is waited for (with backoff) up to
+  // DATABASE_START_TIMEOUT_MS; a wrong password or database name fails at once.
+  const deadline = Date.now() + (embedded ? 0 : config.DATABASE_START_TIMEOUT_MS);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // The embedded slot is given back after the check: until the first query a migration runner may
+      // connect to `url` itself (it must close its pool before the app serves), though `pool` is better.
+      await withTimeout(internalQuery(pool, "SELECT 1", { dropConnection: embedded }), START_TIMEOUT_MS);
+      await embeddedServer?.waitForFreeConnection(START_TIMEOUT_MS);
+      break;
+    } catch (err) {
+      const reason = connectionFailureReason(err, target.password);
+      const delay = Math.round(Math.min(5000, 200 * 2 ** attempt) * (0.8 + Math.random() * 0.2));
+      if (embedded || !isDatabaseUnavailable(err) || Date.now() + delay > deadline) {
+        await pool.end().catch(() => undefined);
+        await closeEmbedded();
+        throw new DatabaseUnreachableError(`Cannot reach PostgreSQL at ${target.hostPort}: ${reason}`);
+      }
+      log?.("warn", "database not reachable yet; retrying", { target: target.hostPort, reason, attempt, retryInMs: delay });
+      await sleep(delay);
+    }
   }
 
   // Named statements make PostgreSQL parse and plan a repeated query once per connection instead of
@@ -141,7 +177,10 @@ export async function createDatabase(config: Config, opts: { log?: DbLog } = {})
     onPoolError: (err) => log?.("warn", "database pool error", { reason: connectionFailureReason(err, target.password) }),
     onConnectionError: (err) => log?.("warn", "database connection error", { reason: connectionFailureReason(err, target.password) }),
   });
-  const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+  const prisma = new PrismaClient({
+    adapter,
+    transactionOptions: { maxWait: embedded ? 10_000 : config.DATABASE_POOL_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS },
+  });
   installCommitHooks(prisma);
   log?.("info", "database connected", { target: `${target.hostPort}/${target.database}`, embedded });
 

@@ -28,12 +28,28 @@ export class EmbeddedDatabaseLockedError extends Error {
   constructor(
     readonly dataDir: string,
     readonly pid: number,
+    /** The live owner's command when it is not an authgraph (node) process, e.g. a recycled pid. */
+    foreign?: { command: string; lockPath: string },
   ) {
     super(
       pid === process.pid
         ? `Embedded database ${dataDir} is already open in this process (pid ${pid}). Close it first or set DATA_DIR to another directory.`
-        : `Embedded database ${dataDir} is in use by another authgraph process (pid ${pid}). Stop it or set DATA_DIR to another directory.`,
+        : foreign
+          ? `Embedded database ${dataDir} is locked by pid ${pid}, which is not an authgraph process (${foreign.command}). If no authgraph uses this directory, delete ${foreign.lockPath}.`
+          : `Embedded database ${dataDir} is in use by another authgraph process (pid ${pid}). Stop it or set DATA_DIR to another directory.`,
     );
+  }
+}
+
+/** The command line of a live process when it is visibly not Node (Linux /proc); null when unknown or Node. */
+function foreignCommand(pid: number): string | null {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
+    const exe = basename(argv[0] ?? "");
+    if (argv.length === 0 || /node|tsx|npm/i.test(exe) || argv.some((a) => /authgraph|main\.[jt]s/.test(a))) return null;
+    return argv.join(" ").slice(0, 120);
+  } catch {
+    return null;
   }
 }
 
@@ -98,7 +114,10 @@ async function acquireLock(dataDir: string, lockPath: string, log?: DbLog): Prom
     if (owner === null) continue;
     if (owner !== "garbage") {
       const ours = owner === process.pid;
-      if (ours ? heldLocks.has(lockPath) : isAlive(owner)) throw new EmbeddedDatabaseLockedError(dataDir, owner);
+      if (ours ? heldLocks.has(lockPath) : isAlive(owner)) {
+        const command = ours ? null : foreignCommand(owner);
+        throw new EmbeddedDatabaseLockedError(dataDir, owner, command ? { command, lockPath } : undefined);
+      }
     }
     log?.("warn", "taking over stale embedded database lock", { lockPath, stalePid: owner });
     // Two processes taking over the same stale lock at once could both unlink; the window is a few

@@ -98,3 +98,26 @@ export async function internalQuery(pool: pg.Pool, sql: string, opts: { dropConn
     client.off("error", ignore);
   }
 }
+
+/**
+ * Runs `fn` on one pooled connection whose statements are not counted (background work such as the
+ * invalidation outbox drain, which must not disturb tests that pin statements per request).
+ * The connection is dropped rather than reused if anything failed on it.
+ */
+export async function withInternalConnection<T>(pool: pg.Pool, fn: (query: <R extends pg.QueryResultRow>(sql: string) => Promise<R[]>) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const ignore = (): void => undefined;
+  client.on("error", ignore);
+  const raw = rawQueries.get(client);
+  const query = async <R extends pg.QueryResultRow>(sql: string): Promise<R[]> => ((raw ? await raw(sql) : await client.query(sql)) as pg.QueryResult<R>).rows;
+  try {
+    const result = await fn(query);
+    client.release();
+    return result;
+  } catch (err) {
+    client.release(err instanceof Error ? err : true);
+    throw err;
+  } finally {
+    client.off("error", ignore);
+  }
+}

@@ -28,6 +28,8 @@ export interface ListenOptions {
   host: string;
   log: Logger;
   requestTimeoutMs?: number;
+  /** Idle keep-alive sockets are kept this long (HTTP_KEEP_ALIVE_TIMEOUT_MS); Node's 5 s default is shorter than most balancers'. */
+  keepAliveTimeoutMs?: number;
 }
 
 // RFC 3986 host (a name or an IP literal) and port, nothing else: a "/", "?", "#" or "@" would move
@@ -87,6 +89,8 @@ export async function listen(yoga: Gateway, options: ListenOptions): Promise<Htt
     void handle(req, res);
   });
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+  // A balancer reusing a socket we closed while idle gets a reset and answers 502: stay open longer than it.
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
   server.on("connection", (s) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));

@@ -196,6 +196,21 @@ describe("embedded PGlite", () => {
     expect(existsSync(lockPathFor(dataDir))).toBe(false);
   });
 
+  it("says so when the lock names a live process that is not authgraph (a recycled pid)", async () => {
+    const other = join(tmp, "foreign-owner");
+    const sleeper = spawn("sleep", ["30"], { stdio: "ignore" });
+    try {
+      await writeFile(lockPathFor(other), `${sleeper.pid}\n`);
+      const err = await startEmbeddedPostgres({ dataDir: other }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EmbeddedDatabaseLockedError);
+      expect((err as Error).message).toBe(
+        `Embedded database ${other} is locked by pid ${sleeper.pid}, which is not an authgraph process (sleep 30). If no authgraph uses this directory, delete ${lockPathFor(other)}.`,
+      );
+    } finally {
+      sleeper.kill("SIGKILL");
+    }
+  });
+
   it("releases the lock when the process exits without closing", async () => {
     const res = await startInChildProcess(dataDir, "exit-without-close");
     expect(res.stdout).toBe("started\n");

@@ -9,7 +9,8 @@ import { createDatabase, createStatementNamer } from "../../src/db/client.js";
 import type { Database } from "../../src/db/client.js";
 import { SERVER_URL } from "../helpers/pg.js";
 
-const testConfig = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: "test", ...env });
+// One connection attempt: the start-up retries (DATABASE_START_TIMEOUT_MS) are tested in connection-faults.test.ts.
+const testConfig = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: "test", DATABASE_START_TIMEOUT_MS: "0", ...env });
 const statementName = (sql: string) => `s_${createHash("sha1").update(sql).digest("hex").slice(0, 16)}`;
 
 describe("PostgreSQL via DATABASE_URL", () => {

@@ -35,6 +35,9 @@ export const TEST_ENV = {
   MAIL_ENABLED: "false",
   MAIL_OUTBOX_DIR: testOutboxDir(),
   MAIL_DRAIN_INTERVAL_SECONDS: "0",
+  // Tests that need start-up retries or a drain delay set their own.
+  DATABASE_START_TIMEOUT_MS: "0",
+  SHUTDOWN_DRAIN_DELAY_MS: "0",
 } as const;
 
 export function testOutboxDir(): string {

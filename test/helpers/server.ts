@@ -78,6 +78,10 @@ export interface ServerOptions {
   env?: Env;
   /** Runs against the cloned database before the server starts (e.g. to install a slow trigger). */
   prepare?: (databaseUrl: string) => Promise<void>;
+  /** The DATABASE_URL the server gets, from the cloned database's (e.g. through a proxy). */
+  databaseUrl?: (clonedUrl: string) => string;
+  /** Resolve as soon as the process runs, without waiting for the ready banner (`url` is then ""). */
+  noWait?: boolean;
   startTimeoutMs?: number;
 }
 
@@ -94,7 +98,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       LOG_LEVEL: "info",
       HOST: "127.0.0.1",
       PORT: "0",
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: options.databaseUrl?.(databaseUrl) ?? databaseUrl,
       REDIS_URL,
       CACHE_NAMESPACE: `s${randomBytes(4).toString("hex")}`,
       ...options.env,
@@ -106,7 +110,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     proc.stderr.setEncoding("utf8").on("data", (c: string) => (output += c));
     const exited = new Promise<ExitStatus>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
 
-    const url = await new Promise<string>((resolve, reject) => {
+    const url = options.noWait ? "" : await new Promise<string>((resolve, reject) => {
       const timeout = setTimeout(() => reject(new Error(`server did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`)), options.startTimeoutMs ?? 30_000);
       const check = (): void => {
         const m = READY.exec(output);

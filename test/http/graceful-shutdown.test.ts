@@ -2,6 +2,7 @@
 // SHUTDOWN_GRACE_MS), closes Redis and the pool, and exits 0. The slow request is real: a trigger on
 // the test database's sessions table makes sign-in sleep in PostgreSQL, so nothing test-only is
 // added to the public schema.
+import { connect } from "node:net";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { TEST_ADMIN, withServer } from "../helpers/pg.js";
@@ -111,4 +112,49 @@ describe("graceful shutdown", () => {
       await server.close();
     }
   });
+
+  it("with a drain delay, /ready turns 503 at once while requests are still served, then the process exits 0", async () => {
+    const server = await startServer({ env: { SHUTDOWN_DRAIN_DELAY_MS: "3000" } });
+    try {
+      expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+      process.kill(server.pid, "SIGTERM");
+      await expect.poll(async () => (await fetch(`${server.url}/ready`)).status).toBe(503);
+      expect(await (await fetch(`${server.url}/ready`)).json()).toEqual({ status: "draining" });
+      // Still served: a balancer that has not seen the 503 yet loses nothing.
+      const res = await signIn(server);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ data: { signIn: { __typename: "SignInSuccess" } } });
+      expect((await server.exited).code).toBe(0);
+      expect(server.logs().map((l) => l.msg)).toContain("shutting down: /ready is 503, still serving during the drain delay");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("keep-alive", () => {
+  it("an idle keep-alive connection outlives Node's 5 s default (HTTP_KEEP_ALIVE_TIMEOUT_MS), so a balancer reusing it gets no reset", async () => {
+    const server = await startServer();
+    try {
+      const { port } = new URL(server.url);
+      const socket = connect(Number(port), "127.0.0.1");
+      socket.setEncoding("utf8");
+      let received = "";
+      socket.on("data", (d: string) => (received += d));
+      const closed = new Promise<void>((r) => socket.once("close", () => r()));
+      let isClosed = false;
+      void closed.then(() => (isClosed = true));
+      const get = (): void => void socket.write(`GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`);
+      get();
+      await expect.poll(() => received).toMatch(/^HTTP\/1\.1 200/);
+      await new Promise((r) => setTimeout(r, 6000));
+      expect(isClosed).toBe(false);
+      received = "";
+      get();
+      await expect.poll(() => received).toMatch(/^HTTP\/1\.1 200/);
+      socket.destroy();
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
 });

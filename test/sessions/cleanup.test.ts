@@ -43,6 +43,7 @@ function deleteBatches(t: TestInstance): number {
 }
 
 const batchesOfThree = instanceTest({ env: { SESSION_CLEANUP_BATCH_SIZE: "3" } });
+const background = instanceTest({ env: { SESSION_CLEANUP_BATCH_SIZE: "500", SESSION_CLEANUP_PAUSE_MS: "20", SESSION_CLEANUP_WAIT_MS: "0", DATABASE_POOL_MAX: "3", DATABASE_POOL_WAIT_MS: "200" } });
 const everySecond = instanceTest({ env: { SESSION_CLEANUP_INTERVAL_SECONDS: "1", AUDIT_PURGE_INTERVAL_SECONDS: "0" } });
 
 describe("cleanupExpiredSessions mutation", () => {
@@ -54,7 +55,7 @@ describe("cleanupExpiredSessions mutation", () => {
     expect(await t.db.session.count()).toBe(count);
   });
 
-  batchesOfThree("deletes only sessions that ended more than the retention ago, in bounded batches, with one SESSIONS_CLEANED", async ({ t, admin }) => {
+  batchesOfThree("deletes only sessions that ended more than the retention ago, in bounded batches, each committed with its SESSIONS_CLEANED", async ({ t, admin }) => {
     // Clear whatever earlier tests left, so the counts below are exact.
     await mutate(t, Q.cleanup, {}, admin.token);
     const ids = await seedSessions(t, t.clock.now().getTime(), { expiredLongAgo: 4, absoluteLongAgo: 2, revokedLongAgo: 4, active: 2, expiredRecently: 2, revokedRecently: 2 });
@@ -68,10 +69,12 @@ describe("cleanupExpiredSessions mutation", () => {
     for (const id of [...ids.expiredLongAgo, ...ids.absoluteLongAgo, ...ids.revokedLongAgo]) expect(left.has(id)).toBe(false);
     for (const id of [...ids.active, ...ids.expiredRecently, ...ids.revokedRecently]) expect(left.has(id)).toBe(true);
     expect(left.has(admin.sessionId)).toBe(true);
-    expect(await auditTypes(t, since)).toEqual(["SESSIONS_CLEANED"]);
-    const event = await t.db.auditEvent.findFirstOrThrow({ where: { type: "SESSIONS_CLEANED" }, orderBy: { id: "desc" } });
-    expect(event.actorUserId).toBe(admin.userId);
-    expect((event.metadata as { deleted?: number }).deleted).toBe(10);
+    expect(await auditTypes(t, since)).toEqual(["SESSIONS_CLEANED", "SESSIONS_CLEANED", "SESSIONS_CLEANED", "SESSIONS_CLEANED"]);
+    const events = await t.db.auditEvent.findMany({ where: { type: "SESSIONS_CLEANED", id: { gt: since } }, orderBy: { id: "asc" } });
+    const metadata = events.map((e) => e.metadata as { deleted: number; batch: number; jobId: string });
+    expect(metadata.map((m) => [m.batch, m.deleted])).toEqual([[1, 3], [2, 3], [3, 3], [4, 1]]);
+    expect(new Set(metadata.map((m) => m.jobId)).size).toBe(1);
+    for (const e of events) expect(e.actorUserId).toBe(admin.userId);
   });
 
   batchesOfThree("an exact multiple of the batch size needs one extra (empty) batch and reports 0 next time", async ({ t, admin }) => {
@@ -114,7 +117,7 @@ describe("npm run sessions:cleanup", () => {
     expect(stdout).toContain("Deleted 5 expired or revoked session(s).");
     const left = await t.db.session.findMany({ where: { id: { in: Object.values(ids).flat() } }, select: { id: true } });
     expect(left.map((s) => s.id).sort()).toEqual([...ids.active, ...ids.revokedRecently].sort());
-    expect(await auditTypes(t, since)).toEqual(["SESSIONS_CLEANED"]);
+    expect(await auditTypes(t, since)).toEqual(["SESSIONS_CLEANED", "SESSIONS_CLEANED", "SESSIONS_CLEANED"]);
     const event = await t.db.auditEvent.findFirstOrThrow({ where: { type: "SESSIONS_CLEANED" }, orderBy: { id: "desc" } });
     expect(event.actorUserId).toBeNull();
   }, 60_000);
@@ -128,4 +131,54 @@ describe("interval job (SESSION_CLEANUP_INTERVAL_SECONDS)", () => {
     expect(await t.db.session.count({ where: { id: { in: ids.active } } })).toBe(1);
     expect(await t.db.auditEvent.count({ where: { type: "SESSIONS_CLEANED", actorUserId: null } })).toBeGreaterThan(0);
   }, 20_000);
+});
+
+/** `n` sessions that ended long ago, in one statement. */
+async function seedExpired(t: TestInstance, n: number): Promise<void> {
+  const user = await t.db.user.findFirstOrThrow({ select: { id: true } });
+  const long = new Date(t.clock.now().getTime() - RETENTION - DAY);
+  await t.db.session.createMany({
+    data: Array.from({ length: n }, () => ({ userId: user.id, tokenHash: randomBytes(32).toString("hex"), expiresAt: long, absoluteExpiresAt: long })),
+  });
+}
+
+const CLEANUP_JOB = `mutation { cleanupExpiredSessions { __typename ... on CleanupExpiredSessionsSuccess { deletedCount jobId complete } } }`;
+const VIEWER = `{ viewer { session { id } } }`;
+
+describe("cleanup as a background job of short batches", () => {
+  background("the mutation answers at once with a job id; the job deletes everything in committed batches while requests are served", async ({ t, admin }) => {
+    await mutate(t, Q.cleanup, {}, admin.token);
+    await expect.poll(async () => (await t.gql<{ cleanupExpiredSessions: { complete: boolean } }>(CLEANUP_JOB, {}, { token: admin.token })).data?.cleanupExpiredSessions.complete).toBe(true);
+    await seedExpired(t, 5000);
+    const since = await lastAuditId(t);
+    const res = await t.gql<{ cleanupExpiredSessions: { deletedCount: number; jobId: string; complete: boolean } }>(CLEANUP_JOB, {}, { token: admin.token });
+    const job = res.data?.cleanupExpiredSessions;
+    expect(job?.complete).toBe(false);
+    expect(job?.jobId).toMatch(/^[0-9a-f-]{36}$/);
+    // Requests while the job runs: every one answered.
+    let served = 0;
+    while ((await t.db.session.count({ where: { expiresAt: { lt: new Date(t.clock.now().getTime() - RETENTION) } } })) > 0) {
+      const r = await t.gql<{ viewer: { session: { id: string } } | null }>(VIEWER, {}, { token: admin.token });
+      expect(r.errors).toBeUndefined();
+      expect(r.data?.viewer?.session.id).toBe(admin.sessionGid);
+      served++;
+    }
+    expect(served).toBeGreaterThan(0);
+    await expect.poll(async () => (await auditTypes(t, since)).length).toBe(10);
+    const events = await t.db.auditEvent.findMany({ where: { type: "SESSIONS_CLEANED", id: { gt: since } }, orderBy: { id: "asc" } });
+    const metadata = events.map((e) => e.metadata as { deleted: number; batch: number; jobId: string });
+    expect(metadata.map((m) => m.deleted)).toEqual(Array(10).fill(500));
+    expect(metadata.map((m) => m.jobId)).toEqual(Array(10).fill(job?.jobId));
+  }, 60_000);
+
+  background("a batch that cannot get a connection in time is retried, and the job still finishes", async ({ t, admin }) => {
+    await seedExpired(t, 1500);
+    // Every pooled connection held elsewhere: the next batch times out waiting for one.
+    const held = await Promise.all([t.app.db.pool.connect(), t.app.db.pool.connect(), t.app.db.pool.connect()]);
+    const res = await t.gql<{ cleanupExpiredSessions: { complete: boolean } }>(CLEANUP_JOB, {}, { token: admin.token });
+    expect(res.errors?.[0]?.extensions?.code ?? null).toBe(null);
+    await new Promise((r) => setTimeout(r, 600));
+    for (const c of held) c.release();
+    await expect.poll(() => t.db.session.count({ where: { expiresAt: { lt: new Date(t.clock.now().getTime() - RETENTION) } } }), { timeout: 20_000 }).toBe(0);
+  }, 60_000);
 });

@@ -19,6 +19,6 @@ export async function changePassword(app: App, viewer: Viewer, input: { currentP
       app.audit.record(innerTx, { type: "PASSWORD_CHANGED", ...actorFields(viewer), subjectUserId: viewer.user.id, metadata: { revokedSessions: ids.length } }, request),
     );
   });
-  await invalidateSessions(app, revocation.invalidate);
+  await invalidateSessions(app, revocation);
   return revocation.revoked.length;
 }

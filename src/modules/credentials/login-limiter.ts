@@ -15,6 +15,8 @@ export interface LoginLimiter {
   reserve(accountKey: string, ip: string | null): Promise<number>;
   /** A successful attempt gives both reservations back (the account window starts over). */
   release(accountKey: string, ip: string | null): Promise<void>;
+  /** An attempt that never got an answer (the database unavailable) gives its reservation back, and only its own. */
+  refund(accountKey: string, ip: string | null): Promise<void>;
   /** Reserves one attempt for the client address alone (an attempt whose account is not known yet): 0 = go ahead, else seconds to wait. */
   reserveAddress(ip: string | null): Promise<number>;
   /** Reserves one sign-up for the client address and one in the global window: 0 = go ahead, else seconds to wait. */
@@ -82,6 +84,10 @@ export function createLoginLimiter(config: Config, cache: Cache): LoginLimiter {
       const addressWait = bucket ? await consume(byAddress, bucket) : 0;
       if (addressWait > 0) return addressWait;
       return consume(account, accountKey);
+    },
+    async refund(accountKey, ip) {
+      const bucket = addressBucket(ip);
+      await Promise.all([account.reward(accountKey).catch(() => undefined), bucket ? byAddress.reward(bucket).catch(() => undefined) : undefined]);
     },
     async reserveAddress(ip) {
       const bucket = addressBucket(ip);

@@ -42,7 +42,7 @@ export async function resetPassword(app: App, input: { token: string; newPasswor
   });
   if (!outcome) return rejectToken(app, "RESET_PASSWORD", "superseded", record, request);
   await Promise.all([
-    invalidateSessions(app, outcome.revocation.invalidate),
+    invalidateSessions(app, outcome.revocation),
     invalidate(app, { tombstones: [keys.user(record.userId)] }),
     // The account's sign-in window starts over, as after a successful sign-in.
     app.loginLimiter.release(outcome.email, null),

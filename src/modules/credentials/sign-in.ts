@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { App, RequestMeta } from "../../app.js";
 import { invalidate } from "../../cache/invalidation.js";
 import { keys } from "../../cache/keys.js";
-import { AccountLockedError, InvalidCredentialsError, RateLimitedError } from "../../errors.js";
+import { AccountLockedError, AppError, InvalidCredentialsError, RateLimitedError } from "../../errors.js";
 import { emailSchema, parseInput } from "../../validation.js";
 import type { AuditEventInput } from "../audit/append.js";
 import { secondFactorChallenge } from "../mfa/second-step.js";
@@ -34,6 +34,22 @@ export async function signIn(app: App, input: { email: string; password: string 
     throw new RateLimitedError(wait);
   }
 
+  try {
+    return await attempt(app, data, request, audit);
+  } catch (error) {
+    // An outage is not a failed attempt: without this, sign-ins during a database restart would use
+    // up every account's budget and lock everyone out for the window once it is back.
+    if (!(error instanceof AppError)) await app.loginLimiter.refund(data.email, request.ip);
+    throw error;
+  }
+}
+
+async function attempt(
+  app: App,
+  data: { email: string; password: string },
+  request: RequestMeta,
+  audit: (event: AuditEventInput) => Promise<unknown>,
+): Promise<SignInResult | MfaRequired> {
   const user = await app.db.prisma.user.findUnique({ where: { email: data.email }, select: { id: true, status: true, passwordHash: true } });
   const now = app.clock.now();
   // A source the owner signed in from recently has its own count: a stranger's failures do not lock it out.

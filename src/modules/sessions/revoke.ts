@@ -1,13 +1,15 @@
-// Revocation: Postgres first (the record), then the cache entries are tombstoned before returning,
-// so no instance sharing the cache accepts a revoked token afterwards.
+// Revocation: Postgres first (the record, with the tombstones in the invalidation outbox in the same
+// transaction), then the cache entries are tombstoned before returning, so no instance sharing the
+// cache accepts a revoked token afterwards, even when this instance cannot reach Redis
+// (invalidation-outbox.ts).
 import type { App, RequestMeta } from "../../app.js";
-import { invalidate } from "../../cache/invalidation.js";
-import { afterCommit } from "../../db/after-commit.js";
 import { keys } from "../../cache/keys.js";
+import { afterCommit } from "../../db/after-commit.js";
 import { NotFoundError } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { actorFields } from "../audit/recorder.js";
 import { publishSessionEvent } from "../live/publish.js";
+import { recordTombstones, settleTombstones } from "./invalidation-outbox.js";
 import { PUBLIC_SESSION_SELECT } from "./session.js";
 import type { SessionRecord, Viewer } from "./session.js";
 
@@ -33,6 +35,8 @@ export interface Revocation {
    * but may not have tombstoned yet, so that THIS call also returns only once no instance accepts them.
    */
   invalidate: string[];
+  /** Their tombstones' rows in the invalidation outbox. */
+  outbox: bigint[];
 }
 
 /**
@@ -61,13 +65,15 @@ export async function revokeSessionsInTx(
     select: { id: true },
   });
   await audit(tx, revoked);
+  const invalidate = [...revoked, ...others.map((o) => o.id)];
+  const outbox = await recordTombstones(app, tx, invalidate.map((id) => keys.session(id)));
   afterCommit(tx, () => rows.forEach((r) => publishSessionEvent(app, { kind: "REVOKED", sessionId: r.id, userId: r.userId, at: now.toISOString(), reason })));
-  return { revoked, rows, invalidate: [...revoked, ...others.map((o) => o.id)] };
+  return { revoked, rows, invalidate, outbox };
 }
 
 /** Tombstone session fragments; call after the revoking transaction committed. */
-export async function invalidateSessions(app: App, sessionIds: readonly string[]): Promise<void> {
-  await invalidate(app, { tombstones: sessionIds.map((id) => keys.session(id)) });
+export async function invalidateSessions(app: App, revocation: Pick<Revocation, "invalidate" | "outbox">): Promise<void> {
+  await settleTombstones(app, revocation.invalidate.map((id) => keys.session(id)), revocation.outbox);
 }
 
 /** Revoke in its own transaction (with `audit` inside it), then invalidate. */
@@ -78,7 +84,7 @@ async function revokeAndInvalidate(
   audit: (tx: Tx, revokedIds: string[]) => Promise<unknown>,
 ): Promise<Revocation> {
   const result = await app.db.prisma.$transaction((tx) => revokeSessionsInTx(app, tx, where, reason, audit));
-  await invalidateSessions(app, result.invalidate);
+  await invalidateSessions(app, result);
   return result;
 }
 

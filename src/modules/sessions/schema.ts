@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError } from "../../errors.js";
 import { encodeId } from "../../graphql/global-id.js";
 import { UserRef } from "../users/schema.js";
 import { cleanupExpiredSessions } from "./cleanup.js";
+import type { CleanupProgress } from "./cleanup.js";
 import { sessionEnded } from "./issue.js";
 import { AUTH_METHODS, activeSessionWhere, isSessionActive } from "./session.js";
 import type { AuthMethod, Viewer } from "./session.js";
@@ -199,9 +200,13 @@ builder.mutationField("revokeAllSessions", (t) =>
   }),
 );
 
-const CleanupSuccess = builder.objectRef<{ deletedCount: number }>("CleanupExpiredSessionsSuccess").implement({
+const CleanupSuccess = builder.objectRef<CleanupProgress>("CleanupExpiredSessionsSuccess").implement({
   authScopes: { public: true },
-  fields: (t) => ({ deletedCount: t.exposeInt("deletedCount") }),
+  fields: (t) => ({
+    deletedCount: t.exposeInt("deleted", { description: "Sessions deleted so far by this job." }),
+    jobId: t.exposeString("jobId", { description: "The job's id, in its SESSIONS_CLEANED audit events and log lines." }),
+    complete: t.exposeBoolean("complete", { description: "False while the job goes on in the background (short batches with pauses)." }),
+  }),
 });
 
 builder.mutationField("cleanupExpiredSessions", (t) =>
@@ -209,9 +214,8 @@ builder.mutationField("cleanupExpiredSessions", (t) =>
     type: CleanupSuccess,
     authScopes: { permission: "sessions:revoke" },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: "CleanupExpiredSessionsResult" } },
-    resolve: async (_r, _a, ctx) => ({
-      deletedCount: await cleanupExpiredSessions(ctx.app, { userId: ctx.viewer?.user.id ?? null, request: ctx.request }),
-    }),
+    resolve: (_r, _a, ctx) =>
+      cleanupExpiredSessions(ctx.app, { userId: ctx.viewer?.user.id ?? null, request: ctx.request }, { waitMs: ctx.app.config.SESSION_CLEANUP_WAIT_MS }),
   }),
 );
 

@@ -8,6 +8,7 @@ import { canTrustCache, TOMBSTONE } from "../../cache/invalidation.js";
 import { statsFor } from "../../cache/stats.js";
 import { USER_SELECT, userSchema } from "../users/user.js";
 import type { UserRecord } from "../users/user.js";
+import { cachedSessionUsable } from "./invalidation-outbox.js";
 import { SESSION_SELECT } from "./session.js";
 import type { StoredSession } from "./session.js";
 
@@ -120,7 +121,7 @@ export async function replaceFragment(app: App, fragment: SessionFragment): Prom
  * The epoch comes in the same MGET as the fragment: still one round trip per request.
  */
 export async function getSessionFragment(app: App, sessionId: string): Promise<LoadedFragment | null> {
-  const trusted = canTrustCache(app);
+  const trusted = cachedSessionUsable(app, keys.session(sessionId));
   let raw: string | null = null;
   let epoch = "0";
   if (trusted) {

@@ -7,13 +7,16 @@ import { GraphQLError, Kind } from "graphql";
 import type { ExecutionResult, GraphQLErrorExtensions } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { App } from "../../app.js";
-import { AppError, ErrorCode, isErrorCode } from "../../errors.js";
+import { isDatabaseUnavailable } from "../../db/connection-errors.js";
+import { AppError, ErrorCode, ServiceUnavailableError, isErrorCode } from "../../errors.js";
 import { requestIdOf } from "./request-id.js";
 
 export const MASKED_MESSAGE = "Internal server error";
 
 /** Masked error -> what it hid, so the reporter can log the detail once it knows the request id. */
 const hidden = new WeakMap<GraphQLError, unknown>();
+/** SERVICE_UNAVAILABLE error -> the database failure behind it (logged as a warning, not an internal error). */
+const unavailable = new WeakMap<GraphQLError, unknown>();
 /**
  * Errors this module took care of: expected ones (not worth an error line) and masked ones (logged
  * with their request id by the reporter). Yoga would log both again at error level without an id.
@@ -85,9 +88,18 @@ export function maskError(error: unknown, message: string): Error {
   let original: unknown = error;
   while (original instanceof GraphQLError && original.originalError) original = original.originalError;
   if (original instanceof PothosValidationError) original = connectionArgumentError(original) ?? original;
+  const cause = original;
+  // A database outage or a pool wait past its bound is a condition that passes: 503 + Retry-After.
+  if (!(original instanceof AppError) && isDatabaseUnavailable(original)) original = new ServiceUnavailableError();
   if (original instanceof AppError) {
     if (typeof error === "object" && error !== null) handled.add(error);
-    return new GraphQLError(original.message, { ...location(error), extensions: { code: original.code } });
+    const extensions: GraphQLErrorExtensions = { code: original.code };
+    if (original instanceof ServiceUnavailableError) {
+      extensions.http = { status: 503, headers: { "retry-after": String(original.retryAfterSeconds) } };
+    }
+    const shaped = new GraphQLError(original.message, { ...location(error), extensions });
+    if (cause !== original) unavailable.set(shaped, cause);
+    return shaped;
   }
   // Parse, validation and request-guard errors carry no original error and are safe to show as they are.
   if (error instanceof GraphQLError && !error.originalError) return error;
@@ -151,6 +163,8 @@ export function useErrorReporting(app: App): Plugin {
     const errors = result.errors.map((e) => {
       const detail = hidden.get(e);
       if (detail !== undefined) app.log.error({ requestId, err: detail, path: e.path }, "internal error");
+      const cause = unavailable.get(e);
+      if (cause !== undefined) app.log.warn({ requestId, err: cause, path: e.path }, "database unavailable; answered SERVICE_UNAVAILABLE");
       return decorate(e, requestId, app.log);
     });
     return { ...result, errors };

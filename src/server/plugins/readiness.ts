@@ -1,5 +1,5 @@
-// `/ready` (Yoga's readiness check): 200 while PostgreSQL answers, 503 while it cannot, so a load
-// balancer stops routing here.
+// `/ready` (Yoga's readiness check): 200 while PostgreSQL answers, 503 while it cannot or while the
+// instance is draining for shutdown, so a load balancer stops routing here.
 import { useReadinessCheck } from "graphql-yoga";
 import type { Plugin } from "graphql-yoga";
 import type { App } from "../../app.js";
@@ -9,6 +9,7 @@ export function useReadiness(app: App): Plugin {
   return useReadinessCheck({
     endpoint: "/ready",
     check: async () => {
+      if (app.lifecycle.draining) return Response.json({ status: "draining" }, { status: 503 });
       const postgres = await checkPostgres(app);
       const ready = postgres.status === "OK";
       return Response.json({ status: ready ? "ready" : "unavailable", postgres }, { status: ready ? 200 : 503 });
