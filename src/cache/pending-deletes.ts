@@ -1,8 +1,8 @@
 // Deletes Redis did not confirm. A failed DEL may leave a stale copy (say, of a revoked session)
 // that becomes visible again once Redis is reachable. So this instance (a) treats such keys as
 // misses and (b) replays the DEL as soon as calls succeed again. Other instances are not covered:
-// they see the stale copy once Redis returns, which is why revocation must also publish and why
-// callers are told the delete was not confirmed.
+// they see the stale copy once Redis returns, which is why callers are told the delete was not
+// confirmed (revocation then relies on its invalidation outbox in PostgreSQL).
 import type { CacheLogger } from "./types.js";
 
 export interface PendingDeletes {

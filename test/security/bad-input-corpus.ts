@@ -106,7 +106,10 @@ function documents(): BadRequest[] {
     { name: "bomb: batch flood", headers: JSON_HEADERS, body: batch, status: 413, code: "BATCH_TOO_LARGE" },
     { name: "document: two operations, no name", ...gql("query A { __typename } query B { __typename }"), status: 400, code: "OPERATION_RESOLUTION_FAILURE" },
     { name: "document: unknown operationName", headers: JSON_HEADERS, body: { query: "query A { __typename }", operationName: "B" }, status: 400, code: "OPERATION_RESOLUTION_FAILURE" },
-    { name: "document: subscription", ...gql("subscription { __typename }"), status: 200, code: "OPERATION_NOT_SUPPORTED" },
+    // A subscription may not select an introspection field at its root (GraphQL spec, single root field).
+    { name: "document: subscription of __typename", ...gql("subscription { __typename }"), status: 400, code: "GRAPHQL_VALIDATION_FAILED" },
+    // Streams are Server-Sent Events: asked for as JSON, a subscription is refused, not hung.
+    { name: "document: subscription asked for as JSON", ...gql("subscription { viewerSessionEvents { kind } }"), asAdmin: true, status: 200, code: "OPERATION_NOT_SUPPORTED" },
   ];
 }
 

@@ -167,7 +167,13 @@ export function createHub(config: RedisTargetConfig & Pick<Config, "CACHE_NAMESP
       if (closed) return;
       closed = true;
       clearInterval(pinger);
-      await Promise.all([subscriber, publisher].map((c) => c?.quit().catch(() => c.disconnect())));
+      // QUIT waits in the offline queue of a connection that never came up (wrong password, outage): bound it.
+      await Promise.all(
+        [subscriber, publisher].map(async (c) => {
+          if (c?.status === "ready") await Promise.race([c.quit(), new Promise((r) => setTimeout(r, 1000).unref())]).catch(() => undefined);
+          c?.disconnect();
+        }),
+      );
     },
   };
   return hub;
