@@ -99,9 +99,7 @@ describe("requestPasswordReset", () => {
   test("refuses a malformed address with a field error and queues nothing", async ({ t }) => {
     const r = await mutate(t, A.requestReset, { email: "not-an-address" });
     expect(r).toMatchObject({ __typename: "ValidationError", fieldErrors: [{ path: "email", message: expect.stringMatching(/valid email/) }] });
-    // The row may still be there for a moment after SMTP accepted the message; it never carries the secret.
-    expect(JSON.stringify(await t.db.mailOutbox.findMany())).not.toContain(secret);
-    await expect.poll(() => t.db.mailOutbox.count()).toBe(0);
+    expect(await t.db.mailOutbox.count()).toBe(0);
   });
 });
 
@@ -150,7 +148,9 @@ describe("resetPassword", () => {
     expect(row.purpose).toBe("RESET_PASSWORD");
     // 15-60 minutes (30 by default).
     expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBe(30 * 60_000);
-    expect(await t.db.mailOutbox.count()).toBe(0);
+    // The row may still be there for a moment after SMTP accepted the message; it never carries the secret.
+    expect(JSON.stringify(await t.db.mailOutbox.findMany())).not.toContain(secret);
+    await expect.poll(() => t.db.mailOutbox.count()).toBe(0);
   });
 
   test("refuses an expired, malformed or unknown token, and a weak password, changing nothing", async ({ t, smtp }) => {
