@@ -63,6 +63,26 @@ describe("revocation while the revoking instance is cut off from Redis", () => {
     }
   });
 
+  test("C disables one user and deletes another while partitioned: A and B refuse both tokens from the moment C answers", async ({ t: a, b, c, proxy }) => {
+    const admin = await c.signInAs("admin");
+    const disabled = await a.signInAs({});
+    const deleted = await a.signInAs({});
+    for (const victim of [disabled, deleted]) expect(await accepted(b, victim.token)).toBe(true); // cached in Redis by B
+    await proxy.cut();
+    await expect.poll(() => c.app.cache.status().status).toBe("DEGRADED");
+
+    const status = await c.gql<{ setUserStatus: { __typename: string } }>(`mutation($id: ID!) { setUserStatus(id: $id, status: DISABLED) { __typename } }`, { id: disabled.userGid }, { token: admin.token });
+    expect(status.data?.setUserStatus.__typename).toBe("SetUserStatusSuccess");
+    expect(await refusedEverywhere([a, b, c], disabled.token, 5)).toBe(0);
+    const gone = await c.gql<{ deleteUser: { __typename: string } }>(`mutation($id: ID!) { deleteUser(id: $id) { __typename } }`, { id: deleted.userGid }, { token: admin.token });
+    expect(gone.data?.deleteUser.__typename).toBe("AccountDeleted");
+    expect(await refusedEverywhere([a, b, c], deleted.token, 5)).toBe(0);
+
+    await proxy.restore();
+    await expect.poll(() => c.app.cache.status().status, { timeout: 10_000 }).toBe("OK");
+    expect(await refusedEverywhere([a, b, c], disabled.token, 3) + (await refusedEverywhere([a, b, c], deleted.token, 3))).toBe(0);
+  });
+
   test("C revokes while its Redis is slower than its time box: refused everywhere once the revoke returns", async ({ t: a, b, c, proxy, admin }) => {
     await expect.poll(() => c.app.cache.status().status, { timeout: 10_000 }).toBe("OK");
     for (let i = 0; i < 10; i++) {

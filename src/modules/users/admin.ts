@@ -12,7 +12,7 @@ import { MEMBER_ROLE_KEY } from "../rbac/catalogue.js";
 import { roleIdsForKeys } from "../rbac/grants.js";
 import { assertNotLastAdmin, lockAdminRole } from "../rbac/last-admin.js";
 import type { Viewer } from "../sessions/session.js";
-import { revokeSessionsInTx } from "../sessions/revoke.js";
+import { invalidateSessions, revokeSessionsInTx } from "../sessions/revoke.js";
 import type { RevokeReason } from "../sessions/revoke.js";
 import { USER_SELECT, lockUser } from "./user.js";
 import type { UserRecord } from "./user.js";
@@ -113,11 +113,14 @@ export async function setUserStatus(app: App, viewer: Viewer, userId: string, st
       data: status === "ACTIVE" ? { status, lockedUntil: null, failedLoginCount: 0 } : { status },
       select: USER_SELECT,
     });
-    const revoked = status === "ACTIVE" ? [] : (await revokeSessionsInTx(app, tx, { userId }, REVOKE_REASON[status], async () => undefined)).revoked;
+    const revocation = status === "ACTIVE" ? null : await revokeSessionsInTx(app, tx, { userId }, REVOKE_REASON[status], async () => undefined);
+    const revoked = revocation?.revoked ?? [];
     const metadata = { from: current.status, to: status, revokedSessions: revoked.length };
     await app.audit.record(tx, { type: "USER_STATUS_CHANGED", ...actorFields(viewer), subjectUserId: userId, metadata }, request);
-    return { user, revoked };
+    return { user, revoked, revocation };
   });
+  // Like every revoke: returns once Redis holds the session tombstones, from here or the outbox.
+  if (result.revocation) await invalidateSessions(app, result.revocation);
   await invalidateUser(app, userId, result.revoked);
   await permissionsChanged(app, async () => [userId]);
   return { user: result.user, revokedSessionCount: result.revoked.length };

@@ -14,7 +14,7 @@ import { confirmPassword } from "../credentials/confirm-password.js";
 import { enteredPassword } from "../credentials/sign-in.js";
 import { assertNotLastAdmin, lockAdminRole } from "../rbac/last-admin.js";
 import type { Viewer } from "../sessions/session.js";
-import { revokeSessionsInTx } from "../sessions/revoke.js";
+import { invalidateSessions, revokeSessionsInTx } from "../sessions/revoke.js";
 import { lockUser } from "./user.js";
 
 export async function deleteAccount(app: App, viewer: Viewer, input: { currentPassword: string }, request: RequestMeta): Promise<string> {
@@ -31,7 +31,7 @@ export function deleteUser(app: App, viewer: Viewer, userId: string, request: Re
 async function eraseUser(app: App, viewer: Viewer, userId: string, request: RequestMeta): Promise<string> {
   const self = viewer.user.id === userId;
   const { ipKey } = app.audit.options;
-  const invalidated = await app.db.prisma.$transaction(async (tx) => {
+  const revocation = await app.db.prisma.$transaction(async (tx) => {
     // Lock order everywhere: admin role row, then the user row.
     const admin = await lockAdminRole(tx);
     const user = await lockUser(tx, userId);
@@ -48,9 +48,11 @@ async function eraseUser(app: App, viewer: Viewer, userId: string, request: Requ
     );
     // Deleting one's own account: this event's IP and user agent are the user's too.
     if (self) await pseudonymiseUserAuditData(tx, ipKey, user, eventId - 1n);
-    return revocation.invalidate;
+    return revocation;
   });
-  await invalidate(app, { tombstones: [keys.user(userId), ...invalidated.map((id) => keys.session(id))], keys: [keys.perms(userId)] });
+  // Like every revoke: returns once Redis holds the session tombstones, from here or the outbox.
+  await invalidateSessions(app, revocation);
+  await invalidate(app, { tombstones: [keys.user(userId)], keys: [keys.perms(userId)] });
   app.mail.kick();
   return userId;
 }
