@@ -9,9 +9,9 @@ import type { Cache } from "../../src/cache/types.js";
 import { HEALTH, USERS_PAGE, VIEWER } from "../helpers/cache-app.js";
 import { createTestInstance } from "../helpers/instance.js";
 import type { GraphQLResponse, SignedIn, TestInstance } from "../helpers/instance.js";
+import { expectCacheServesAgain, viewerTraffic } from "../helpers/failover-traffic.js";
 import { startRedisCluster } from "../helpers/redis-cluster.js";
 import type { RedisClusterServer } from "../helpers/redis-cluster.js";
-import { Q } from "../helpers/session-ops.js";
 
 // Generous for a loaded 2-core machine; the failover itself is bounded by cluster-node-timeout (1 s).
 const ENV = { CACHE_TIMEOUT_MS: "250", CACHE_BREAKER_FAILURES: "3", CACHE_BREAKER_COOLDOWN_MS: "500" };
@@ -94,34 +94,16 @@ describe("master failover", () => {
     for (const m of members) expect(((await t.gql(VIEWER, {}, { token: m.token })) as Viewer).data?.viewer?.session.id).toBeDefined();
     const revoked = members.pop() as SignedIn;
 
-    let stop = false;
-    let requests = 0;
-    const failures: string[] = [];
-    let revokeReturned = false;
-    const worker = async (): Promise<void> => {
-      while (!stop) {
-        for (const m of members) {
-          const res = (await t.gql(VIEWER, {}, { token: m.token })) as Viewer;
-          requests++;
-          if (res.errors || !res.data?.viewer) failures.push(JSON.stringify(res));
-        }
-        const afterRevoke = revokeReturned;
-        const dead = (await t.gql(VIEWER, {}, { token: revoked.token })) as Viewer;
-        if (afterRevoke && dead.data?.viewer) failures.push("revoked session accepted");
-      }
-    };
-    const workers = [worker(), worker(), worker()];
+    const traffic = viewerTraffic(t, members, revoked, 3);
     let [killedAt, promotedAt, recoveredAt] = [0, 0, 0];
     try {
-      await expect.poll(() => requests).toBeGreaterThan(50);
+      await expect.poll(() => traffic.requests).toBeGreaterThan(50);
 
       const [victim] = await cluster.masters();
       if (!victim) throw new Error("no master");
       killedAt = Date.now();
       await victim.stop("SIGKILL");
-      const revoke = await t.gql<{ revokeSession: { __typename: string } }>(Q.revoke, { id: revoked.sessionGid }, { token: revoked.token });
-      expect(revoke.data?.revokeSession.__typename).toBe("Session");
-      revokeReturned = true;
+      await traffic.revoke();
 
       // Its replica is promoted once the others mark it failed (cluster-node-timeout), then slots are served again.
       await expect.poll(async () => (await cluster.masters()).filter((n) => n !== victim).length, RECOVERY).toBe(3);
@@ -131,26 +113,15 @@ describe("master failover", () => {
         .poll(async () => ((await t.gql(HEALTH)) as Health).data?.health.redis.status, RECOVERY)
         .toBe("OK");
       recoveredAt = Date.now();
-      const before = requests;
-      await expect.poll(() => requests, RECOVERY).toBeGreaterThan(before + 50);
+      const before = traffic.requests;
+      await expect.poll(() => traffic.requests, RECOVERY).toBeGreaterThan(before + 50);
     } finally {
       // A failed expectation above must not leave the traffic loops running.
-      stop = true;
-      await Promise.all(workers);
+      await traffic.stop();
     }
 
-    expect(failures).toEqual([]);
-    // Hits resume: a cached viewer costs no SQL again.
-    const m = members[0] as SignedIn;
-    await expect
-      .poll(async () => {
-        await t.gql(VIEWER, {}, { token: m.token });
-        t.statements.reset();
-        await t.gql(VIEWER, {}, { token: m.token });
-        return t.statements.count;
-      }, RECOVERY)
-      .toBe(0);
-    expect(((await t.gql(VIEWER, {}, { token: revoked.token })) as Viewer).data?.viewer).toBeNull();
-    console.info(`cluster failover: ${requests} requests, 0 failed; replica promoted after ${((promotedAt - killedAt) / 1000).toFixed(1)} s, cache OK after ${((recoveredAt - killedAt) / 1000).toFixed(1)} s`);
+    expect(traffic.failures).toEqual([]);
+    await expectCacheServesAgain(t, members[0] as SignedIn, revoked, RECOVERY);
+    console.info(`cluster failover: ${traffic.requests} requests, 0 failed; replica promoted after ${((promotedAt - killedAt) / 1000).toFixed(1)} s, cache OK after ${((recoveredAt - killedAt) / 1000).toFixed(1)} s`);
   }, 240_000); // traffic, a failover and recovery on a loaded 2-core machine
 });

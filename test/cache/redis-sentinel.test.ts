@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTH, VIEWER } from "../helpers/cache-app.js";
 import { createTestInstance } from "../helpers/instance.js";
 import type { GraphQLResponse, SignedIn, TestInstance } from "../helpers/instance.js";
+import { expectCacheServesAgain, viewerTraffic } from "../helpers/failover-traffic.js";
 import { SENTINEL_MASTER, startRedisSentinels } from "../helpers/redis-sentinel.js";
 import type { RedisSentinelSet } from "../helpers/redis-sentinel.js";
-import { Q } from "../helpers/session-ops.js";
 
 const ENV = { CACHE_TIMEOUT_MS: "250", CACHE_BREAKER_FAILURES: "3", CACHE_BREAKER_COOLDOWN_MS: "500" };
 // Bounds for a loaded machine (the whole suite and other checkouts' suites share 2 cores), not a spec.
@@ -46,56 +46,29 @@ describe("Redis through Sentinel", () => {
     const members: SignedIn[] = [];
     for (let i = 0; i < 6; i++) members.push(await t.signInAs({}));
     const revoked = members.pop() as SignedIn;
-    let stop = false;
-    let requests = 0;
-    let revokeReturned = false;
-    const failures: string[] = [];
-    const worker = async (): Promise<void> => {
-      while (!stop) {
-        for (const m of members) {
-          const res = (await t.gql(VIEWER, {}, { token: m.token })) as Viewer;
-          requests++;
-          if (res.errors || !res.data?.viewer) failures.push(JSON.stringify(res));
-        }
-        const afterRevoke = revokeReturned;
-        if (afterRevoke && ((await t.gql(VIEWER, {}, { token: revoked.token })) as Viewer).data?.viewer) failures.push("revoked session accepted");
-      }
-    };
-    const workers = [worker(), worker()];
+    const traffic = viewerTraffic(t, members, revoked, 2);
     let [killedAt, promotedAt, recoveredAt] = [0, 0, 0];
     try {
-      await expect.poll(() => requests).toBeGreaterThan(30);
+      await expect.poll(() => traffic.requests).toBeGreaterThan(30);
 
       const old = await sentinels.master();
       killedAt = Date.now();
       await old.stop("SIGKILL");
-      const revoke = await t.gql<{ revokeSession: { __typename: string } }>(Q.revoke, { id: revoked.sessionGid }, { token: revoked.token });
-      expect(revoke.data?.revokeSession.__typename).toBe("Session");
-      revokeReturned = true;
+      await traffic.revoke();
 
       await expect.poll(() => sentinels.masterPort(), RECOVERY).not.toBe(old.port);
       promotedAt = Date.now();
       await expect.poll(async () => ((await t.gql(HEALTH)) as Health).data?.health.redis.status, RECOVERY).toBe("OK");
       recoveredAt = Date.now();
-      const before = requests;
-      await expect.poll(() => requests, RECOVERY).toBeGreaterThan(before + 30);
+      const before = traffic.requests;
+      await expect.poll(() => traffic.requests, RECOVERY).toBeGreaterThan(before + 30);
     } finally {
       // A failed expectation above must not leave the traffic loops running.
-      stop = true;
-      await Promise.all(workers);
+      await traffic.stop();
     }
 
-    expect(failures).toEqual([]);
-    const m = members[0] as SignedIn;
-    await expect
-      .poll(async () => {
-        await t.gql(VIEWER, {}, { token: m.token });
-        t.statements.reset();
-        await t.gql(VIEWER, {}, { token: m.token });
-        return t.statements.count;
-      }, RECOVERY)
-      .toBe(0);
-    expect(((await t.gql(VIEWER, {}, { token: revoked.token })) as Viewer).data?.viewer).toBeNull();
-    console.info(`sentinel failover: ${requests} requests, 0 failed; new master named after ${((promotedAt - killedAt) / 1000).toFixed(1)} s, cache OK after ${((recoveredAt - killedAt) / 1000).toFixed(1)} s`);
+    expect(traffic.failures).toEqual([]);
+    await expectCacheServesAgain(t, members[0] as SignedIn, revoked, RECOVERY);
+    console.info(`sentinel failover: ${traffic.requests} requests, 0 failed; new master named after ${((promotedAt - killedAt) / 1000).toFixed(1)} s, cache OK after ${((recoveredAt - killedAt) / 1000).toFixed(1)} s`);
   }, 240_000); // traffic, a failover and recovery on a loaded 2-core machine
 });
