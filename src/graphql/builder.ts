@@ -15,6 +15,7 @@ import type { Viewer } from "../modules/sessions/session.js";
 import { isObjectType } from "graphql";
 import { ForbiddenError, UnauthenticatedError, ValidationError, AppError, ErrorCode, InvalidIdError, StepUpRequiredError } from "../errors.js";
 import { GLOBAL_ID_ERRORS_PLUGIN, decodeId, encodeId } from "./global-id.js";
+import { OBJECT_GRANTS_PLUGIN } from "./grants.js";
 import { readableOrNull } from "./visibility.js";
 
 export type Scalars = {
@@ -33,8 +34,8 @@ interface AuthgraphTypes {
 
 export const builder = new SchemaBuilder<AuthgraphTypes>({
   // Order matters: errors wraps scope-auth (so FORBIDDEN can be a typed result) and the global-id
-  // plugin (so an ID of the wrong type can be one too).
-  plugins: [ErrorsPlugin, GLOBAL_ID_ERRORS_PLUGIN, RelayPlugin, ScopeAuthPlugin, PrismaPlugin, ComplexityPlugin],
+  // plugin (so an ID of the wrong type can be one too); object grants sit inside scope-auth (grants.ts).
+  plugins: [ErrorsPlugin, GLOBAL_ID_ERRORS_PLUGIN, RelayPlugin, ScopeAuthPlugin, OBJECT_GRANTS_PLUGIN, PrismaPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   prisma: {

@@ -5,6 +5,7 @@ import { ConflictError, InvalidSecondFactorError, MfaChallengeInvalidError, Rate
 import { actor, builder, stepUp } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { encodeId } from "../../graphql/global-id.js";
+import { isGranted } from "../../graphql/grants.js";
 import { deletePasskey } from "./manage.js";
 import { registerPasskey, startPasskeyRegistration } from "./passkeys.js";
 import type { PasskeyCeremony } from "./passkeys.js";
@@ -16,7 +17,7 @@ export const PasskeyRef = builder.prismaNode("Passkey", {
   nullable: true,
   select: { id: true, userId: true },
   // The owner, or anyone who may read users.
-  authScopes: (p) => ({ self: p.userId, permission: "users:read", $granted: "owner" }),
+  authScopes: (p, ctx) => isGranted(ctx, p, "owner") || { self: p.userId, permission: "users:read" },
   fields: (t) => ({
     name: t.exposeString("name"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),

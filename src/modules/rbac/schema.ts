@@ -4,6 +4,7 @@ import { ConflictError, InvalidCursorError, LastAdminError, RoleInUseError } fro
 import { actor, builder, stepUp } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { encodeId, isUuid } from "../../graphql/global-id.js";
+import { isGranted } from "../../graphql/grants.js";
 import { keysetConnection, keysetWindow } from "../../graphql/pagination.js";
 import { UserRef } from "../users/schema.js";
 import { grantRole, revokeRole } from "./grants.js";
@@ -12,12 +13,14 @@ import * as roles from "./roles.js";
 import type { DeleteRoleResult } from "./roles.js";
 
 const PERMISSION_SELECT = { id: true, key: true, description: true } as const;
+// One map object, so scope-auth evaluates it once per request.
+const ROLES_READ = { permission: "roles:read" } as const;
 
 export const PermissionRef = builder.node(builder.objectRef<PermissionRecord>("Permission"), {
   id: { resolve: (p) => p.id },
   // The catalogue needs roles:read; a permission reached through a readable role (including the
   // viewer's own roles) is granted by Role.permissions.
-  authScopes: { permission: "roles:read", $granted: "viaRole" },
+  authScopes: (p, ctx) => isGranted(ctx, p, "viaRole") || ROLES_READ,
   loadMany: async (ids, ctx) => {
     const rows = await ctx.app.db.prisma.permission.findMany({ where: { id: { in: [...ids] } }, select: PERMISSION_SELECT });
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -36,7 +39,7 @@ export const RoleRef = builder.prismaNode("Role", {
   select: { id: true },
   // Any role with roles:read; a role reached through a readable user (the viewer's own roles
   // included) is granted by User.roles.
-  authScopes: { permission: "roles:read", $granted: "viaUser" },
+  authScopes: (r, ctx) => isGranted(ctx, r, "viaUser") || ROLES_READ,
   fields: (t) => ({
     key: t.exposeString("key"),
     name: t.exposeString("name"),

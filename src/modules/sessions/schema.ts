@@ -6,6 +6,7 @@ import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { uuidConnectionPolicy } from "../../graphql/pagination.js";
 import { ConflictError, NotFoundError } from "../../errors.js";
 import { encodeId } from "../../graphql/global-id.js";
+import { isGranted } from "../../graphql/grants.js";
 import { UserRef } from "../users/schema.js";
 import { cleanupExpiredSessions } from "./cleanup.js";
 import type { CleanupProgress } from "./cleanup.js";
@@ -30,7 +31,7 @@ export const SessionRef = builder.prismaNode("Session", {
   // The lifetime columns are always loaded: `active` then needs no per-row selection of its own.
   select: { id: true, userId: true, revokedAt: true, expiresAt: true, absoluteExpiresAt: true },
   // A member reads their own sessions; anyone else needs sessions:read.
-  authScopes: (s) => ({ self: s.userId, permission: "sessions:read", $granted: "owner" }),
+  authScopes: (s, ctx) => isGranted(ctx, s, "owner") || { self: s.userId, permission: "sessions:read" },
   fields: (t) => ({
     user: t.relation("user"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),

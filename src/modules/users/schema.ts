@@ -12,6 +12,7 @@ import {
 import { actor, builder, stepUp } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { encodeId } from "../../graphql/global-id.js";
+import { isGranted } from "../../graphql/grants.js";
 import { uuidConnectionPolicy } from "../../graphql/pagination.js";
 import { parseInput, searchSchema } from "../../validation.js";
 import type { CheckInbox } from "./account-mail.js";
@@ -31,9 +32,9 @@ export const UserRef = builder.prismaNode("User", {
   nullable: true,
   // Select mode: the password hash is never even fetched.
   select: { id: true },
-  // A member reads their own user; anyone else needs users:read. `$granted: "owner"` admits the user
+  // A member reads their own user; anyone else needs users:read. The "owner" grant admits the user
   // returned by the caller's own sign-in/sign-up, before any session exists on the request.
-  authScopes: (user) => ({ self: user.id, permission: "users:read", $granted: "owner" }),
+  authScopes: (user, ctx) => isGranted(ctx, user, "owner") || { self: user.id, permission: "users:read" },
   fields: (t) => ({
     email: t.exposeString("email"),
     name: t.exposeString("name"),

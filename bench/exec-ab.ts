@@ -1,0 +1,136 @@
+// A/B of execution cost in-process: the same workloads through two (or more) source trees' gateways in
+// ONE process, interleaved block by block, Node CPU per request from process.cpuUsage. No HTTP and no
+// load generator share the cores, so JS-level changes (plugins, scopes, execution) resolve far below
+// the ~15 % noise of the HTTP bench; the HTTP bench (bench/run.ts) stays the figure of record.
+//
+//   npx tsx bench/exec-ab.ts --roots /path/to/baseline,/path/to/branch [--only W0,W2] [--iterations 300] [--blocks 6]
+// Each root needs its own src/ (with src/generated) and a node_modules that resolves; logs at info go to /dev/null.
+import { parseArgs } from "node:util";
+import { pino } from "pino";
+import { REDIS_URL, TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "../test/helpers/pg.js";
+import { EFFECTIVE_PERMISSIONS, USERS_PAGE, VIEWER, W0_TYPENAME } from "./perf/documents.js";
+import { QUICK, seedFixture } from "./perf/fixture.js";
+
+const { values: args } = parseArgs({
+  options: {
+    roots: { type: "string" },
+    only: { type: "string" },
+    iterations: { type: "string", default: "300" },
+    blocks: { type: "string", default: "6" },
+  },
+});
+const roots = (args.roots ?? "").split(",").filter(Boolean);
+if (roots.length === 0) throw new Error("--roots A,B");
+const iterations = Number(args.iterations);
+const blocks = Number(args.blocks);
+
+type Gw = Pick<import("../src/server/yoga.js").Gateway, "fetch">;
+interface Tree {
+  root: string;
+  /** Response cache on (the bench's gateway settings). */
+  bench: Gw;
+  /** Response cache off: every request executes. */
+  exec: Gw;
+  close(): Promise<void>;
+}
+
+const database = await cloneTemplate();
+const databaseUrl = urlFor(database);
+const size = { ...QUICK, auditEvents: 1000 };
+const fixture = await seedFixture(databaseUrl, size);
+
+async function load(root: string, n: number): Promise<Tree> {
+  const { createApp, closeApp } = (await import(`${root}/src/app.ts`)) as typeof import("../src/app.js");
+  const { loadConfig } = (await import(`${root}/src/config.ts`)) as typeof import("../src/config.js");
+  const { createLogger } = (await import(`${root}/src/observability/log.ts`)) as typeof import("../src/observability/log.js");
+  const { createGateway } = (await import(`${root}/src/server/yoga.ts`)) as typeof import("../src/server/yoga.js");
+  const make = async (ttl: string) => {
+    const env = {
+      ...TEST_ENV,
+      NODE_ENV: "production",
+      LOG_LEVEL: "info",
+      ARGON2_MEMORY_KIB: "19456",
+      ARGON2_TIME_COST: "2",
+      CACHE_TIMEOUT_MS: "50",
+      PERSISTED_OPERATIONS: "allow",
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      CACHE_NAMESPACE: `ab${process.pid}t${n}r${ttl}`,
+      RESPONSE_CACHE_TTL_MS: ttl,
+    };
+    const config = loadConfig(env);
+    const { app } = await createApp(config, { log: createLogger(config, pino.destination({ dest: "/dev/null", sync: true })), migrate: false });
+    return { app, yoga: createGateway(app), close: () => closeApp(app) };
+  };
+  const bench = await make("10000");
+  const exec = await make("0");
+  return { root, bench: bench.yoga, exec: exec.yoga, close: async () => (await bench.close(), await exec.close()) };
+}
+
+const trees: Tree[] = [];
+for (const [i, root] of roots.entries()) trees.push(await load(root, i));
+
+const warmSet = fixture.sessions[1]?.slice(-100) ?? [];
+const cycle = <T>(list: readonly T[], i: number): T => list[i % list.length] as T;
+
+interface Case {
+  id: string;
+  label: string;
+  gw: (t: Tree) => Gw;
+  req: (i: number) => { query: string; variables?: Record<string, unknown>; token?: string };
+}
+const cases: Case[] = [
+  { id: "W0", label: "{ __typename }", gw: (t) => t.bench, req: () => ({ query: W0_TYPENAME }) },
+  { id: "W2", label: "viewer warm (response cache hit)", gw: (t) => t.bench, req: (i) => ({ query: VIEWER, token: cycle(warmSet, i).token }) },
+  { id: "W4w", label: "permissions warm (response cache hit)", gw: (t) => t.bench, req: (i) => ({ query: EFFECTIVE_PERMISSIONS, token: cycle(warmSet, i).token }) },
+  { id: "V", label: "viewer warm, executed", gw: (t) => t.exec, req: (i) => ({ query: VIEWER, token: cycle(warmSet, i).token }) },
+  { id: "P", label: "permissions warm, executed", gw: (t) => t.exec, req: (i) => ({ query: EFFECTIVE_PERMISSIONS, token: cycle(warmSet, i).token }) },
+  { id: "U50", label: "50-user page, fragments warm, executed", gw: (t) => t.exec, req: () => ({ query: USERS_PAGE, variables: { first: 50 }, token: fixture.adminToken }) },
+];
+const only = args.only?.split(",");
+const selected = only ? cases.filter((c) => only.includes(c.id)) : cases;
+
+async function send(gw: Gw, r: ReturnType<Case["req"]>): Promise<void> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (r.token) headers.authorization = `Bearer ${r.token}`;
+  const res = await gw.fetch("http://bench.local/graphql", { method: "POST", headers, body: JSON.stringify({ query: r.query, variables: r.variables ?? {} }) });
+  const text = await res.text();
+  if (res.status !== 200 || text.includes('"errors"')) throw new Error(`${r.query.slice(0, 30)}: ${text.slice(0, 300)}`);
+}
+
+async function block(c: Case, t: Tree, n: number): Promise<number> {
+  const gw = c.gw(t);
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) await send(gw, c.req(i));
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / 1000 / n;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};
+
+try {
+  for (const c of selected) {
+    // Warm-up: fragments, response cache entries and the JIT.
+    for (const t of trees) await block(c, t, Math.min(iterations, 200));
+    const results = trees.map(() => [] as number[]);
+    for (let b = 0; b < blocks; b++) {
+      // Alternate which tree goes first, so drift in load favours neither.
+      const order = b % 2 === 0 ? trees.map((_, i) => i) : trees.map((_, i) => trees.length - 1 - i);
+      for (const i of order) results[i]?.push(await block(c, trees[i] as Tree, iterations));
+    }
+    const base = median(results[0] ?? []);
+    const line = trees.map((t, i) => {
+      const m = median(results[i] ?? []);
+      return `${t.root.split("/").pop()} ${(m * 1000).toFixed(0)} µs${i > 0 ? ` (${(((m - base) / base) * 100).toFixed(1)} %)` : ""}`;
+    });
+    console.log(`${c.id.padEnd(4)} ${c.label.padEnd(40)} ${line.join("   ")}   [blocks: ${results.map((r) => r.map((x) => (x * 1000).toFixed(0)).join("/")).join(" | ")}]`);
+  }
+} finally {
+  for (const t of trees) await t.close();
+  await dropDatabase(database);
+}
+process.exit(0);
