@@ -125,9 +125,11 @@ try {
     const base = median(results[0] ?? []);
     const line = trees.map((t, i) => {
       const m = median(results[i] ?? []);
-      return `${t.root.split("/").pop()} ${(m * 1000).toFixed(0)} µs${i > 0 ? ` (${(((m - base) / base) * 100).toFixed(1)} %)` : ""}`;
+      // Paired: each block against the baseline's block next to it in time.
+      const paired = median((results[i] ?? []).map((x, b) => x / (results[0]?.[b] ?? x)));
+      return `${t.root.split("/").pop()} ${(m * 1000).toFixed(0)} µs${i > 0 ? ` (${(((m - base) / base) * 100).toFixed(1)} %; paired ${((paired - 1) * 100).toFixed(1)} %)` : ""}`;
     });
-    console.log(`${c.id.padEnd(4)} ${c.label.padEnd(40)} ${line.join("   ")}   [blocks: ${results.map((r) => r.map((x) => (x * 1000).toFixed(0)).join("/")).join(" | ")}]`);
+    console.log(`${c.id.padEnd(4)} ${c.label.padEnd(40)} ${line.join("   ")}`);
   }
 } finally {
   for (const t of trees) await t.close();
