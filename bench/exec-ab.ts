@@ -4,6 +4,8 @@
 // the ~15 % noise of the HTTP bench; the HTTP bench (bench/run.ts) stays the figure of record.
 //
 //   npx tsx bench/exec-ab.ts --roots /path/to/baseline,/path/to/branch [--only W0,W2] [--iterations 300] [--blocks 6]
+// A root may carry env overrides for its gateways: `/path/to/branch|GRAPHQL_JIT=true` (the same path twice
+// compares two settings of one tree).
 // Each root needs its own src/ (with src/generated) and a node_modules that resolves; logs at info go to /dev/null.
 import { parseArgs } from "node:util";
 import { pino } from "pino";
@@ -39,7 +41,9 @@ const databaseUrl = urlFor(database);
 const size = { ...QUICK, auditEvents: 1000 };
 const fixture = await seedFixture(databaseUrl, size);
 
-async function load(root: string, n: number): Promise<Tree> {
+async function load(spec: string, n: number): Promise<Tree> {
+  const [root = "", ...overrides] = spec.split("|");
+  const extra = Object.fromEntries(overrides.map((o) => o.split("=") as [string, string]));
   const { createApp, closeApp } = (await import(`${root}/src/app.ts`)) as typeof import("../src/app.js");
   const { loadConfig } = (await import(`${root}/src/config.ts`)) as typeof import("../src/config.js");
   const { createLogger } = (await import(`${root}/src/observability/log.ts`)) as typeof import("../src/observability/log.js");
@@ -57,6 +61,7 @@ async function load(root: string, n: number): Promise<Tree> {
       REDIS_URL,
       CACHE_NAMESPACE: `ab${process.pid}t${n}r${ttl}`,
       RESPONSE_CACHE_TTL_MS: ttl,
+      ...extra,
     };
     const config = loadConfig(env);
     const { app } = await createApp(config, { log: createLogger(config, pino.destination({ dest: "/dev/null", sync: true })), migrate: false });
@@ -64,7 +69,7 @@ async function load(root: string, n: number): Promise<Tree> {
   };
   const bench = await make("10000");
   const exec = await make("0");
-  return { root, bench: bench.yoga, exec: exec.yoga, close: async () => (await bench.close(), await exec.close()) };
+  return { root: spec, bench: bench.yoga, exec: exec.yoga, close: async () => (await bench.close(), await exec.close()) };
 }
 
 const trees: Tree[] = [];
