@@ -2,6 +2,7 @@
 // DataLoaders so batching never leaks data between requests.
 import { isIP } from "node:net";
 import type DataLoader from "dataloader";
+import type { GraphQLParams } from "graphql-yoga";
 import type { App, RequestMeta } from "../app.js";
 import type { PermissionKey } from "../modules/rbac/catalogue.js";
 import { hasSecondFactor } from "../modules/mfa/factors.js";
@@ -11,9 +12,12 @@ import { createSessionLoader } from "../modules/sessions/session.js";
 import type { SessionRecord, Viewer } from "../modules/sessions/session.js";
 import type { SessionTransport } from "../modules/sessions/issue.js";
 import { resolveViewer } from "../modules/sessions/validate.js";
+import { parseToken } from "../modules/sessions/tokens.js";
 import { createUserLoader } from "../modules/users/user.js";
 import type { UserRecord } from "../modules/users/user.js";
 import { requestIdOf } from "./plugins/request-id.js";
+import { prefetchResponse } from "./plugins/response-cache.js";
+import type { ResponsePrefetch } from "./plugins/response-cache.js";
 import { staleReader } from "./stale-reads.js";
 import type { StaleRead } from "./stale-reads.js";
 import { sessionTransport } from "./session-cookie.js";
@@ -37,6 +41,8 @@ export interface Context {
   permissionNeedsMfa(key: string): boolean;
   /** The `recentMfa` scope: a second factor proved within STEP_UP_MAX_AGE_SECONDS, or none to prove. */
   hasRecentMfa(): Promise<boolean>;
+  /** The response cache's lookup for this token's session, if one was started (plugins/response-cache.ts). */
+  responsePrefetch: ResponsePrefetch | null;
 }
 
 export interface ServerContext {
@@ -66,9 +72,12 @@ export function requestMeta(app: App, request: Request, server: ServerContext | 
   };
 }
 
-export async function createContext(app: App, request: Request, server?: ServerContext): Promise<Context> {
+export async function createContext(app: App, request: Request, server?: ServerContext, params?: Partial<GraphQLParams>): Promise<Context> {
   const loaders: Loaders = { users: createUserLoader(app), sessions: createSessionLoader(app), ...createPermissionLoaders(app) };
   const transport = await sessionTransport(app.config, request);
+  // Started in the same tick as the session lookup: the client pipelines both MGETs into one write.
+  const tokenSession = parseToken(transport.token)?.sessionId;
+  const responsePrefetch = tokenSession ? prefetchResponse(app, tokenSession, params) : null;
   const viewer = await resolveViewer(app, transport.token);
   // A cookie that names no live session (expired, revoked, malformed) is cleared, not sent again and again.
   if (!viewer && transport.via === "cookie") await transport.clearCookie();
@@ -95,5 +104,6 @@ export async function createContext(app: App, request: Request, server?: ServerC
         if (at && app.clock.now().getTime() - at.getTime() <= app.config.STEP_UP_MAX_AGE_SECONDS * 1000) return true;
         return !(await hasSecondFactor(app.db.prisma, viewer.user.id));
       })()),
+    responsePrefetch,
   };
 }

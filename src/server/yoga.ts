@@ -42,7 +42,7 @@ export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
   const persisted = persistedOperationsMode(config);
   return createYoga<ServerContext, Context>({
     schema,
-    context: ({ request, ...server }) => createContext(app, request, server as ServerContext),
+    context: ({ request, params, ...server }) => createContext(app, request, server as ServerContext, params),
     maskedErrors: { maskError, errorMessage: MASKED_MESSAGE },
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: "/health",
