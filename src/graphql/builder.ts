@@ -15,7 +15,7 @@ import type { Viewer } from "../modules/sessions/session.js";
 import { isObjectType } from "graphql";
 import { ForbiddenError, UnauthenticatedError, ValidationError, AppError, ErrorCode, InvalidIdError, StepUpRequiredError } from "../errors.js";
 import { GLOBAL_ID_ERRORS_PLUGIN, decodeId, encodeId } from "./global-id.js";
-import { OBJECT_GRANTS_PLUGIN } from "./grants.js";
+import { OBJECT_GRANTS_PLUGIN } from "./object-grants.js";
 import { readableOrNull } from "./visibility.js";
 
 export type Scalars = {

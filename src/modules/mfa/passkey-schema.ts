@@ -5,7 +5,7 @@ import { ConflictError, InvalidSecondFactorError, MfaChallengeInvalidError, Rate
 import { actor, builder, stepUp } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { encodeId } from "../../graphql/global-id.js";
-import { isGranted } from "../../graphql/grants.js";
+import { isGranted } from "../../graphql/object-grants.js";
 import { deletePasskey } from "./manage.js";
 import { registerPasskey, startPasskeyRegistration } from "./passkeys.js";
 import type { PasskeyCeremony } from "./passkeys.js";

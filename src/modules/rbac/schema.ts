@@ -4,7 +4,7 @@ import { ConflictError, InvalidCursorError, LastAdminError, RoleInUseError } fro
 import { actor, builder, stepUp } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { encodeId, isUuid } from "../../graphql/global-id.js";
-import { isGranted } from "../../graphql/grants.js";
+import { isGranted } from "../../graphql/object-grants.js";
 import { keysetConnection, keysetWindow } from "../../graphql/pagination.js";
 import { UserRef } from "../users/schema.js";
 import { grantRole, revokeRole } from "./grants.js";

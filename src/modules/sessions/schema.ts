@@ -6,7 +6,7 @@ import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { uuidConnectionPolicy } from "../../graphql/pagination.js";
 import { ConflictError, NotFoundError } from "../../errors.js";
 import { encodeId } from "../../graphql/global-id.js";
-import { isGranted } from "../../graphql/grants.js";
+import { isGranted } from "../../graphql/object-grants.js";
 import { UserRef } from "../users/schema.js";
 import { cleanupExpiredSessions } from "./cleanup.js";
 import type { CleanupProgress } from "./cleanup.js";

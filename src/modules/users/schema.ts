@@ -12,7 +12,7 @@ import {
 import { actor, builder, stepUp } from "../../graphql/builder.js";
 import { COMMON_ERRORS } from "../../graphql/error-types.js";
 import { encodeId } from "../../graphql/global-id.js";
-import { isGranted } from "../../graphql/grants.js";
+import { isGranted } from "../../graphql/object-grants.js";
 import { uuidConnectionPolicy } from "../../graphql/pagination.js";
 import { parseInput, searchSchema } from "../../validation.js";
 import type { CheckInbox } from "./account-mail.js";

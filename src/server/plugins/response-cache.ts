@@ -20,6 +20,13 @@ import { bumpResponsesEpoch, requestResponseStore } from "../../cache/responses.
 import type { ResponseStore } from "../../cache/responses.js";
 import type { Context } from "../context.js";
 
+// Answers that must be live whoever asks: dependency health and the audit chain's verification.
+const LIVE_ROOT_FIELDS = new Set(["health", "auditIntegrity"]);
+
+// Only a gate for starting the lookup early: a document that may hold a mutation, a subscription or a
+// live field is looked up after execution starts, if at all, where the parsed operation decides.
+const MAYBE_NOT_CACHEABLE = new RegExp(`\\b(?:mutation|subscription|${[...LIVE_ROOT_FIELDS].join("|")})\\b`);
+
 /** A lookup started before the viewer was validated (see context.ts). */
 export interface ResponsePrefetch {
   key: string;
@@ -38,22 +45,15 @@ function responseKey(sessionId: string, params: Partial<GraphQLParams> | undefin
     .digest("hex");
 }
 
-// Only a gate for starting the lookup early: a document that may hold a mutation or subscription is
-// looked up after execution starts, if at all, where the operation's real type decides.
-const MAYBE_NOT_QUERY = /\b(?:mutation|subscription)\b/;
-
 /** Starts the lookup for `sessionId` (a token's, not yet validated) when the response cache is on. */
 export function prefetchResponse(app: App, sessionId: string, params: Partial<GraphQLParams> | undefined): ResponsePrefetch | null {
-  if (app.config.RESPONSE_CACHE_TTL_MS <= 0 || typeof params?.query !== "string" || MAYBE_NOT_QUERY.test(params.query)) return null;
+  if (app.config.RESPONSE_CACHE_TTL_MS <= 0 || typeof params?.query !== "string" || MAYBE_NOT_CACHEABLE.test(params.query)) return null;
   const key = responseKey(sessionId, params);
   if (!key) return null;
   const store = requestResponseStore(app.cache);
   // Never left rejected and unobserved (the viewer may turn out invalid): a failed lookup is a miss.
   return { key, store, hit: store.get(key).catch(() => null) };
 }
-
-// Answers that must be live whoever asks: dependency health and the audit chain's verification.
-const LIVE_ROOT_FIELDS = new Set(["health", "auditIntegrity"]);
 
 /** Only plain root fields, none of them live (a root fragment is not looked into: not cached). */
 function cacheable(operation: OperationDefinitionNode): boolean {
