@@ -19,6 +19,9 @@ const LINKER_LOCK = 7_134_559_201_340n;
 /** How long the barrier may wait for writers before giving the lock back to them and retrying later. */
 const BARRIER_WAIT_MS = 200;
 const BATCH = 1000;
+/** Passes start at least this far apart: commits meanwhile are linked together, and writers are not
+ *  held behind one barrier after another. */
+const GROUP_MS = 10;
 
 export const STORED_SELECT = { ...AUDIT_EVENT_SELECT, prevHash: true, hash: true } as const;
 
@@ -89,9 +92,12 @@ export function createAuditLinker(db: PrismaClient, ipKey: string, log: Logger, 
   let knownHead: bigint | null = null;
 
   // Background work: its statements are not counted against the request whose commit asked for it.
+  let lastEnd = 0;
   const pass = (): Promise<LinkResult> => inBackground(async () => {
+    const wait = lastEnd + GROUP_MS - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     waiting = null;
-    const result = await linkCommitted(db, ipKey, knownHead);
+    const result = await linkCommitted(db, ipKey, knownHead).finally(() => (lastEnd = Date.now()));
     knownHead = result.head;
     // Writers held the lock past the barrier's wait: soon again rather than at the next interval.
     if (result.deferred && !closed) setTimeout(poke, BARRIER_WAIT_MS).unref();
