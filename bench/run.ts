@@ -1,7 +1,8 @@
 // `npm run bench`: the peer benchmark. One deterministic fixture, the raw floor, the gateway (production
 // mode, real Redis) and optionally PostGraphile v5 as child processes on loopback, workloads W0–W6
-// interleaved per round (floor, gateway, peer, floor, gateway, peer… after a warm-up), then an open-loop run per workload at half the gateway's closed-loop
-// rate for honest p99s. Prints one table and writes bench/results/<date>.json. Node CPU per request comes
+// interleaved per round (floor, gateway, peer, floor, gateway, peer… after a warm-up), then an open-loop
+// run per workload at half the gateway's closed-loop rate for honest p99s. Prints one table (and one for
+// the peer) and writes bench/results/<date>.json. Node CPU per request comes
 // from /proc (the robust figure on a shared machine); every figure is also a ratio to the floor measured
 // in the same round. SQL statements and Redis commands per request are counted in-process (bench/perf/count.ts,
 // the same function test/perf/ pins).
