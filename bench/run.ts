@@ -1,7 +1,8 @@
-// `npm run bench`: the peer benchmark. One deterministic fixture, the raw floor and the gateway (production
-// mode, real Redis) as child processes on loopback, workloads W0–W6 interleaved per round (floor, gateway,
-// floor, gateway… after a warm-up), then an open-loop run per workload at half the gateway's closed-loop
-// rate for honest p99s. Prints one table and writes bench/results/<date>.json. Node CPU per request comes
+// `npm run bench`: the peer benchmark. One deterministic fixture, the raw floor, the gateway (production
+// mode, real Redis) and optionally PostGraphile v5 as child processes on loopback, workloads W0–W6
+// interleaved per round (floor, gateway, peer, floor, gateway, peer… after a warm-up), then an open-loop
+// run per workload at half the gateway's closed-loop rate for honest p99s. Prints one table (and one for
+// the peer) and writes bench/results/<date>.json. Node CPU per request comes
 // from /proc (the robust figure on a shared machine); every figure is also a ratio to the floor measured
 // in the same round. SQL statements and Redis commands per request are counted in-process (bench/perf/count.ts,
 // the same function test/perf/ pins).
@@ -10,7 +11,7 @@
 //   npm run bench -- --quick      1,000 users, 10k audit events, 1 round, short runs (a smoke run)
 //   options: --rounds N  --duration MS  --connections N  --only W1,W3  --cpu-prof DIR (profiles the gateway)
 //            --response-cache-ttl MS (default 10000; 0 runs the gateway without its response cache)
-//            --peer postgraphile (not available on Node 20; see README "Speed")
+//            --peer postgraphile (PostGraphile v5 over the same database: bench/perf/peer-server.ts)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg, cpus } from "node:os";
 import { parseArgs } from "node:util";
@@ -23,11 +24,14 @@ import { FULL, QUICK, seedFixture } from "./perf/fixture.js";
 import { closedLoop, openLoop, percentile } from "./perf/load.js";
 import type { Req, RunResult } from "./perf/load.js";
 import { PostgresCpu, cpuMs } from "./perf/proc.js";
-import { startFloor, startGateway } from "./perf/servers.js";
+import { countPeer, peerCursors } from "./perf/peer-count.js";
+import type { PeerCounts } from "./perf/peer-count.js";
+import { startFloor, startGateway, startPeer } from "./perf/servers.js";
 import type { Running } from "./perf/servers.js";
 import { printTable, summarise } from "./perf/report.js";
 import type { Sample } from "./perf/report.js";
 import { workloads } from "./perf/workloads.js";
+import type { Target } from "./perf/workloads.js";
 import { USERS_PAGE } from "./perf/documents.js";
 
 const { values: args } = parseArgs({
@@ -43,8 +47,8 @@ const { values: args } = parseArgs({
     "response-cache-ttl": { type: "string", default: "10000" },
   },
 });
-if (args.peer) {
-  console.error(`--peer ${args.peer}: PostGraphile v5 needs Node >= 22 and is not wired into this bench (see README "Speed").`);
+if (args.peer && args.peer !== "postgraphile") {
+  console.error(`--peer ${args.peer}: the only peer is postgraphile`);
   process.exit(2);
 }
 const size = args.quick ? QUICK : FULL;
@@ -84,22 +88,29 @@ try {
   servers.push(gateway);
   const floor = await startFloor({ DATABASE_URL: databaseUrl, REDIS_URL, FLOOR_KEY_PREFIX: `auth:${namespace}floor:`, FLOOR_PASSWORD_HASH: fixture.passwordHash });
   servers.push(floor);
-  const targets = { gateway, floor } as const;
+  const peer = args.peer ? await startPeer({ DATABASE_URL: databaseUrl }) : null;
+  if (peer) servers.push(peer);
+  const targets: Record<Target, Running | null> = { gateway, floor, peer };
 
-  const warmOne = async (target: "gateway" | "floor", req: Req): Promise<void> => {
-    await closedLoop(targets[target].url, (i) => (i === 0 ? req : null), { connections: 1, durationMs: 60_000 });
+  const warmOne = async (target: Target, req: Req): Promise<void> => {
+    const server = targets[target];
+    if (server) await closedLoop(server.url, (i) => (i === 0 ? req : null), { connections: 1, durationMs: 60_000 });
   };
   const { gatewayCursors, floorCursors } = await pageCursors(gateway.url, fixture.adminToken, databaseUrl, size.users);
-  const all = workloads({ fixture, redis, prefix: `auth:${namespace}:`, gatewayCursors, floorCursors, warm: warmOne });
+  const pCursors = peer ? await peerCursors(peer.url, size.users) : [];
+  const all = workloads({ fixture, redis, prefix: `auth:${namespace}:`, gatewayCursors, floorCursors, peerCursors: pCursors, warm: warmOne });
   const only = args.only?.split(",");
   const selected = only ? all.filter((w) => only.includes(w.id)) : all;
 
   const pgCpu = new PostgresCpu(admin, database);
   const samples: Sample[] = [];
-  const run = async (round: number, w: (typeof selected)[number], target: "gateway" | "floor", timed: boolean): Promise<RunResult> => {
-    await w.prepare?.(target);
+  // Each workload's servers in a fixed order: floor, gateway, then the peer where it has a document.
+  const targetsOf = (w: (typeof selected)[number]): Target[] => (peer && w.requests().peer ? ["floor", "gateway", "peer"] : ["floor", "gateway"]);
+  const run = async (round: number, w: (typeof selected)[number], target: Target, timed: boolean): Promise<RunResult | null> => {
     const server = targets[target];
     const gen = w.requests()[target];
+    if (!server || !gen) return null;
+    await w.prepare?.(target);
     const pg0 = await pgCpu.sample();
     const cpu0 = cpuMs(server.pid);
     const result = await closedLoop(server.url, gen, { connections, durationMs: timed ? durationMs : Math.min(durationMs, 1000) });
@@ -110,11 +121,11 @@ try {
     return result;
   };
 
-  console.log(`warm-up (${selected.length} workloads × 2 servers)…`);
-  for (const w of selected) for (const target of ["floor", "gateway"] as const) await run(0, w, target, false);
+  console.log(`warm-up (${selected.length} workloads × ${peer ? "2–3" : "2"} servers)…`);
+  for (const w of selected) for (const target of targetsOf(w)) await run(0, w, target, false);
   for (let round = 1; round <= rounds; round++) {
     console.log(`round ${round}/${rounds} (load ${loadavg().map((l) => l.toFixed(2)).join(" ")})`);
-    for (const w of selected) for (const target of ["floor", "gateway"] as const) await run(round, w, target, true);
+    for (const w of selected) for (const target of targetsOf(w)) await run(round, w, target, true);
   }
 
   const open: Record<string, { rate: number; p50: number; p99: number; requests: number; errors: number }> = {};
@@ -130,13 +141,15 @@ try {
   }
 
   const counts: Record<string, Counts> = await countPerRequest(gatewayEnv, fixture, selected.map((w) => w.id));
-  const summary = summarise(selected, samples, counts, open);
+  const peerCounts: Record<string, PeerCounts> = peer ? await countPeer({ DATABASE_URL: databaseUrl }, selected) : {};
+  const summary = summarise(selected, samples, counts, open, peerCounts);
   printTable(summary, { rounds, durationMs, connections, size });
   console.log(`gateway: NODE_ENV=production, LOG_LEVEL=info, argon2id m=19456 t=2, RESPONSE_CACHE_TTL_MS=${args["response-cache-ttl"]}`);
+  if (peer) console.log(`peer: postgraphile 5.1.5 (Amber preset), NODE_ENV=production, node ${process.version} + Promise.withResolvers (bench/perf/node22-polyfill.ts), no auth`);
   const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "", loadavgAtEnd: loadavg() };
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
   const file = new URL(`./results/${new Date().toISOString().replace(/[:.]/g, "-")}${args.quick ? "-quick" : ""}.json`, import.meta.url);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options: { rounds, durationMs, connections, size, responseCacheTtlMs: Number(args["response-cache-ttl"]) }, summary, samples: samples.map(({ result, ...s }) => ({ ...s, requests: result.requests, errors: result.errors, durationMs: result.durationMs, p50: percentile(result.latencies, 0.5), p99: percentile(result.latencies, 0.99) })) }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options: { rounds, durationMs, connections, size, responseCacheTtlMs: Number(args["response-cache-ttl"]), peer: args.peer ?? null }, summary, samples: samples.map(({ result, ...s }) => ({ ...s, requests: result.requests, errors: result.errors, durationMs: result.durationMs, p50: percentile(result.latencies, 0.5), p99: percentile(result.latencies, 0.99) })) }, null, 2)}\n`);
   console.log(`written ${file.pathname}`);
 } finally {
   for (const s of servers.reverse()) await s.stop();

@@ -3,12 +3,13 @@ import type { Counts } from "./count.js";
 import type { FixtureSize } from "./fixture.js";
 import { percentile } from "./load.js";
 import type { RunResult } from "./load.js";
-import type { Workload } from "./workloads.js";
+import type { PeerCounts } from "./peer-count.js";
+import type { Target, Workload } from "./workloads.js";
 
 export interface Sample {
   round: number;
   workload: string;
-  target: "gateway" | "floor";
+  target: Target;
   result: RunResult;
   /** Node CPU of the server over the run, ms. */
   cpuMs: number;
@@ -29,6 +30,18 @@ export interface Row {
   counts: Counts | null;
   openLoop: { rate: number; p50: number; p99: number; requests: number; errors: number } | null;
   loadPerRound: number[];
+  /** PostGraphile's figures where the workload has a peer document and the run had `--peer`. */
+  peer: PeerRow | null;
+}
+
+export interface PeerRow {
+  figures: Figures;
+  /** Median over rounds of (peer CPU/request ÷ floor CPU/request in that round). */
+  cpuRatio: number;
+  throughputRatio: number;
+  /** Median over rounds of (gateway CPU/request ÷ peer CPU/request in that round): > 1 = authgraph spends more. */
+  gatewayOverPeer: number;
+  counts: PeerCounts | null;
 }
 
 interface Figures {
@@ -54,29 +67,43 @@ function figures(samples: Sample[]): Figures {
   };
 }
 
-export function summarise(workloads: Workload[], samples: Sample[], counts: Record<string, Counts>, open: Record<string, Row["openLoop"]>): Row[] {
+export function summarise(
+  workloads: Workload[],
+  samples: Sample[],
+  counts: Record<string, Counts>,
+  open: Record<string, Row["openLoop"]>,
+  peerCounts: Record<string, PeerCounts> = {},
+): Row[] {
   return workloads.map((w) => {
     const mine = samples.filter((s) => s.workload === w.id);
     const gw = mine.filter((s) => s.target === "gateway");
     const fl = mine.filter((s) => s.target === "floor");
+    const pe = mine.filter((s) => s.target === "peer");
     const rounds = [...new Set(mine.map((s) => s.round))];
-    const ratio = (f: (g: Sample, x: Sample) => number): number =>
+    const ratioOf = (as: Sample[], bs: Sample[], f: (a: Sample, b: Sample) => number): number =>
       median(rounds.flatMap((r) => {
-        const g = gw.find((s) => s.round === r);
-        const x = fl.find((s) => s.round === r);
-        return g && x ? [f(g, x)] : [];
+        const a = as.find((s) => s.round === r);
+        const b = bs.find((s) => s.round === r);
+        return a && b ? [f(a, b)] : [];
       }));
+    const ratio = (f: (g: Sample, x: Sample) => number): number => ratioOf(gw, fl, f);
+    const cpu = (a: Sample, b: Sample): number => perReq(a) / Math.max(1e-9, perReq(b));
+    const throughput = (a: Sample, b: Sample): number => a.result.requests / a.result.durationMs / (b.result.requests / b.result.durationMs);
+    const peer: PeerRow | null = pe.length
+      ? { figures: figures(pe), cpuRatio: ratioOf(pe, fl, cpu), throughputRatio: ratioOf(pe, fl, throughput), gatewayOverPeer: ratioOf(gw, pe, cpu), counts: peerCounts[w.id] ?? null }
+      : null;
     return {
       id: w.id,
       label: w.label,
       floor: w.floor,
       gateway: figures(gw),
       floorFigures: figures(fl),
-      cpuRatio: ratio((g, x) => perReq(g) / Math.max(1e-9, perReq(x))),
-      throughputRatio: ratio((g, x) => g.result.requests / g.result.durationMs / (x.result.requests / x.result.durationMs)),
+      cpuRatio: ratio(cpu),
+      throughputRatio: ratio(throughput),
       counts: counts[w.id] ?? null,
       openLoop: open[w.id] ?? null,
       loadPerRound: rounds.map((r) => gw.find((s) => s.round === r)?.load1 ?? 0),
+      peer,
     };
   });
 }
@@ -95,4 +122,18 @@ export function printTable(rows: Row[], opts: { rounds: number; durationMs: numb
     if (g.errors > 0) console.log(`|   ${r.id}: ${g.errors} failed requests |`);
   }
   console.log(`load average (1 min) per round: ${rows[0]?.loadPerRound.map((l) => l.toFixed(2)).join(", ") ?? ""}`);
+  const peers = rows.filter((r) => r.peer);
+  if (peers.length === 0) return;
+  console.log("\nPostGraphile v5 (peer), same rounds; ×floor against the floor of the same round:");
+  console.log("| workload | PostGraphile CPU ms/req | ×floor | req/s (×floor) | p50 / p99 ms | SQL | PG CPU ms/req | authgraph ÷ PostGraphile CPU |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const r of peers) {
+    const p = r.peer;
+    if (!p) continue;
+    const g = p.figures;
+    console.log(
+      `| ${r.id} ${r.label} | ${f(g.cpuMsPerReq)} | ×${f(p.cpuRatio, 1)} | ${f(g.rps, 0)} (×${f(p.throughputRatio, 2)}) | ${f(g.p50, 1)} / ${f(g.p99, 1)} | ${p.counts?.sql ?? "?"} | ${f(g.pgCpuMsPerReq)} | ×${f(p.gatewayOverPeer, 2)} |`,
+    );
+    if (g.errors > 0) console.log(`|   ${r.id}: ${g.errors} failed requests |`);
+  }
 }

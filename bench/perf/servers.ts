@@ -1,6 +1,6 @@
 // The servers under load, each a child process on loopback whose pid the bench samples in /proc:
-// the gateway as `npm start` runs it (esbuild output under plain node, production mode, real Redis)
-// and the raw floor.
+// the gateway as `npm start` runs it (esbuild output under plain node, production mode, real Redis),
+// the raw floor, and the optional PostGraphile peer.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
@@ -54,4 +54,10 @@ export async function startGateway(env: NodeJS.ProcessEnv, nodeFlags: string[] =
 export async function startFloor(env: NodeJS.ProcessEnv): Promise<Running> {
   const script = new URL("./floor-server.ts", import.meta.url).pathname;
   return start("floor", ["--import", "tsx", script], env, /floor ready (\d+)/, (m) => `http://127.0.0.1:${m[1]}`);
+}
+
+/** PostGraphile v5 on the same Node as the others (see ./peer-server.ts). */
+export async function startPeer(env: NodeJS.ProcessEnv): Promise<Running> {
+  const script = new URL("./peer-server.ts", import.meta.url).pathname;
+  return start("postgraphile", ["--import", "tsx", script], { NODE_ENV: "production", ...env }, /postgraphile ready (\d+)/, (m) => `http://127.0.0.1:${m[1]}`);
 }

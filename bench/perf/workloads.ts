@@ -1,5 +1,5 @@
-// W0–W6 as request generators for the gateway and for the raw floor, plus what each needs before a
-// run (an emptied cache for "cold", one untimed pass for "warm").
+// W0–W6 as request generators for the gateway, the raw floor and (where it has a counterpart) the
+// optional peer, plus what each needs before a run (an emptied cache for "cold", one untimed pass for "warm").
 import type { Redis } from "ioredis";
 import { encodeId } from "../../src/graphql/global-id.js";
 import { COLD_KINDS, clearCache } from "./count.js";
@@ -7,16 +7,19 @@ import { EFFECTIVE_PERMISSIONS, REVOKE_SESSION, SIGN_IN, USERS_PAGE, VIEWER, W0_
 import { PASSWORD } from "./fixture.js";
 import type { Fixture } from "./fixture.js";
 import type { NextRequest, Req } from "./load.js";
+import { PEER_EFFECTIVE_PERMISSIONS, PEER_REVOKE_SESSION, PEER_TYPENAME, PEER_USERS_PAGE, PEER_VIEWER } from "./peer-documents.js";
+
+export type Target = "gateway" | "floor" | "peer";
 
 export interface Workload {
   id: string;
   label: string;
   /** What the floor does for it. */
   floor: string;
-  /** Fresh generators for one run (each run starts its own sequence). */
-  requests(): { gateway: NextRequest; floor: NextRequest };
-  /** Before each run of either server. */
-  prepare?(target: "gateway" | "floor"): Promise<void>;
+  /** Fresh generators for one run (each run starts its own sequence); `peer` where PostGraphile has a counterpart. */
+  requests(): { gateway: NextRequest; floor: NextRequest; peer?: NextRequest };
+  /** Before each run of any server. */
+  prepare?(target: Target): Promise<void>;
 }
 
 export interface Context {
@@ -26,6 +29,7 @@ export interface Context {
   prefix: string;
   gatewayCursors: (string | null)[];
   floorCursors: (string | null)[];
+  peerCursors: (string | null)[];
   /** Runs one untimed request on a server (for warm-up passes). */
   warm(target: "gateway" | "floor", req: Req): Promise<void>;
 }
@@ -51,10 +55,15 @@ export function workloads(ctx: Context): Workload[] {
     const s = list[i];
     return s ? make(s.token) : null;
   };
-  const cold = (kinds: readonly string[]) => async (target: "gateway" | "floor") => {
+  const withId = (list: readonly { id: string }[], make: (id: string) => Req): NextRequest => (i) => {
+    const s = list[i];
+    return s ? make(s.id) : null;
+  };
+  const cold = (kinds: readonly string[]) => async (target: Target) => {
     if (target === "gateway") await clearCache(ctx.redis, ctx.prefix, kinds);
   };
-  const warmPass = (make: () => { gateway: NextRequest; floor: NextRequest }, n: number) => async (target: "gateway" | "floor") => {
+  const warmPass = (make: () => { gateway: NextRequest; floor: NextRequest }, n: number) => async (target: Target) => {
+    if (target === "peer") return;
     const gen = make()[target];
     for (let i = 0; i < n; i++) {
       const req = gen(i);
@@ -73,15 +82,20 @@ export function workloads(ctx: Context): Workload[] {
   const page = (first: number) => () => ({
     gateway: (i: number) => (i < ctx.gatewayCursors.length ? gql(USERS_PAGE, { first, after: ctx.gatewayCursors[i] }, fixture.adminToken) : null),
     floor: (i: number) => (i < ctx.floorCursors.length ? floor("/w3", { first, after: ctx.floorCursors[i] }, fixture.adminToken) : null),
+    peer: (i: number) => (i < ctx.peerCursors.length ? gql(PEER_USERS_PAGE, { first, after: ctx.peerCursors[i] }) : null),
   });
 
   return [
-    { id: "W0", label: "{ __typename }", floor: "bare node:http", requests: () => ({ gateway: () => gql(W0_TYPENAME), floor: () => floor("/w0") }) },
+    { id: "W0", label: "{ __typename }", floor: "bare node:http", requests: () => ({ gateway: () => gql(W0_TYPENAME), floor: () => floor("/w0"), peer: () => gql(PEER_TYPENAME) }) },
     {
       id: "W1",
       label: "viewer, cache cold",
       floor: "1 SQL (session ⋈ user)",
-      requests: () => ({ gateway: withToken(first, (t) => gql(VIEWER, {}, t)), floor: withToken(first, (t) => floor("/w1", {}, t)) }),
+      requests: () => ({
+        gateway: withToken(first, (t) => gql(VIEWER, {}, t)),
+        floor: withToken(first, (t) => floor("/w1", {}, t)),
+        peer: withId(first, (id) => gql(PEER_VIEWER, { id })),
+      }),
       prepare: cold(COLD_KINDS),
     },
     { id: "W2", label: "viewer, cache warm", floor: "1 Redis GET", requests: w2, prepare: warmPass(w2, warmSet.length) },
@@ -92,7 +106,11 @@ export function workloads(ctx: Context): Workload[] {
       id: "W4",
       label: "effective permissions, cold",
       floor: "2 SQL",
-      requests: () => ({ gateway: withToken(coldW4, (t) => gql(EFFECTIVE_PERMISSIONS, {}, t)), floor: withToken(coldW4, (t) => floor("/w4", {}, t)) }),
+      requests: () => ({
+        gateway: withToken(coldW4, (t) => gql(EFFECTIVE_PERMISSIONS, {}, t)),
+        floor: withToken(coldW4, (t) => floor("/w4", {}, t)),
+        peer: withId(coldW4, (id) => gql(PEER_EFFECTIVE_PERMISSIONS, { id })),
+      }),
       prepare: cold(COLD_KINDS),
     },
     { id: "W4w", label: "effective permissions, warm", floor: "1 Redis GET", requests: w4warm, prepare: warmPass(w4warm, warmSet.length) },
@@ -115,6 +133,7 @@ export function workloads(ctx: Context): Workload[] {
           return s ? gql(REVOKE_SESSION, { id: encodeId("Session", s.id) }, fixture.adminToken) : null;
         },
         floor: (i) => floor("/w6", { id: cycle(third, i).id }, fixture.adminToken),
+        peer: (i) => gql(PEER_REVOKE_SESSION, { id: cycle(third, i).id, at: new Date().toISOString() }),
       }),
     },
   ];
