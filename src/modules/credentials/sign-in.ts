@@ -9,6 +9,9 @@ import { keys } from "../../cache/keys.js";
 import { AccountLockedError, AppError, InvalidCredentialsError, RateLimitedError } from "../../errors.js";
 import { emailSchema, parseInput } from "../../validation.js";
 import type { AuditEventInput } from "../audit/append.js";
+import { Prisma } from "../../generated/prisma/client.js";
+import type { UserStatus } from "../../generated/prisma/enums.js";
+import { secondFactorExists } from "../mfa/factors.js";
 import { secondFactorChallenge } from "../mfa/second-step.js";
 import type { MfaRequired } from "../mfa/second-step.js";
 import { refuseUnverifiedEmail } from "../users/verification.js";
@@ -44,13 +47,30 @@ export async function signIn(app: App, input: { email: string; password: string 
   }
 }
 
+interface Account {
+  id: string;
+  status: UserStatus;
+  passwordHash: string | null;
+  /** A confirmed TOTP or a passkey: only then can a second-factor challenge be due (mfa/factors.ts). */
+  hasSecondFactor: boolean;
+}
+
+/** The account an email names, with whether it has a second factor, in one statement. */
+async function findAccount(app: App, email: string): Promise<Account | null> {
+  const [row] = await app.db.prisma.$queryRaw<Account[]>`
+    SELECT u.id::text AS id, u.status::text AS status, u.password_hash AS "passwordHash",
+           ${secondFactorExists(Prisma.raw("u.id"))} AS "hasSecondFactor"
+    FROM users u WHERE u.email = ${email}`;
+  return row ?? null;
+}
+
 async function attempt(
   app: App,
   data: { email: string; password: string },
   request: RequestMeta,
   audit: (event: AuditEventInput) => Promise<unknown>,
 ): Promise<SignInResult | MfaRequired> {
-  const user = await app.db.prisma.user.findUnique({ where: { email: data.email }, select: { id: true, status: true, passwordHash: true } });
+  const user = await findAccount(app, data.email);
   const now = app.clock.now();
   // A source the owner signed in from recently has its own count: a stranger's failures do not lock it out.
   const known = user ? await app.lockout.reserveKnownSource(user.id, request.ip, now) : null;
@@ -77,7 +97,7 @@ async function attempt(
   await refuseUnverifiedEmail(app, user.id, data.email, !known, request);
 
   // A user with a second factor is answered with a challenge; the attempt stays counted until it is met.
-  const challenge = await secondFactorChallenge(app, user.id, request);
+  const challenge = user.hasSecondFactor ? await secondFactorChallenge(app, user.id, request) : null;
   if (challenge) return challenge;
   return finishSignIn(app, { id: user.id, email: data.email, knownSource: known !== null }, { methods: ["password"], mfaAt: null }, request);
 }
