@@ -47,22 +47,15 @@ export async function signIn(app: App, input: { email: string; password: string 
   }
 }
 
-interface Account {
-  id: string;
+interface Credentials {
   status: UserStatus;
   passwordHash: string | null;
   /** A confirmed TOTP or a passkey: only then can a second-factor challenge be due (mfa/factors.ts). */
   hasSecondFactor: boolean;
 }
 
-/** The account an email names, with whether it has a second factor, in one statement. */
-async function findAccount(app: App, email: string): Promise<Account | null> {
-  const [row] = await app.db.prisma.$queryRaw<Account[]>`
-    SELECT u.id::text AS id, u.status::text AS status, u.password_hash AS "passwordHash",
-           ${secondFactorExists(Prisma.raw("u.id"))} AS "hasSecondFactor"
-    FROM users u WHERE u.email = ${email}`;
-  return row ?? null;
-}
+// What sign-in reads of the account, in the statement that reserves the attempt against it.
+const CREDENTIALS = Prisma.sql`u.status::text AS status, u.password_hash AS "passwordHash", ${secondFactorExists(Prisma.raw("u.id"))} AS "hasSecondFactor"`;
 
 async function attempt(
   app: App,
@@ -70,11 +63,13 @@ async function attempt(
   request: RequestMeta,
   audit: (event: AuditEventInput) => Promise<unknown>,
 ): Promise<SignInResult | MfaRequired> {
-  const user = await findAccount(app, data.email);
   const now = app.clock.now();
-  // A source the owner signed in from recently has its own count: a stranger's failures do not lock it out.
-  const known = user ? await app.lockout.reserveKnownSource(user.id, request.ip, now) : null;
-  const reservation: Reservation = known ?? (user ? await app.lockout.reserveAccount(user.id, now) : await app.lockout.reservePhantom(data.email, now));
+  // A source the owner signed in from recently has its own count: a stranger's failures do not lock it
+  // out. It is looked up by email first, so the account is read and its attempt reserved in one statement.
+  const knownOwner = await app.lockout.knownSourceOf(data.email, request.ip);
+  const user = await app.lockout.findAndReserve<Credentials>(data.email, knownOwner, now, CREDENTIALS);
+  const known = user && !user.reservation ? await app.lockout.reserveSource(user.id, request.ip, now) : null;
+  const reservation: Reservation = known ?? user?.reservation ?? (await app.lockout.reservePhantom(data.email, now));
   if (reservation.locked) {
     // Locked: refused without touching a password hash.
     await audit({ type: "SIGN_IN_FAILED", subjectUserId: user?.id ?? null, metadata: { reason: "locked" } });

@@ -76,6 +76,6 @@ export async function finishSignIn(
     );
     return { ...created, user };
   });
-  await Promise.all([app.loginLimiter.release(who.email, request.ip), app.lockout.remember(who.id, request.ip), invalidate(app, { keys: [keys.user(who.id)] })]);
+  await Promise.all([app.loginLimiter.release(who.email, request.ip), app.lockout.remember(who, request.ip), invalidate(app, { keys: [keys.user(who.id)] })]);
   return result;
 }
