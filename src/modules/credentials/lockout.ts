@@ -105,6 +105,9 @@ export function createLockout(app: Pick<App, "config" | "cache" | "db">): Lockou
   const reserveSource = (userId: string, ip: string | null, now: Date): Promise<Reservation> =>
     reserveInCache(keys.sourceAttempts(userId, sourceOf(ip) ?? ""), now);
 
+  const currentLock = async (userId: string): Promise<Date | null> =>
+    (await app.db.prisma.user.findUnique({ where: { id: userId }, select: { lockedUntil: true } }))?.lockedUntil ?? null;
+
   return {
     async reserveAccount(userId, now) {
       const lockUntil = new Date(now.getTime() + lockMs);
@@ -114,8 +117,7 @@ export function createLockout(app: Pick<App, "config" | "cache" | "db">): Lockou
         RETURNING locked_until AS "lockedUntil"`;
       const row = rows[0];
       if (row) return { locked: false, locksOnFailure: row.lockedUntil !== null };
-      const current = await app.db.prisma.user.findUnique({ where: { id: userId }, select: { lockedUntil: true } });
-      return { locked: true, lockedUntil: current?.lockedUntil ?? lockUntil };
+      return { locked: true, lockedUntil: (await currentLock(userId)) ?? lockUntil };
     },
 
     async findAndReserve<Row extends object>(email: string, knownOwner: string | null, now: Date, columns: Prisma.Sql) {
@@ -134,9 +136,13 @@ export function createLockout(app: Pick<App, "config" | "cache" | "db">): Lockou
         FROM u`;
       if (!row) return null;
       const { reserved, reservedLock, lockedUntil, ...account } = row;
-      const reservation: Reservation | null =
-        account.id === knownOwner ? null : reserved ? { locked: false, locksOnFailure: reservedLock !== null } : { locked: true, lockedUntil: lockedUntil ?? lockUntil };
-      return { ...(account as unknown as Row & { id: string }), reservation };
+      const found = account as unknown as Row & { id: string };
+      if (found.id === knownOwner) return { ...found, reservation: null };
+      if (reserved) return { ...found, reservation: { locked: false, locksOnFailure: reservedLock !== null } };
+      // Locked. When the snapshot still saw it unlocked, a concurrent attempt has just set the lock: read
+      // it, so every attempt answers with the one lockedUntil.
+      const until = lockedUntil && lockedUntil > now ? lockedUntil : await currentLock(found.id);
+      return { ...found, reservation: { locked: true, lockedUntil: until ?? lockUntil } };
     },
 
     reservePhantom(email, now) {
