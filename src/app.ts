@@ -100,7 +100,7 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
     }
     const cache = await createCache(config, log);
     const clock = options.clock ?? systemClock;
-    const audit = createAuditRecorder(config, clock);
+    const audit = createAuditRecorder(config, clock, db.prisma, log);
     const mail = createMailService({ config, db, clock, log, audit }, createMailer(config, log), ACCOUNT_MAIL_COMPOSERS);
     const app: App = {
       config,
@@ -133,6 +133,8 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
 
 export async function closeApp(app: App): Promise<void> {
   for (const dispose of app.disposers.splice(0).reverse()) await dispose();
+  // A last pass links what this process wrote; its announcement still reaches the live streams.
+  await app.audit.linker.close();
   // Streams complete before the connections under them go.
   await app.live.close();
   // Before the database closes: a delivery round in flight still writes its outcome.

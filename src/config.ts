@@ -148,6 +148,9 @@ const fields = z.object({
   /** How often the signed chain head is checkpointed (seconds, 0 = off). */
   AUDIT_HEAD_INTERVAL_SECONDS: int(0, 86400).default(10),
   AUDIT_METADATA_MAX_BYTES: int(64, 1_000_000).default(4096),
+  /** Every instance links committed audit events this often (ms) besides right after its own commits; auditIntegrity flags one unlinked past the max delay. */
+  AUDIT_LINK_INTERVAL_MS: int(10, 60_000).default(1000),
+  AUDIT_LINK_MAX_DELAY_MS: int(100, 3_600_000).default(10_000),
 
   /** Account mail (verification, password reset, email change, notices). Off: those flows answer MAIL_DISABLED. */
   MAIL_ENABLED: bool.default(true),

@@ -1,5 +1,6 @@
 // Counting the statements the app sends (tests pin SQL per request with it), naming prepared
 // statements, and running the few internal queries that must not be counted (health, session reset).
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import type pg from "pg";
 
@@ -13,7 +14,16 @@ export interface StatementCounter {
   count: number;
   /** SQL texts since the last reset (the most recent LOG_LIMIT of them). */
   log: string[];
+  /** Statements sent by background work (inBackground), counted apart from the requests'. */
+  background: number;
   reset(): void;
+}
+
+const backgroundWork = new AsyncLocalStorage<true>();
+
+/** Runs `fn` as background work: its statements count in `background`, not against a request. */
+export function inBackground<T>(fn: () => Promise<T>): Promise<T> {
+  return backgroundWork.run(true, fn);
 }
 
 const LOG_LIMIT = 1000;
@@ -26,9 +36,11 @@ export function createCounter(): StatementCounter {
   const counter: StatementCounter = {
     count: 0,
     log: [],
+    background: 0,
     reset() {
       counter.count = 0;
       counter.log = [];
+      counter.background = 0;
     },
   };
   return counter;
@@ -45,6 +57,10 @@ export function instrument(client: pg.ClientBase, counter: StatementCounter): vo
   const original = client.query;
   rawQueries.set(client, (sql) => Reflect.apply(original, client, [sql]) as Promise<pg.QueryResult>);
   const counted = function (this: pg.ClientBase, ...args: unknown[]): unknown {
+    if (backgroundWork.getStore()) {
+      counter.background++;
+      return Reflect.apply(original, this, args);
+    }
     counter.count++;
     counter.log.push(sqlOf(args[0]));
     if (counter.log.length > LOG_LIMIT) counter.log.splice(0, counter.log.length - LOG_LIMIT);

@@ -118,7 +118,7 @@ describe("audit event pagination", () => {
   test("verifies the whole chain across verification batches", async ({ t, admin }) => {
     const count = await t.db.auditEvent.count();
     expect(await integrity(t, admin.token)).toMatchObject({ ok: true, checkedCount: count, firstBrokenEventId: null });
-    const small = await verifyAuditChain(t.db, { ipKey: t.app.audit.options.ipKey, batchSize: 7 });
+    const small = await verifyAuditChain(t.db, { ipKey: t.app.audit.options.ipKey, batchSize: 7, maxLinkDelayMs: t.app.audit.maxLinkDelayMs, now: t.clock.now() });
     expect(small).toMatchObject({ ok: true, checkedCount: count });
   });
 

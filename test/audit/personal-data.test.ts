@@ -4,11 +4,11 @@
 // metadata were digested still verify, and erasure replaces only what their hash allows.
 import { randomUUID } from "node:crypto";
 import { describe, expect } from "vitest";
-import { canonicalJson, ipDigest, record, storedIpDigest } from "../../src/modules/audit/append.js";
+import { AUDIT_CHAIN_LOCK, eventHash, ipDigest, record, storedIpDigest } from "../../src/modules/audit/append.js";
 import { pseudonymiseUserAuditData } from "../../src/modules/audit/pseudonymise-user.js";
 import { instanceTest } from "../helpers/fixture.js";
 import type { TestInstance } from "../helpers/instance.js";
-import { eventGid, integrity } from "../helpers/audit.js";
+import { eventGid, integrity, linkAll } from "../helpers/audit.js";
 
 const KEY = "personal-data-test-ip-key-0123456789";
 const test = instanceTest({ env: { AUDIT_IP_KEY: KEY } });
@@ -20,15 +20,23 @@ async function addEvent(t: TestInstance, userId: string, email: string): Promise
   );
 }
 
-/** An event written the way events were hashed before (raw user agent and metadata in the hash). */
+/** An event linked the way events were hashed before (raw user agent and metadata in the hash). */
 async function addLegacyEvent(t: TestInstance, userId: string, email: string): Promise<bigint> {
+  await linkAll(t);
   const createdAt = new Date(Math.floor(t.clock.now().getTime()));
   const metadata = { email };
-  const tail = canonicalJson(["SIGN_IN_FAILED", null, userId, null, ipDigest(REQUEST.ip, KEY), REQUEST.userAgent, metadata, createdAt.toISOString()]);
-  const [row] = await t.db.$queryRaw<{ id: bigint }[]>`
-    SELECT o_id AS id FROM audit_append('SIGN_IN_FAILED'::"AuditEventType", NULL, ${userId}::uuid, NULL, ${REQUEST.ip}, ${REQUEST.userAgent},
-      ${JSON.stringify(metadata)}::jsonb, ${createdAt}::timestamptz, ${tail})`;
-  return row?.id ?? 0n;
+  return t.db.$transaction(async (tx) => {
+    // As a writer does, so no linker pass runs between the id and the row.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${AUDIT_CHAIN_LOCK})`;
+    const head = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
+    const [next] = await tx.$queryRaw<{ id: bigint }[]>`SELECT nextval(pg_get_serial_sequence('audit_events', 'id')) AS id`;
+    const id = next?.id ?? 0n;
+    const row = { id, type: "SIGN_IN_FAILED" as const, actorUserId: null, subjectUserId: userId, sessionId: null, ip: REQUEST.ip, userAgent: REQUEST.userAgent, metadata, createdAt };
+    const prevHash = head?.hash ?? null;
+    const hash = eventHash(prevHash, { ...row, ipDigest: ipDigest(REQUEST.ip, KEY) });
+    await tx.auditEvent.create({ data: { ...row, prevHash, hash }, select: { id: true } });
+    return id;
+  });
 }
 
 const pseudo = (value: string) => `pseudo:${storedIpDigest(value, KEY)}`;
@@ -60,6 +68,8 @@ describe("audit personal data", () => {
 
   test("a wrong pseudonym is a well-formed value the verifier still catches", async ({ t, admin }) => {
     const id = await addEvent(t, randomUUID(), `wrong-${Date.now()}@example.com`);
+    // Once linked, the hash covers the digest the pseudonym must carry.
+    await linkAll(t);
     await t.db.$queryRaw`SELECT audit_set_personal_pseudonyms(${[id.toString()]}::bigint[], ${[null]}::text[], ${[pseudo("another agent")]}::text[], ${[null]}::jsonb[])`;
     expect(await integrity(t, admin.token)).toMatchObject({ ok: false, firstBrokenEventId: eventGid(id) });
   });

@@ -5,7 +5,7 @@ import { createHmac } from "node:crypto";
 import { describe, expect } from "vitest";
 import { instanceTest } from "../helpers/fixture.js";
 import type { TestInstance } from "../helpers/instance.js";
-import { integrity, maxEventId } from "../helpers/audit.js";
+import { integrity, linkAll, maxEventId } from "../helpers/audit.js";
 import { record } from "../../src/modules/audit/append.js";
 import { purgeAuditEvents } from "../../src/modules/audit/retention.js";
 
@@ -21,6 +21,7 @@ async function addEvents(t: TestInstance, n: number, ip: string | null = null): 
   for (let i = 0; i < n; i++) {
     ids.push(await t.db.$transaction((tx) => record(tx, { type: "USER_UPDATED", metadata: { i } }, { ip, userAgent: "retention-test" }, t.app.audit.options, t.clock.now())));
   }
+  await linkAll(t);
   return ids;
 }
 

@@ -12,7 +12,7 @@ export const AUDIT_EVENTS = `query($first: Int, $after: String, $last: Int, $bef
 }`;
 
 export const INTEGRITY = `query($since: DateTime, $until: DateTime) {
-  auditIntegrity(since: $since, until: $until) { ok checkedCount firstBrokenEventId message }
+  auditIntegrity(since: $since, until: $until) { ok checkedCount firstBrokenEventId unlinkedCount message }
 }`;
 
 export interface EventNode {
@@ -35,7 +35,7 @@ export interface EventsPage {
 }
 
 export interface IntegrityResult {
-  auditIntegrity: { ok: boolean; checkedCount: number; firstBrokenEventId: string | null; message: string };
+  auditIntegrity: { ok: boolean; checkedCount: number; firstBrokenEventId: string | null; unlinkedCount: number; message: string };
 }
 
 export function eventGid(id: bigint | number | string): string {
@@ -45,6 +45,11 @@ export function eventGid(id: bigint | number | string): string {
 export async function maxEventId(t: TestInstance): Promise<bigint> {
   const last = await t.db.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
   return last?.id ?? 0n;
+}
+
+/** Links every committed event into the chain now (what the linker does right after each commit). */
+export async function linkAll(t: TestInstance): Promise<void> {
+  await t.app.audit.linker.linkNow();
 }
 
 export async function integrity(t: TestInstance, token: string, vars: Record<string, unknown> = {}): Promise<IntegrityResult["auditIntegrity"]> {

@@ -63,6 +63,29 @@ describe("a role with DELETE on audit_events", () => {
   });
 });
 
+describe("links are written once", () => {
+  withAppRole("a role with UPDATE may link an unlinked event, never relink a linked one or change content while linking", async ({ t, appRole }) => {
+    const linked = await t.db.auditEvent.findFirstOrThrow({ where: { hash: { not: null } }, orderBy: { id: "desc" }, select: { id: true } });
+    const fake = "f".repeat(64);
+    // An unlinked row the linker never reaches (below the linked head), so nothing races the probe.
+    await asSuperuser(t, (c) => c.query(`INSERT INTO audit_events (id, type, created_at) VALUES (0, 'USER_UPDATED', now())`));
+    try {
+      await asAppRole(t, appRole, async (c) => {
+        await expect(c.query("UPDATE audit_events SET hash = $2 WHERE id = $1", [linked.id.toString(), fake])).rejects.toMatchObject({ code: "42501" });
+        await expect(c.query("UPDATE audit_events SET hash = $1, ip = '203.0.113.1' WHERE id = 0", [fake])).rejects.toMatchObject({ code: "42501" });
+        // Linking itself is admitted: a wrong link is what verification reports, not what the trigger stops.
+        expect((await c.query("UPDATE audit_events SET hash = $1 WHERE id = 0", [fake])).rowCount).toBe(1);
+        await expect(c.query("UPDATE audit_events SET hash = NULL WHERE id = 0")).rejects.toMatchObject({ code: "42501" });
+      });
+    } finally {
+      await asSuperuser(t, async (c) => {
+        await c.query("SET session_replication_role = replica");
+        await c.query("DELETE FROM audit_events WHERE id = 0");
+      });
+    }
+  });
+});
+
 describe("a deleted tail", () => {
   test("is reported against the recorded chain head, and against a head token an auditor kept", async ({ t, admin }) => {
     await t.signInAs({}); // a few more events

@@ -2,18 +2,16 @@
 // inside its own transaction, so a rolled-back change leaves no event.
 //
 // Tamper evidence: each row stores prevHash and hash = sha-256(prevHash || canonical content), where
-// the content holds personal data (IP, user agent, personal metadata fields) as keyed digests.
-// Appends are serialised with a transaction-level advisory lock so concurrent writers still form ONE
-// linear chain whose order equals id order. The lock is held until commit, so callers record the event
-// as the LAST statement of their transaction to keep the critical section short.
-// Why one global lock rather than per-partition chains: one chain is what an auditor verifies, and
-// bench/audit-append.ts shows the single critical section sustains far more than our write rate.
+// the content holds personal data (IP, user agent, personal metadata fields) as keyed digests. The
+// writer stores the event unlinked (no hash yet) and never waits for other writers; the linker
+// (linker.ts) chains committed events in id order shortly after, so one linear chain still covers
+// every event while concurrent writers no longer queue on one lock until each other's commit.
 import { createHash, createHmac } from "node:crypto";
 import type { AuditEventType } from "../../generated/prisma/enums.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { RequestMeta } from "../../app.js";
 
-/** Arbitrary constant naming the audit-chain lock (pg_advisory_xact_lock takes a bigint); audit_append() hard-codes it. */
+/** Arbitrary constant naming the audit-chain lock; audit_write() (shared) and audit_barrier() (exclusive) hard-code it. */
 export const AUDIT_CHAIN_LOCK = 7_134_559_201_337n;
 
 export interface AuditEventInput {
@@ -115,7 +113,8 @@ export interface StoredAuditRow {
   metadata: unknown;
   createdAt: Date;
   prevHash: string | null;
-  hash: string;
+  /** Null until the linker has chained the row (linker.ts). */
+  hash: string | null;
 }
 
 /**
@@ -166,13 +165,10 @@ function normaliseMetadata(metadata: Record<string, unknown> | null | undefined)
 }
 
 /**
- * Append one event to the chain. Must run inside the transaction of the change it records, ideally as
- * its last statement: the chain lock taken here is held until that transaction commits.
- *
- * One round trip: `audit_append()` (see prisma/migrations/*_audit_append) takes the lock, reads the
- * head, allocates the id and inserts. It computes the hash in SQL because only it knows the id; the
- * hash is recomputed here and a disagreement rolls the change back rather than store a row the
- * verifier would call tampered.
+ * Writes one event, unlinked, inside the transaction of the change it records. One statement:
+ * `audit_write()` (prisma/migrations/*_audit_sequencer) takes the chain lock shared (writers do not
+ * exclude each other; it only lets the linker's barrier know when this transaction has ended) and
+ * inserts the row. Returns the event's id, final from the start: linking adds the hash, not the id.
  */
 export async function record(
   tx: Tx,
@@ -189,26 +185,11 @@ export async function record(
   // make the verifier use it as a digest: such a value is pseudonymised at once.
   const rawIp = request?.ip ?? null;
   const ip = rawIp !== null && isPseudonym(rawIp) ? `${PSEUDO_PREFIX}${ipDigest(rawIp, options.ipKey) ?? ""}` : rawIp;
-  const row: Omit<StoredAuditRow, "id" | "prevHash" | "hash"> = {
-    type: event.type,
-    actorUserId: event.actorUserId ?? null,
-    subjectUserId: event.subjectUserId ?? null,
-    sessionId: event.sessionId ?? null,
-    ip,
-    userAgent: request?.userAgent ?? null,
-    metadata,
-    createdAt: new Date(Math.floor(now.getTime())),
-  };
-  const hashed = hashable({ ...row, id: 0n }, options.ipKey);
-  const tail = canonicalJson([row.type, row.actorUserId, row.subjectUserId, row.sessionId, hashed.ipDigest, hashed.userAgent, hashed.metadata, row.createdAt.toISOString()]);
-  const [appended] = await tx.$queryRaw<{ id: bigint; prevHash: string | null; hash: string }[]>`
-    SELECT o_id AS id, o_prev_hash AS "prevHash", o_hash AS hash
-    FROM audit_append(${row.type}::"AuditEventType", ${row.actorUserId}::uuid, ${row.subjectUserId}::uuid, ${row.sessionId}::uuid,
-                      ${ip}, ${row.userAgent}, ${metadata === null ? null : JSON.stringify(metadata)}::jsonb,
-                      ${row.createdAt}::timestamptz, ${tail})`;
-  if (!appended) throw new Error("audit: audit_append returned no row");
-  if (eventHash(appended.prevHash, { ...hashed, id: appended.id }) !== appended.hash) {
-    throw new Error(`audit: the database computed a different hash for event ${appended.id}`);
-  }
-  return appended.id;
+  const createdAt = new Date(Math.floor(now.getTime()));
+  const [written] = await tx.$queryRaw<{ id: bigint }[]>`
+    SELECT audit_write(${event.type}::"AuditEventType", ${event.actorUserId ?? null}::uuid, ${event.subjectUserId ?? null}::uuid,
+                       ${event.sessionId ?? null}::uuid, ${ip}, ${request?.userAgent ?? null},
+                       ${metadata === null ? null : JSON.stringify(metadata)}::jsonb, ${createdAt}::timestamptz) AS id`;
+  if (!written) throw new Error("audit: audit_write returned no row");
+  return written.id;
 }

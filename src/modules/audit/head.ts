@@ -43,11 +43,11 @@ export async function recordedHead(app: App): Promise<ChainHead | null> {
   return raw === null ? null : parseHeadToken(app.audit.headKey, raw);
 }
 
-/** Signs the current newest event and records it unless a newer head is recorded already. */
+/** Signs the newest linked event and records it unless a newer head is recorded already. */
 export async function checkpointHead(app: App): Promise<ChainHead | null> {
-  const newest = await app.db.prisma.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true, hash: true } });
-  if (!newest) return null;
-  const head: ChainHead = { ...newest, at: app.clock.now() };
+  const newest = await app.db.prisma.auditEvent.findFirst({ where: { hash: { not: null } }, orderBy: { id: "desc" }, select: { id: true, hash: true } });
+  if (!newest?.hash) return null;
+  const head: ChainHead = { id: newest.id, hash: newest.hash, at: app.clock.now() };
   const token = headToken(app.audit.headKey, head);
   for (let attempt = 0; attempt < 5; attempt++) {
     const raw = await app.cache.get(keys.auditHead());

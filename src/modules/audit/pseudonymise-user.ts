@@ -44,7 +44,8 @@ interface Replacement {
 }
 
 function replacementFor(row: StoredAuditRow, userId: string, emails: Set<string>, key: string): Replacement | null {
-  const format = rowHashFormat(row, key);
+  // Not linked yet: it will be hashed in the current format, over whatever it holds by then.
+  const format = row.hash === null ? "current" : rowHashFormat(row, key);
   // An altered row stays as the evidence it is.
   if (format === null) return null;
   const m = metadataObject(row.metadata);

@@ -30,6 +30,8 @@ export interface AuditFilter {
   since?: Date | null;
   /** Exclusive upper bound on createdAt. */
   until?: Date | null;
+  /** Only events the linker has chained (a prefix in id order that never gains rows below its end). */
+  linkedOnly?: boolean;
 }
 
 /**
@@ -91,6 +93,7 @@ export async function findAuditEvents(db: PrismaClient, filter: AuditFilter, w: 
       ...(filter.subjectUserId ? { subjectUserId: filter.subjectUserId } : {}),
       ...(filter.sessionId ? { sessionId: filter.sessionId } : {}),
       ...(createdAt ? { createdAt } : {}),
+      ...(filter.linkedOnly ? { hash: { not: null } } : {}),
     },
     orderBy: { id: w.oldestFirst ? "asc" : "desc" },
     take: w.limit,
@@ -120,6 +123,11 @@ export async function findUserAuditEvents(db: PrismaClient, userId: string, w: A
 }
 
 /** Events by id, in the order asked (null where missing): `node(id)` lookups. */
+/** The newest committed event's id, linked or not (0 when there is none). */
+export async function newestAuditEventId(db: PrismaClient): Promise<bigint> {
+  return (await db.auditEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+}
+
 export async function findAuditEventsByIds(db: PrismaClient, ids: readonly bigint[]): Promise<(AuditEventRecord | null)[]> {
   const rows = await db.auditEvent.findMany({ where: { id: { in: [...ids] } }, select: AUDIT_EVENT_SELECT });
   const byId = new Map(rows.map((r) => [r.id, r]));

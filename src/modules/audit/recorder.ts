@@ -4,10 +4,13 @@ import { randomBytes } from "node:crypto";
 import type { App, Clock, RequestMeta } from "../../app.js";
 import type { Config } from "../../config.js";
 import { afterCommit } from "../../db/after-commit.js";
-import type { Prisma } from "../../generated/prisma/client.js";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import type { Logger } from "../../observability/log.js";
 import type { Viewer } from "../sessions/session.js";
 import { record } from "./append.js";
 import type { AuditEventInput, AuditOptions } from "./append.js";
+import { createAuditLinker } from "./linker.js";
+import type { AuditLinker } from "./linker.js";
 
 // Without AUDIT_IP_KEY the IP digest is still keyed, but with a public constant: set the variable in
 // production so pseudonymised IPs cannot be recovered by hashing all IPv4 addresses.
@@ -17,25 +20,30 @@ export interface AuditRecorder {
   readonly options: AuditOptions;
   /** Signs the chain heads kept outside the table (head.ts). */
   readonly headKey: string;
-  /** Appends `event`; call it as the last statement of the change's transaction (see append.ts). */
+  /** Writes `event` inside the change's transaction; it is linked into the chain right after the commit. */
   record(tx: Prisma.TransactionClient, event: AuditEventInput, request: Pick<RequestMeta, "ip" | "userAgent"> | null): Promise<bigint>;
-  /** Called with each appended event's id once its transaction has committed (the live feed). */
-  onCommitted(listener: (id: bigint) => void): void;
+  /** Chains committed events (linker.ts); `onLinked` feeds the live stream. */
+  readonly linker: AuditLinker;
+  /** Events committed and not linked after this long are reported by auditIntegrity (ms). */
+  readonly maxLinkDelayMs: number;
 }
 
-export function createAuditRecorder(config: Pick<Config, "AUDIT_IP_KEY" | "AUDIT_METADATA_MAX_BYTES" | "AUDIT_HEAD_KEY">, clock: Clock): AuditRecorder {
+type RecorderConfig = Pick<Config, "AUDIT_IP_KEY" | "AUDIT_METADATA_MAX_BYTES" | "AUDIT_HEAD_KEY" | "AUDIT_LINK_INTERVAL_MS" | "AUDIT_LINK_MAX_DELAY_MS">;
+
+export function createAuditRecorder(config: RecorderConfig, clock: Clock, db: PrismaClient, log: Logger): AuditRecorder {
   const options: AuditOptions = { ipKey: config.AUDIT_IP_KEY ?? DEFAULT_IP_KEY, metadataMaxBytes: config.AUDIT_METADATA_MAX_BYTES };
-  const listeners: ((id: bigint) => void)[] = [];
+  const linker = createAuditLinker(db, options.ipKey, log, config.AUDIT_LINK_INTERVAL_MS);
   return {
     options,
     // Without a configured key, heads signed by this process verify only until it restarts.
     headKey: config.AUDIT_HEAD_KEY ?? randomBytes(32).toString("hex"),
     record: async (tx, event, request) => {
       const id = await record(tx, event, request, options, clock.now());
-      afterCommit(tx, () => listeners.forEach((listener) => listener(id)));
+      afterCommit(tx, () => linker.poke());
       return id;
     },
-    onCommitted: (listener) => void listeners.push(listener),
+    linker,
+    maxLinkDelayMs: config.AUDIT_LINK_MAX_DELAY_MS,
   };
 }
 

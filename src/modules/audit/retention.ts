@@ -92,6 +92,8 @@ async function planPurge(app: App, actor: JobActor): Promise<PurgePlan | null> {
     const throughId = await prefixEnd(tx, cutoff);
     if (throughId === null) return null;
     const last = await tx.auditEvent.findUniqueOrThrow({ where: { id: throughId }, select: { hash: true } });
+    // Only a linked prefix can be purged (its last hash is the anchor); the linker catches up first.
+    if (last.hash === null) return null;
     const count = await tx.auditEvent.count({ where: { id: { lte: throughId } } });
     await app.audit.record(
       tx,

@@ -164,6 +164,10 @@ const AuditIntegrityReportRef = builder.objectRef<IntegrityReport>("AuditIntegri
       description: "AuditEvent ID of the first event whose hash or link is wrong (after a deleted event: the next one).",
       resolve: (r) => (r.firstBrokenEventId === null ? null : encodeId("AuditEvent", r.firstBrokenEventId)),
     }),
+    unlinkedCount: t.int({
+      description: "Newest events written but not linked into the chain yet; any older than AUDIT_LINK_MAX_DELAY_MS make `ok` false.",
+      resolve: (r) => r.unlinkedCount,
+    }),
     message: t.exposeString("message"),
   }),
 });
@@ -184,7 +188,10 @@ builder.queryField("auditIntegrity", (t) =>
     resolve: async (_r, args, ctx) => {
       const head = args.head ? parseHeadToken(ctx.app.audit.headKey, args.head) : await recordedHead(ctx.app);
       if (args.head && !head) throw new ValidationError([{ path: "head", message: "is not a chain head signed by this deployment" }]);
-      return verifyAuditChain(ctx.app.db.prisma, { ipKey: ctx.app.audit.options.ipKey }, { since: args.since ?? null, until: args.until ?? null }, head);
+      // Everything committed before the check is linked first, so a caller's own events are covered.
+      await ctx.app.audit.linker.linkNow().catch((err: unknown) => ctx.app.log.warn({ err }, "could not link audit events before verifying"));
+      const options = { ipKey: ctx.app.audit.options.ipKey, maxLinkDelayMs: ctx.app.audit.maxLinkDelayMs, now: ctx.app.clock.now() };
+      return verifyAuditChain(ctx.app.db.prisma, options, { since: args.since ?? null, until: args.until ?? null }, head);
     },
   }),
 );

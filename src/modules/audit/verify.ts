@@ -6,19 +6,25 @@
 // row in the middle are found and pinpointed from the table alone. Dropping the newest rows, or
 // rewriting the chain from some row to the end, is found only against a head kept outside the
 // database (head.ts): up to the newest recorded head, not the events after it.
-import { AUDIT_EVENT_SELECT } from "./query.js";
+//
+// Events not linked yet (linker.ts) can only be the newest ones: an unlinked event before a linked one
+// was put into the chain's past and is reported. An event left unlinked longer than the stated bound
+// (AUDIT_LINK_MAX_DELAY_MS) fails the check: no linker is running, or it keeps failing.
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import { rowHashFormat } from "./append.js";
 import type { StoredAuditRow } from "./append.js";
 import { retentionAnchors } from "./retention.js";
 import type { RetentionAnchor } from "./retention.js";
 import type { ChainHead } from "./head.js";
+import { STORED_SELECT } from "./linker.js";
 
 export interface IntegrityReport {
   ok: boolean;
   checkedCount: number;
   /** The first event whose hash or link is wrong (for a deleted row: the event right after the gap). */
   firstBrokenEventId: bigint | null;
+  /** Events written but not linked into the chain yet (the newest ones, within the bound). */
+  unlinkedCount: number;
   message: string;
 }
 
@@ -32,9 +38,10 @@ export interface VerifyRange {
 export interface VerifyOptions {
   ipKey: string;
   batchSize?: number;
+  /** An event unlinked for longer than this (ms) before `now` fails the check. */
+  maxLinkDelayMs: number;
+  now: Date;
 }
-
-const STORED_SELECT = { ...AUDIT_EVENT_SELECT, prevHash: true, hash: true } as const;
 
 /** Id bounds of the range: contiguous in id order, since a chain can only be checked link by link. */
 async function rangeIds(db: PrismaClient, range: VerifyRange): Promise<{ from: bigint | null; to: bigint | null } | null> {
@@ -88,18 +95,21 @@ export async function verifyAuditChain(db: PrismaClient, options: VerifyOptions,
 
 async function verifyLinks(db: PrismaClient, options: VerifyOptions, range: VerifyRange): Promise<IntegrityReport> {
   const batchSize = options.batchSize ?? 1000;
+  const empty: IntegrityReport = { ok: true, checkedCount: 0, firstBrokenEventId: null, unlinkedCount: 0, message: "No audit events in the range." };
   const bounds = await rangeIds(db, range);
-  if (!bounds) return { ok: true, checkedCount: 0, firstBrokenEventId: null, message: "No audit events in the range." };
+  if (!bounds) return empty;
 
   // The row just before the range: its hash is what the first checked row must link to.
-  let prev: { id: bigint; hash: string } | null =
+  let prev: { id: bigint; hash: string | null } | null =
     bounds.from === null ? null : await db.auditEvent.findFirst({ where: { id: { lt: bounds.from } }, orderBy: { id: "desc" }, select: { id: true, hash: true } });
   let gapNote = "";
   let checked = 0;
   let cursor: { gte: bigint } | { gt: bigint } | undefined = bounds.from === null ? undefined : { gte: bounds.from };
   let firstId: bigint | null = null;
+  let lastLinked: bigint | null = null;
+  let unlinked: { first: bigint; count: number; oldest: Date } | null = prev && prev.hash === null ? { first: prev.id, count: 0, oldest: options.now } : null;
 
-  const broken = (id: bigint, message: string): IntegrityReport => ({ ok: false, checkedCount: checked, firstBrokenEventId: id, message });
+  const broken = (id: bigint, message: string): IntegrityReport => ({ ok: false, checkedCount: checked, firstBrokenEventId: id, unlinkedCount: unlinked?.count ?? 0, message });
 
   for (;;) {
     const rows: StoredAuditRow[] = await db.auditEvent.findMany({
@@ -109,6 +119,16 @@ async function verifyLinks(db: PrismaClient, options: VerifyOptions, range: Veri
       select: STORED_SELECT,
     });
     for (const row of rows) {
+      if (row.hash === null) {
+        unlinked ??= { first: row.id, count: 0, oldest: row.createdAt };
+        unlinked.count++;
+        if (row.createdAt < unlinked.oldest) unlinked.oldest = row.createdAt;
+        prev = { id: row.id, hash: null };
+        continue;
+      }
+      if (unlinked) {
+        return broken(row.id, `Event ${row.id} is linked although event ${unlinked.first} before it is not: an event was written into the chain's past.`);
+      }
       checked++;
       firstId ??= row.id;
       if (rowHashFormat(row, options.ipKey) === null) {
@@ -132,11 +152,20 @@ async function verifyLinks(db: PrismaClient, options: VerifyOptions, range: Veri
             : ` A retention purge is still removing events up to its announced anchor (now at ${row.id}).`;
       }
       prev = { id: row.id, hash: row.hash };
+      lastLinked = row.id;
     }
     if (rows.length < batchSize || !prev) break;
     cursor = { gt: prev.id };
   }
 
-  if (checked === 0) return { ok: true, checkedCount: 0, firstBrokenEventId: null, message: "No audit events in the range." };
-  return { ok: true, checkedCount: checked, firstBrokenEventId: null, message: `Verified ${checked} event(s), ${firstId} to ${prev?.id}.${gapNote}` };
+  const pending = unlinked?.count ?? 0;
+  if (unlinked && pending > 0 && options.now.getTime() - unlinked.oldest.getTime() > options.maxLinkDelayMs) {
+    return broken(
+      unlinked.first,
+      `Event ${unlinked.first} and ${pending - 1} later event(s) were written but not linked into the chain within ${options.maxLinkDelayMs} ms (the oldest since ${unlinked.oldest.toISOString()}): no linker is running, or it fails.`,
+    );
+  }
+  const pendingNote = pending > 0 ? ` ${pending} newest event(s) are written and not linked yet (within ${options.maxLinkDelayMs} ms).` : "";
+  if (checked === 0) return { ...empty, unlinkedCount: pending, message: `No linked audit events in the range.${pendingNote}` };
+  return { ok: true, checkedCount: checked, firstBrokenEventId: null, unlinkedCount: pending, message: `Verified ${checked} event(s), ${firstId} to ${lastLinked}.${gapNote}${pendingNote}` };
 }

@@ -5,7 +5,7 @@
 // every event and heartbeat: a lost permission or an ended session ends the stream with its code.
 import type { App } from "../../app.js";
 import { ForbiddenError, UnauthenticatedError } from "../../errors.js";
-import { encodeAuditCursor, findAuditEvents, matchesAuditFilter } from "../audit/query.js";
+import { encodeAuditCursor, findAuditEvents, matchesAuditFilter, newestAuditEventId } from "../audit/query.js";
 import type { AuditEventRecord, AuditFilter } from "../audit/query.js";
 import { createPermissionLoaders, holdsPermission } from "../rbac/permission-cache.js";
 import type { Viewer } from "../sessions/session.js";
@@ -47,12 +47,19 @@ export async function auditEventAdded(app: App, viewer: Viewer, token: string | 
     field: "auditEventAdded",
     async listen(push) {
       const { watermark, detach } = await app.live.auditTail.attach(push);
-      lastSent = after ?? watermark;
+      // Without a cursor: after everything committed before the stream opened, linked yet or not
+      // (pushed rows are handled only after this returns).
+      if (after !== null) lastSent = after;
+      else {
+        const committed = await newestAuditEventId(app.db.prisma);
+        lastSent = committed > watermark ? committed : watermark;
+      }
       return detach;
     },
     replay: after === null ? undefined : async function* () {
       for (;;) {
-        const rows = await findAuditEvents(app.db.prisma, filter, { olderThan: null, newerThan: lastSent, limit: REPLAY_PAGE, oldestFirst: true });
+        // Linked rows only, as the tail hands out: an unlinked one could still gain a lower neighbour.
+        const rows = await findAuditEvents(app.db.prisma, { ...filter, linkedOnly: true }, { olderThan: null, newerThan: lastSent, limit: REPLAY_PAGE, oldestFirst: true });
         if (rows.length === 0) return;
         const step = await deliver(rows);
         yield step;

@@ -1,8 +1,9 @@
 // One reader of the audit trail per instance, for every auditEventAdded stream on it. A poke through
-// the hub ("the chain grew") makes it read the rows after its watermark from PostgreSQL, in id order,
-// and hand each to every attached stream. Appends commit in id order (the chain lock is held until
-// commit), so the committed rows after the watermark are exactly the new ones: delivery has no gap, no
-// duplicate and chain order, and a lost poke only delays rows until the next one.
+// the hub ("the chain grew") makes it read the LINKED rows after its watermark from PostgreSQL, in id
+// order, and hand each to every attached stream. Writers may commit out of id order, but the linker
+// only ever extends the linked prefix in id order (audit/linker.ts), so the linked rows after the
+// watermark are exactly the new ones: delivery has no gap, no duplicate and chain order, and a lost
+// poke only delays rows until the next one.
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../observability/log.js";
 import { findAuditEvents } from "../audit/query.js";
@@ -37,12 +38,12 @@ export function createAuditTail(db: PrismaClient, hub: Hub, log: Logger, catchUp
   let again = false;
   let timer: NodeJS.Timeout | undefined;
 
-  const head = async (): Promise<bigint> => (await db.auditEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+  const head = async (): Promise<bigint> => (await db.auditEvent.aggregate({ where: { hash: { not: null } }, _max: { id: true } }))._max.id ?? 0n;
 
   const readNew = async (): Promise<void> => {
     if (watermark === null) return;
     for (;;) {
-      const rows = await findAuditEvents(db, {}, { olderThan: null, newerThan: watermark, limit: PAGE, oldestFirst: true });
+      const rows = await findAuditEvents(db, { linkedOnly: true }, { olderThan: null, newerThan: watermark, limit: PAGE, oldestFirst: true });
       // Handed out and the watermark moved in one synchronous step: a stream attaching meanwhile
       // sees either all of these rows or a watermark past them.
       for (const row of rows) {

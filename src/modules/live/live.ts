@@ -32,16 +32,8 @@ export function createLive(deps: { config: Config; log: Logger; db: Database; au
   hub.onDown(() => streams.endAll(new LiveUnavailableError("Live updates were interrupted; reconnect (with your last cursor) to resume.")));
   hub.onPublishFailed(() => streams.dropped("unpublished"));
 
-  // Appends committed in one tick are announced once, with the newest id: the tails read them all.
-  let newest: bigint | null = null;
-  audit.onCommitted((id) => {
-    if (newest === null) setImmediate(() => {
-      const head = newest;
-      newest = null;
-      if (head !== null) publishAuditAppended(hub, head);
-    });
-    if (newest === null || id > newest) newest = id;
-  });
+  // Each linker pass is announced once, with the newest linked id: the tails read every row up to it.
+  audit.linker.onLinked((head) => publishAuditAppended(hub, head));
 
   let closing: Promise<void> | null = null;
   return {
