@@ -14,8 +14,8 @@ export const keys = {
   sessionsEpoch: (): string => "epoch:sessions",
   /** `{ count, lockedUntil }` of an email no account has, so its lockout answers like a real one's. */
   phantomAttempts: (emailDigest: string): string => `login:phantom:${emailDigest}`,
-  /** Present while a source (an address bucket) has signed in to the user recently. */
-  knownSource: (userId: string, sourceDigest: string): string => `login:known:${userId}:${sourceDigest}`,
+  /** The id of the account a source (an address bucket) signed in to recently under this email. */
+  knownSource: (emailDigest: string, sourceDigest: string): string => `login:known:${emailDigest}:${sourceDigest}`,
   /** `{ count, lockedUntil }` of a known source's own attempts. */
   sourceAttempts: (userId: string, sourceDigest: string): string => `login:source:${userId}:${sourceDigest}`,
   /** Present while a user's reads must stay on the primary after their own write (server/stale-reads.ts). */

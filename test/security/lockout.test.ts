@@ -85,3 +85,15 @@ describe("a stranger cannot lock the owner out", () => {
     expect((await signIn(t, u.email, u.password, "198.51.100.8")).__typename).toBe("AccountLockedError");
   });
 });
+
+describe("a known source belongs to one account", () => {
+  behindProxy("an email that moves to another account does not bring the old owner's source with it", async ({ t, member: u }) => {
+    expect((await signIn(t, u.email, u.password, "198.51.100.10")).__typename).toBe("SignInSuccess");
+    const other = await t.signInAs({});
+    await t.db.user.update({ where: { id: u.userId }, data: { email: `moved-${u.userId}@example.com` } });
+    await t.db.user.update({ where: { id: other.userId }, data: { email: u.email } });
+    // From the old owner's source, failures against the email now count against the other account.
+    for (let i = 0; i < 3; i++) await signIn(t, u.email, "wrong-password-1", "198.51.100.10");
+    expect((await signIn(t, u.email, other.password, "192.0.2.2")).__typename).toBe("AccountLockedError");
+  });
+});

@@ -103,6 +103,35 @@ describe("revokeSession", () => {
     expect(events.map((e) => (e.metadata as { alreadyRevoked?: boolean } | null)?.alreadyRevoked)).toEqual([false, true]);
   });
 
+  test("an operator's unknown id -> NotFoundError, with no audit event", async ({ t }) => {
+    const operator = await t.signInAs({ permissions: ["sessions:revoke"] });
+    const unknown = Buffer.from("Session:00000000-0000-4000-8000-000000000000").toString("base64url");
+    const since = await lastAuditId(t);
+    expect(await mutate(t, Q.revoke, { id: unknown }, operator.token)).toMatchObject({ __typename: "NotFoundError", code: "NOT_FOUND" });
+    expect(await auditTypes(t, since)).toEqual([]);
+  });
+
+  test("two callers revoking one session at once: both answered with the revoked session, exactly one revoked it", async ({ t, member: owner }) => {
+    const operator = await t.signInAs({ permissions: ["sessions:revoke"] });
+    const other = await another(t, owner);
+    const [a, b] = await Promise.all([mutate(t, Q.revoke, { id: other.sessionGid }, owner.token), mutate(t, Q.revoke, { id: other.sessionGid }, operator.token)]);
+    for (const r of [a, b]) {
+      expect(r).toMatchObject({ __typename: "Session", id: other.sessionGid, active: false });
+      expect(r.revokedAt).not.toBeNull();
+    }
+    const events = await t.db.auditEvent.findMany({ where: { type: "SESSION_REVOKED", sessionId: other.sessionId } });
+    expect(events.map((e) => (e.metadata as { alreadyRevoked?: boolean } | null)?.alreadyRevoked).sort()).toEqual([false, true]);
+    expect(await viewer(t, other.token)).toBeNull();
+  });
+
+  test("the revoked session's relations are answered too", async ({ t, member: u }) => {
+    const other = await another(t, u);
+    const doc = `mutation($id: ID!) { revokeSession(id: $id) { __typename ... on Session { id active user { id email } } } }`;
+    const res = await t.gql<{ revokeSession: { __typename: string; active: boolean; user: { id: string; email: string } } }>(doc, { id: other.sessionGid }, { token: u.token });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.revokeSession).toMatchObject({ __typename: "Session", active: false, user: { id: u.userGid, email: u.email } });
+  });
+
   test("unknown id -> NotFoundError; malformed id -> InvalidIdError; anonymous -> UnauthenticatedError", async ({ t, member: u }) => {
     const unknown = Buffer.from("Session:00000000-0000-4000-8000-000000000000").toString("base64url");
     expect(await mutate(t, Q.revoke, { id: unknown }, u.token)).toMatchObject({ __typename: "NotFoundError", code: "NOT_FOUND" });

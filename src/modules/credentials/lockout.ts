@@ -7,12 +7,14 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { App } from "../../app.js";
+import { Prisma } from "../../generated/prisma/client.js";
 import { cachedDate } from "../../cache/fragments.js";
 import { keys } from "../../cache/keys.js";
 import { addressBucket } from "./login-limiter.js";
 
 export type Reservation = { locked: false; locksOnFailure: boolean } | { locked: true; lockedUntil: Date };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const digest = (value: string): string => createHash("sha256").update(value).digest("hex").slice(0, 32);
 
 const counterSchema = z.object({ count: z.number().int().nonnegative(), lockedUntil: cachedDate.nullable() });
@@ -35,15 +37,34 @@ function next(current: Counter | null, now: Date, threshold: number, lockMs: num
   return { locked: false, locksOnFailure: lockedUntil !== null, state: { count, lockedUntil } };
 }
 
+/** An account found by email, with this attempt's reservation against it (null: counted on a known source's own count). */
+export type FoundAccount<Row> = Row & { id: string; reservation: Reservation | null };
+
 export interface Lockout {
   /** One attempt against a real account. */
   reserveAccount(userId: string, now: Date): Promise<Reservation>;
+  /**
+   * The account `email` names (the `columns` of it, a select list over alias `u`) with one attempt
+   * reserved against it in the same statement, unless it is `knownOwner` (a known source, which the
+   * caller reserves with reserveSource). Null when no account has the email.
+   */
+  findAndReserve<Row extends object>(email: string, knownOwner: string | null, now: Date, columns: Prisma.Sql): Promise<FoundAccount<Row> | null>;
   /** One attempt against an email no account has. */
   reservePhantom(email: string, now: Date): Promise<Reservation>;
+  /** The account a source (the caller's address bucket) signed in to recently under `email`; null when none. */
+  knownSourceOf(email: string, ip: string | null): Promise<string | null>;
+  /** One attempt from a known source, on its own count. */
+  reserveSource(userId: string, ip: string | null, now: Date): Promise<Reservation>;
   /** One attempt from a source that signed in to this account recently; null when it has not. */
-  reserveKnownSource(userId: string, ip: string | null, now: Date): Promise<Reservation | null>;
+  reserveKnownSource(user: Account, ip: string | null, now: Date): Promise<Reservation | null>;
   /** After a success: this source is known to the account for LOGIN_KNOWN_SOURCE_DAYS, its count starts again. */
-  remember(userId: string, ip: string | null): Promise<void>;
+  remember(user: Account, ip: string | null): Promise<void>;
+}
+
+/** An account as the lockout keys it: its id, and the normalised email a known source is looked up by. */
+export interface Account {
+  id: string;
+  email: string;
 }
 
 export function createLockout(app: Pick<App, "config" | "cache" | "db">): Lockout {
@@ -66,43 +87,85 @@ export function createLockout(app: Pick<App, "config" | "cache" | "db">): Lockou
     return { locked: true, lockedUntil: new Date(now.getTime() + lockMs) };
   };
 
+  // An expired lock starts the count again at this attempt; the LOCKOUT_AFTER_FAILURES-th sets the lock.
+  const counted = (lockUntil: Date) => Prisma.sql`
+    failed_login_count = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_login_count + 1 END,
+    locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_login_count + 1 END) >= ${threshold}::int THEN ${lockUntil}::timestamptz END`;
+  const unlocked = (now: Date) => Prisma.sql`(locked_until IS NULL OR locked_until <= ${now}::timestamptz)`;
+  const sourceOf = (ip: string | null): string | null => {
+    const bucket = addressBucket(ip);
+    return bucket && config.LOGIN_KNOWN_SOURCE_DAYS > 0 ? digest(bucket) : null;
+  };
+  const knownSourceOf = async (email: string, ip: string | null): Promise<string | null> => {
+    const source = sourceOf(ip);
+    const owner = source ? await cache.get(keys.knownSource(digest(email), source)) : null;
+    // Anything but an account id (a corrupt entry) is no known source; it is overwritten by the next success.
+    return owner !== null && UUID.test(owner) ? owner : null;
+  };
+  const reserveSource = (userId: string, ip: string | null, now: Date): Promise<Reservation> =>
+    reserveInCache(keys.sourceAttempts(userId, sourceOf(ip) ?? ""), now);
+
+  const currentLock = async (userId: string): Promise<Date | null> =>
+    (await app.db.prisma.user.findUnique({ where: { id: userId }, select: { lockedUntil: true } }))?.lockedUntil ?? null;
+
   return {
     async reserveAccount(userId, now) {
       const lockUntil = new Date(now.getTime() + lockMs);
-      // An expired lock starts the count again at this attempt.
       const rows = await app.db.prisma.$queryRaw<{ lockedUntil: Date | null }[]>`
-        UPDATE users SET
-          failed_login_count = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_login_count + 1 END,
-          locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_login_count + 1 END) >= ${threshold}::int THEN ${lockUntil}::timestamptz END
-        WHERE id = ${userId}::uuid AND (locked_until IS NULL OR locked_until <= ${now}::timestamptz)
+        UPDATE users SET ${counted(lockUntil)}
+        WHERE id = ${userId}::uuid AND ${unlocked(now)}
         RETURNING locked_until AS "lockedUntil"`;
       const row = rows[0];
       if (row) return { locked: false, locksOnFailure: row.lockedUntil !== null };
-      const current = await app.db.prisma.user.findUnique({ where: { id: userId }, select: { lockedUntil: true } });
-      return { locked: true, lockedUntil: current?.lockedUntil ?? lockUntil };
+      return { locked: true, lockedUntil: (await currentLock(userId)) ?? lockUntil };
+    },
+
+    async findAndReserve<Row extends object>(email: string, knownOwner: string | null, now: Date, columns: Prisma.Sql) {
+      const lockUntil = new Date(now.getTime() + lockMs);
+      // Under READ COMMITTED the UPDATE re-checks a row a concurrent attempt changed, so each attempt
+      // sees its own count, exactly as reserveAccount's. `u` is the statement's snapshot of the account.
+      const [row] = await app.db.prisma.$queryRaw<(Row & { id: string; reserved: boolean; reservedLock: Date | null; lockedUntil: Date | null })[]>`
+        WITH u AS (SELECT * FROM users WHERE email = ${email}),
+        r AS (
+          UPDATE users SET ${counted(lockUntil)}
+          WHERE id = (SELECT id FROM u) AND id IS DISTINCT FROM ${knownOwner}::uuid AND ${unlocked(now)}
+          RETURNING locked_until
+        )
+        SELECT ${columns}, u.id::text AS id, EXISTS (SELECT 1 FROM r) AS reserved,
+               (SELECT locked_until FROM r) AS "reservedLock", u.locked_until AS "lockedUntil"
+        FROM u`;
+      if (!row) return null;
+      const { reserved, reservedLock, lockedUntil, ...account } = row;
+      const found = account as unknown as Row & { id: string };
+      if (found.id === knownOwner) return { ...found, reservation: null };
+      if (reserved) return { ...found, reservation: { locked: false, locksOnFailure: reservedLock !== null } };
+      // Locked. When the snapshot still saw it unlocked, a concurrent attempt has just set the lock: read
+      // it, so every attempt answers with the one lockedUntil.
+      const until = lockedUntil && lockedUntil > now ? lockedUntil : await currentLock(found.id);
+      return { ...found, reservation: { locked: true, lockedUntil: until ?? lockUntil } };
     },
 
     reservePhantom(email, now) {
       return reserveInCache(keys.phantomAttempts(digest(email)), now);
     },
 
-    async reserveKnownSource(userId, ip, now) {
-      const bucket = addressBucket(ip);
-      if (!bucket || config.LOGIN_KNOWN_SOURCE_DAYS === 0) return null;
-      const source = digest(bucket);
-      if ((await cache.get(keys.knownSource(userId, source))) === null) return null;
-      return reserveInCache(keys.sourceAttempts(userId, source), now);
+    knownSourceOf,
+    reserveSource,
+
+    async reserveKnownSource(user, ip, now) {
+      return (await knownSourceOf(user.email, ip)) === user.id ? reserveSource(user.id, ip, now) : null;
     },
 
-    async remember(userId, ip) {
-      const bucket = addressBucket(ip);
-      if (!bucket || config.LOGIN_KNOWN_SOURCE_DAYS === 0) return;
-      const source = digest(bucket);
+    async remember(user, ip) {
+      const source = sourceOf(ip);
+      if (!source) return;
       // Every attempt is counted before the password is checked; a success clears the source's count,
       // as it clears the account's, or the owner would lock themselves out after that many sign-ins.
+      // Keyed by the email (looked up before the account is read), holding the account's id: an
+      // address that later names another account is not a known source of it.
       await Promise.all([
-        cache.set(keys.knownSource(userId, source), "1", config.LOGIN_KNOWN_SOURCE_DAYS * 86_400_000),
-        cache.del([keys.sourceAttempts(userId, source)]),
+        cache.set(keys.knownSource(digest(user.email), source), user.id, config.LOGIN_KNOWN_SOURCE_DAYS * 86_400_000),
+        cache.del([keys.sourceAttempts(user.id, source)]),
       ]);
     },
   };

@@ -9,6 +9,9 @@ import { keys } from "../../cache/keys.js";
 import { AccountLockedError, AppError, InvalidCredentialsError, RateLimitedError } from "../../errors.js";
 import { emailSchema, parseInput } from "../../validation.js";
 import type { AuditEventInput } from "../audit/append.js";
+import { Prisma } from "../../generated/prisma/client.js";
+import type { UserStatus } from "../../generated/prisma/enums.js";
+import { secondFactorExists } from "../mfa/factors.js";
 import { secondFactorChallenge } from "../mfa/second-step.js";
 import type { MfaRequired } from "../mfa/second-step.js";
 import { refuseUnverifiedEmail } from "../users/verification.js";
@@ -44,17 +47,29 @@ export async function signIn(app: App, input: { email: string; password: string 
   }
 }
 
+interface Credentials {
+  status: UserStatus;
+  passwordHash: string | null;
+  /** A confirmed TOTP or a passkey: only then can a second-factor challenge be due (mfa/factors.ts). */
+  hasSecondFactor: boolean;
+}
+
+// What sign-in reads of the account, in the statement that reserves the attempt against it.
+const CREDENTIALS = Prisma.sql`u.status::text AS status, u.password_hash AS "passwordHash", ${secondFactorExists(Prisma.raw("u.id"))} AS "hasSecondFactor"`;
+
 async function attempt(
   app: App,
   data: { email: string; password: string },
   request: RequestMeta,
   audit: (event: AuditEventInput) => Promise<unknown>,
 ): Promise<SignInResult | MfaRequired> {
-  const user = await app.db.prisma.user.findUnique({ where: { email: data.email }, select: { id: true, status: true, passwordHash: true } });
   const now = app.clock.now();
-  // A source the owner signed in from recently has its own count: a stranger's failures do not lock it out.
-  const known = user ? await app.lockout.reserveKnownSource(user.id, request.ip, now) : null;
-  const reservation: Reservation = known ?? (user ? await app.lockout.reserveAccount(user.id, now) : await app.lockout.reservePhantom(data.email, now));
+  // A source the owner signed in from recently has its own count: a stranger's failures do not lock it
+  // out. It is looked up by email first, so the account is read and its attempt reserved in one statement.
+  const knownOwner = await app.lockout.knownSourceOf(data.email, request.ip);
+  const user = await app.lockout.findAndReserve<Credentials>(data.email, knownOwner, now, CREDENTIALS);
+  const known = user && !user.reservation ? await app.lockout.reserveSource(user.id, request.ip, now) : null;
+  const reservation: Reservation = known ?? user?.reservation ?? (await app.lockout.reservePhantom(data.email, now));
   if (reservation.locked) {
     // Locked: refused without touching a password hash.
     await audit({ type: "SIGN_IN_FAILED", subjectUserId: user?.id ?? null, metadata: { reason: "locked" } });
@@ -77,7 +92,7 @@ async function attempt(
   await refuseUnverifiedEmail(app, user.id, data.email, !known, request);
 
   // A user with a second factor is answered with a challenge; the attempt stays counted until it is met.
-  const challenge = await secondFactorChallenge(app, user.id, request);
+  const challenge = user.hasSecondFactor ? await secondFactorChallenge(app, user.id, request) : null;
   if (challenge) return challenge;
   return finishSignIn(app, { id: user.id, email: data.email, knownSource: known !== null }, { methods: ["password"], mfaAt: null }, request);
 }

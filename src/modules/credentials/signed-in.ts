@@ -7,9 +7,8 @@ import { invalidate } from "../../cache/invalidation.js";
 import { keys } from "../../cache/keys.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { SessionAuth } from "../sessions/session.js";
-import { createSessionInTx } from "../sessions/start.js";
+import { issueSession, newSessionRow } from "../sessions/start.js";
 import type { NewSession } from "../sessions/start.js";
-import { USER_SELECT } from "../users/user.js";
 import type { UserRecord } from "../users/user.js";
 
 export interface SignInResult extends NewSession {
@@ -24,6 +23,38 @@ export interface SignedInUser {
   knownSource: boolean;
 }
 
+type NewSessionRow = ReturnType<typeof newSessionRow>["row"];
+
+/**
+ * The success write, one statement: the user's sign-in columns (the lockout count cleared unless the
+ * attempt was counted against a known source) and the new session row. Returns the user as updated.
+ */
+async function writeSignIn(tx: Prisma.TransactionClient, who: SignedInUser, s: NewSessionRow): Promise<UserRecord> {
+  const clear = !who.knownSource;
+  const [user] = await tx.$queryRaw<UserRecord[]>`
+    WITH u AS (
+      UPDATE users SET
+        failed_login_count = CASE WHEN ${clear}::boolean THEN 0 ELSE failed_login_count END,
+        locked_until = CASE WHEN ${clear}::boolean THEN NULL ELSE locked_until END,
+        last_login_at = ${s.createdAt}::timestamptz, updated_at = ${new Date()}::timestamptz
+      WHERE id = ${who.id}::uuid
+      RETURNING *
+    ), s AS (
+      INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, absolute_expires_at, ip, user_agent, auth_methods, mfa_at)
+      SELECT ${s.id}::uuid, ${s.tokenHash}, u.id, ${s.createdAt}::timestamptz, ${s.lastSeenAt}::timestamptz, ${s.expiresAt}::timestamptz,
+             ${s.absoluteExpiresAt}::timestamptz, ${s.ip}, ${s.userAgent}, ${s.authMethods}::text[], ${s.mfaAt}::timestamptz
+      FROM u
+      RETURNING id
+    )
+    SELECT u.id::text AS id, u.email, u.name, u.status::text AS status, u.failed_login_count AS "failedLoginCount",
+           u.locked_until AS "lockedUntil", u.last_login_at AS "lastLoginAt", u.email_verified_at AS "emailVerifiedAt",
+           u.created_at AS "createdAt", u.updated_at AS "updatedAt"
+    FROM u, s`;
+  // The account was deleted between the password check and here: nobody to sign in.
+  if (!user) throw new Error("the signed-in user no longer exists");
+  return user;
+}
+
 export async function finishSignIn(
   app: App,
   who: SignedInUser,
@@ -32,19 +63,19 @@ export async function finishSignIn(
   /** Runs first in the transaction (e.g. consuming the challenge that led here); throwing aborts the sign-in. */
   before?: (tx: Prisma.TransactionClient) => Promise<void>,
 ): Promise<SignInResult> {
-  const now = app.clock.now();
   const result = await app.db.prisma.$transaction(async (tx) => {
     await before?.(tx);
-    const clear = who.knownSource ? {} : { failedLoginCount: 0, lockedUntil: null };
-    const fresh = await tx.user.update({ where: { id: who.id }, data: { ...clear, lastLoginAt: now }, select: USER_SELECT });
-    const created = await createSessionInTx(app, tx, who.id, request, auth);
+    const { secret, row } = newSessionRow(app, who.id, request, auth);
+    const user = await writeSignIn(tx, who, row);
+    const { tokenHash: _hash, ...session } = { ...row, revokedAt: null, metadata: null };
+    const created = issueSession(app, tx, session, secret);
     await app.audit.record(
       tx,
-      { type: "SIGN_IN_SUCCEEDED", actorUserId: who.id, subjectUserId: who.id, sessionId: created.session.id, metadata: { methods: [...auth.methods] } },
+      { type: "SIGN_IN_SUCCEEDED", actorUserId: who.id, subjectUserId: who.id, sessionId: session.id, metadata: { methods: [...auth.methods] } },
       request,
     );
-    return { ...created, user: fresh };
+    return { ...created, user };
   });
-  await Promise.all([app.loginLimiter.release(who.email, request.ip), app.lockout.remember(who.id, request.ip), invalidate(app, { keys: [keys.user(who.id)] })]);
+  await Promise.all([app.loginLimiter.release(who.email, request.ip), app.lockout.remember(who, request.ip), invalidate(app, { keys: [keys.user(who.id)] })]);
   return result;
 }

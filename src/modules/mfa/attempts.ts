@@ -24,7 +24,7 @@ export async function reserveAttempt(app: App, user: AttemptUser, request: Reque
   const wait = await app.loginLimiter.reserve(user.email, request.ip);
   if (wait > 0) throw new RateLimitedError(wait);
   const now = app.clock.now();
-  const known = await app.lockout.reserveKnownSource(user.id, request.ip, now);
+  const known = await app.lockout.reserveKnownSource(user, request.ip, now);
   const reservation = known ?? (await app.lockout.reserveAccount(user.id, now));
   if (reservation.locked) throw new AccountLockedError(reservation.lockedUntil);
   return { knownSource: known !== null, locksOnFailure: reservation.locksOnFailure };

@@ -1,6 +1,6 @@
 // Which second factors a user has: what a sign-in challenge may be answered with, and whether
 // step-up applies to them at all. Reads only; enrolment and removal live with each factor.
-import type { Prisma } from "../../generated/prisma/client.js";
+import { Prisma } from "../../generated/prisma/client.js";
 import type { AuthMethod } from "../sessions/session.js";
 
 export type SecondFactorMethod = Exclude<AuthMethod, "password">;
@@ -20,11 +20,15 @@ export async function availableMethods(db: Prisma.TransactionClient, userId: str
   return methods;
 }
 
+/** SQL: whether the user whose id is `userId` (a column or a parameter) has a second factor (a confirmed TOTP or a passkey). */
+export function secondFactorExists(userId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(EXISTS (SELECT 1 FROM mfa_totp WHERE user_id = ${userId} AND confirmed_at IS NOT NULL)
+        OR EXISTS (SELECT 1 FROM passkeys WHERE user_id = ${userId}))`;
+}
+
 /** Whether the user has a second factor (a confirmed TOTP or a passkey), in one statement. */
 export async function hasSecondFactor(db: Prisma.TransactionClient, userId: string): Promise<boolean> {
-  const rows = await db.$queryRaw<{ has: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM mfa_totp WHERE user_id = ${userId}::uuid AND confirmed_at IS NOT NULL)
-        OR EXISTS (SELECT 1 FROM passkeys WHERE user_id = ${userId}::uuid) AS has`;
+  const rows = await db.$queryRaw<{ has: boolean }[]>`SELECT ${secondFactorExists(Prisma.sql`${userId}::uuid`)} AS has`;
   return rows[0]?.has ?? false;
 }
 

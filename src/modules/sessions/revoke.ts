@@ -88,20 +88,6 @@ async function revokeAndInvalidate(
   return result;
 }
 
-/** Revoke one session the caller has already looked up (and been authorised for). */
-export async function revokeSession(app: App, viewer: Viewer, target: SessionRecord, request: RequestMeta): Promise<SessionRecord> {
-  const reason = viewer.session.id === target.id ? "signed_out" : "revoked";
-  const { rows } = await revokeAndInvalidate(app, { id: target.id }, reason, (tx, ids) =>
-    app.audit.record(
-      tx,
-      { type: "SESSION_REVOKED", ...actorFields(viewer), subjectUserId: target.userId, sessionId: target.id, metadata: { alreadyRevoked: ids.length === 0 } },
-      request,
-    ),
-  );
-  // Revoked before this call: its row as it is now (rare, so a second read is fine).
-  return rows[0] ?? app.db.prisma.session.findUniqueOrThrow({ where: { id: target.id }, select: PUBLIC_SESSION_SELECT });
-}
-
 export async function signOut(app: App, viewer: Viewer, request: RequestMeta): Promise<void> {
   await revokeAndInvalidate(app, { id: viewer.session.id }, "signed_out", (tx) =>
     app.audit.record(tx, { type: "SIGNED_OUT", ...actorFields(viewer), subjectUserId: viewer.user.id }, request),

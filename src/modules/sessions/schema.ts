@@ -13,7 +13,8 @@ import type { CleanupProgress } from "./cleanup.js";
 import { sessionEnded } from "./issue.js";
 import { AUTH_METHODS, activeSessionWhere, isSessionActive } from "./session.js";
 import type { AuthMethod, Viewer } from "./session.js";
-import { revokeAllSessions, revokeSession, signOut } from "./revoke.js";
+import { revokeAllSessions, signOut } from "./revoke.js";
+import { revokeSession } from "./revoke-one.js";
 import { refreshSession } from "./start.js";
 import { updateSessionMetadata } from "./metadata.js";
 
@@ -151,14 +152,16 @@ builder.mutationField("signOut", (t) =>
 );
 
 builder.mutationField("revokeSession", (t) =>
-  t.field({
-    type: SessionRef,
+  t.prismaField({
+    type: "Session",
     args: { id: t.arg.globalID({ for: SessionRef }) },
     // Own sessions, or any with sessions:revoke. Someone else's session is "not found" to a caller who
-    // may not read it, exactly like a missing one. The row is read once, through the request's
-    // session loader: here for its owner, and again (from the loader) by the resolver.
+    // may not read it, exactly like a missing one. A holder of sessions:revoke needs no read first (the
+    // revoking statement finds the row, or NOT_FOUND); anyone else's target is read once, through the
+    // request's session loader, for its owner.
     authScopes: async (_r, args, ctx) => {
       if (!ctx.viewer) return { authenticated: true };
+      if (await ctx.hasPermission("sessions:revoke")) return { permission: "sessions:revoke" };
       const target = await ctx.loaders.sessions.load(args.id.id);
       if (!target) throw new NotFoundError("Session");
       return { self: target.userId, permission: "sessions:revoke" };
@@ -171,12 +174,13 @@ builder.mutationField("revokeSession", (t) =>
     // Whoever may revoke a session may see the result of doing so (an operator with sessions:revoke
     // but not sessions:read was refused every field of the session they had just revoked).
     grantScopes: ["owner"],
-    resolve: async (_r, args, ctx) => {
-      const target = await ctx.loaders.sessions.load(args.id.id);
-      if (!target) throw new NotFoundError("Session");
-      const revoked = await revokeSession(ctx.app, actor(ctx), target, ctx.request);
-      if (target.id === ctx.viewer?.session.id) await sessionEnded(ctx.transport);
-      return revoked;
+    // prismaField: the revoked row is returned as the statement left it, with no re-read when it covers the query.
+    resolve: async (query, _r, args, ctx) => {
+      const viewer = actor(ctx);
+      const revoked = await revokeSession(ctx.app, viewer, args.id.id, ctx.request);
+      if (!revoked) throw new NotFoundError("Session");
+      if (revoked.id === viewer.session.id) await sessionEnded(ctx.transport);
+      return covers<Session>(query, revoked) ? revoked : ctx.app.db.prisma.session.findUniqueOrThrow({ ...query, where: { id: revoked.id } });
     },
   }),
 );

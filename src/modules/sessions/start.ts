@@ -1,4 +1,5 @@
 // Creating sessions (inside the sign-in or sign-up transaction) and refreshing them explicitly.
+import { randomUUID } from "node:crypto";
 import type { App, RequestMeta } from "../../app.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { afterCommit } from "../../db/after-commit.js";
@@ -20,6 +21,33 @@ export interface NewSession {
   session: SessionRecord;
 }
 
+/** A new session's secret and the row that stores its hash; the id is chosen here (a v4 uuid, as Prisma would). */
+export function newSessionRow(app: App, userId: string, request: RequestMeta, auth: SessionAuth) {
+  const now = app.clock.now();
+  const secret = generateSecret();
+  const absoluteExpiresAt = new Date(now.getTime() + app.config.SESSION_ABSOLUTE_TTL_SECONDS * 1000);
+  const row = {
+    id: randomUUID(),
+    userId,
+    tokenHash: hashSecret(secret),
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: slidingExpiry(app, now, absoluteExpiresAt),
+    absoluteExpiresAt,
+    ip: request.ip,
+    userAgent: request.userAgent,
+    authMethods: [...auth.methods],
+    mfaAt: auth.mfaAt,
+  };
+  return { secret, row };
+}
+
+/** The token for a session row written in `tx`; other instances hear of the sign-in once `tx` commits. */
+export function issueSession(app: App, tx: Prisma.TransactionClient, session: SessionRecord, secret: string): NewSession {
+  afterCommit(tx, () => publishSessionEvent(app, { kind: "NEW_SIGN_IN", sessionId: session.id, userId: session.userId, at: session.createdAt.toISOString() }));
+  return { token: formatToken(session.id, secret), session };
+}
+
 /** Create a session row inside `tx` (the caller's transaction also records the audit event). */
 export async function createSessionInTx(
   app: App,
@@ -28,26 +56,9 @@ export async function createSessionInTx(
   request: RequestMeta,
   auth: SessionAuth = { methods: ["password"], mfaAt: null },
 ): Promise<NewSession> {
-  const now = app.clock.now();
-  const secret = generateSecret();
-  const absoluteExpiresAt = new Date(now.getTime() + app.config.SESSION_ABSOLUTE_TTL_SECONDS * 1000);
-  const row = await tx.session.create({
-    data: {
-      userId,
-      tokenHash: hashSecret(secret),
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: slidingExpiry(app, now, absoluteExpiresAt),
-      absoluteExpiresAt,
-      ip: request.ip,
-      userAgent: request.userAgent,
-      authMethods: [...auth.methods],
-      mfaAt: auth.mfaAt,
-    },
-    select: SESSION_SELECT,
-  });
-  afterCommit(tx, () => publishSessionEvent(app, { kind: "NEW_SIGN_IN", sessionId: row.id, userId, at: now.toISOString() }));
-  return { token: formatToken(row.id, secret), session: publicSession(row) };
+  const { secret, row } = newSessionRow(app, userId, request, auth);
+  const created = await tx.session.create({ data: row, select: SESSION_SELECT });
+  return issueSession(app, tx, publicSession(created), secret);
 }
 
 /** Explicit refresh: extend the idle expiry now (capped by the absolute lifetime). */
