@@ -8,7 +8,7 @@
 // every event while concurrent writers no longer queue on one lock until each other's commit.
 import { createHash, createHmac } from "node:crypto";
 import type { AuditEventType } from "../../generated/prisma/enums.js";
-import type { Prisma } from "../../generated/prisma/client.js";
+import { Prisma } from "../../generated/prisma/client.js";
 import type { RequestMeta } from "../../app.js";
 
 /** Arbitrary constant naming the audit-chain lock; audit_write() (shared) and audit_barrier() (exclusive) hard-code it. */
@@ -164,6 +164,44 @@ function normaliseMetadata(metadata: Record<string, unknown> | null | undefined)
   return JSON.parse(JSON.stringify(metadata)) as unknown;
 }
 
+/** The columns record() stores for `event`, checked and normalised. */
+function prepare(event: AuditEventInput, request: Pick<RequestMeta, "ip" | "userAgent"> | null, options: AuditOptions, now: Date) {
+  const metadata = normaliseMetadata(event.metadata);
+  if (metadata !== null && Buffer.byteLength(canonicalJson(metadata)) > options.metadataMaxBytes) {
+    throw new AuditMetadataTooLargeError(`audit metadata exceeds ${options.metadataMaxBytes} bytes`);
+  }
+  // Stored verbatim unless it merely looks like a pseudonym (a spoofed X-Forwarded-For), which would
+  // make the verifier use it as a digest: such a value is pseudonymised at once.
+  const rawIp = request?.ip ?? null;
+  const ip = rawIp !== null && isPseudonym(rawIp) ? `${PSEUDO_PREFIX}${ipDigest(rawIp, options.ipKey) ?? ""}` : rawIp;
+  return { metadata: metadata === null ? null : JSON.stringify(metadata), ip, createdAt: new Date(Math.floor(now.getTime())) };
+}
+
+/** Columns a statement that writes its own event computes from its own rows (see auditWriteSql). */
+export interface AuditSqlColumns {
+  subjectUserId?: Prisma.Sql;
+  /** A jsonb expression; the caller keeps it within AUDIT_METADATA_MAX_BYTES. */
+  metadata?: Prisma.Sql;
+}
+
+/**
+ * The `audit_write(...)` call that stores `event`, as an SQL expression for a statement that makes a
+ * change and records it in one round trip (a single statement is atomic without a transaction).
+ * `columns` replace fields by expressions over that statement's rows.
+ */
+export function auditWriteSql(
+  event: AuditEventInput,
+  request: Pick<RequestMeta, "ip" | "userAgent"> | null,
+  options: AuditOptions,
+  now: Date,
+  columns: AuditSqlColumns = {},
+): Prisma.Sql {
+  const p = prepare(event, request, options, now);
+  return Prisma.sql`audit_write(${event.type}::"AuditEventType", ${event.actorUserId ?? null}::uuid,
+    ${columns.subjectUserId ?? Prisma.sql`${event.subjectUserId ?? null}::uuid`}, ${event.sessionId ?? null}::uuid, ${p.ip},
+    ${request?.userAgent ?? null}, ${columns.metadata ?? Prisma.sql`${p.metadata}::jsonb`}, ${p.createdAt}::timestamptz)`;
+}
+
 /**
  * Writes one event, unlinked, inside the transaction of the change it records. One statement:
  * `audit_write()` (prisma/migrations/*_audit_sequencer) takes the chain lock shared (writers do not
@@ -177,19 +215,7 @@ export async function record(
   options: AuditOptions,
   now: Date = new Date(),
 ): Promise<bigint> {
-  const metadata = normaliseMetadata(event.metadata);
-  if (metadata !== null && Buffer.byteLength(canonicalJson(metadata)) > options.metadataMaxBytes) {
-    throw new AuditMetadataTooLargeError(`audit metadata exceeds ${options.metadataMaxBytes} bytes`);
-  }
-  // Stored verbatim unless it merely looks like a pseudonym (a spoofed X-Forwarded-For), which would
-  // make the verifier use it as a digest: such a value is pseudonymised at once.
-  const rawIp = request?.ip ?? null;
-  const ip = rawIp !== null && isPseudonym(rawIp) ? `${PSEUDO_PREFIX}${ipDigest(rawIp, options.ipKey) ?? ""}` : rawIp;
-  const createdAt = new Date(Math.floor(now.getTime()));
-  const [written] = await tx.$queryRaw<{ id: bigint }[]>`
-    SELECT audit_write(${event.type}::"AuditEventType", ${event.actorUserId ?? null}::uuid, ${event.subjectUserId ?? null}::uuid,
-                       ${event.sessionId ?? null}::uuid, ${ip}, ${request?.userAgent ?? null},
-                       ${metadata === null ? null : JSON.stringify(metadata)}::jsonb, ${createdAt}::timestamptz) AS id`;
+  const [written] = await tx.$queryRaw<{ id: bigint }[]>`SELECT ${auditWriteSql(event, request, options, now)} AS id`;
   if (!written) throw new Error("audit: audit_write returned no row");
   return written.id;
 }

@@ -7,8 +7,8 @@ import { afterCommit } from "../../db/after-commit.js";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../observability/log.js";
 import type { Viewer } from "../sessions/session.js";
-import { record } from "./append.js";
-import type { AuditEventInput, AuditOptions } from "./append.js";
+import { auditWriteSql, record } from "./append.js";
+import type { AuditEventInput, AuditOptions, AuditSqlColumns } from "./append.js";
 import { createAuditLinker } from "./linker.js";
 import type { AuditLinker } from "./linker.js";
 
@@ -22,6 +22,11 @@ export interface AuditRecorder {
   readonly headKey: string;
   /** Writes `event` inside the change's transaction; it is linked into the chain right after the commit. */
   record(tx: Prisma.TransactionClient, event: AuditEventInput, request: Pick<RequestMeta, "ip" | "userAgent"> | null): Promise<bigint>;
+  /**
+   * The event as an `audit_write(...)` expression for a single statement that also makes the change;
+   * call `linker.poke()` once that statement has returned.
+   */
+  writeSql(event: AuditEventInput, request: Pick<RequestMeta, "ip" | "userAgent"> | null, columns?: AuditSqlColumns): Prisma.Sql;
   /** Chains committed events (linker.ts); `onLinked` feeds the live stream. */
   readonly linker: AuditLinker;
   /** Events committed and not linked after this long are reported by auditIntegrity (ms). */
@@ -42,6 +47,7 @@ export function createAuditRecorder(config: RecorderConfig, clock: Clock, db: Pr
       afterCommit(tx, () => linker.poke());
       return id;
     },
+    writeSql: (event, request, columns) => auditWriteSql(event, request, options, clock.now(), columns),
     linker,
     maxLinkDelayMs: config.AUDIT_LINK_MAX_DELAY_MS,
   };

@@ -1,10 +1,9 @@
-// Revoking one session by id: the revoke, its tombstone in the invalidation outbox and the row as it
-// now is come from ONE statement, then the audit event; BEGIN + 2 statements + COMMIT in all. The
-// general path (revoke.ts) serves the other reasons to revoke, where a Prisma filter picks the rows.
+// Revoking one session by id: the revoke, its tombstone in the invalidation outbox, its audit event
+// and the row as it now is come from ONE statement (atomic without a transaction). The general path
+// (revoke.ts) serves the other reasons to revoke, where a Prisma filter picks the rows.
 import type { App, RequestMeta } from "../../app.js";
 import { keys } from "../../cache/keys.js";
-import { afterCommit } from "../../db/after-commit.js";
-import type { Prisma } from "../../generated/prisma/client.js";
+import { Prisma } from "../../generated/prisma/client.js";
 import { actorFields } from "../audit/recorder.js";
 import { publishSessionEvent } from "../live/publish.js";
 import { settleTombstones } from "./invalidation-outbox.js";
@@ -16,6 +15,7 @@ type Row = SessionRecord & {
   revokedNow: boolean;
   /** Its tombstone's row in the invalidation outbox; null when none was written. */
   outbox: bigint | null;
+  eventId: bigint;
 };
 
 /**
@@ -27,9 +27,9 @@ type Row = SessionRecord & {
  * yet, and THIS call also returns only once no instance accepts it. Expired sessions are refused
  * whatever the cache says.
  */
-async function revokeRow(tx: Prisma.TransactionClient, id: string, reason: string, withOutbox: boolean, now: Date): Promise<Row | null> {
+async function revokeRow(app: App, id: string, reason: string, withOutbox: boolean, now: Date, audit: Prisma.Sql): Promise<Row | null> {
   const key = keys.session(id);
-  const rows = await tx.$queryRaw<Row[]>`
+  const rows = await app.db.prisma.$queryRaw<Row[]>`
     WITH revoked AS (
       UPDATE sessions SET revoked_at = ${now}::timestamptz, revoked_reason = ${reason}
       WHERE id = ${id}::uuid AND revoked_at IS NULL
@@ -44,17 +44,19 @@ async function revokeRow(tx: Prisma.TransactionClient, id: string, reason: strin
       SELECT ${key}, ${now}::timestamptz FROM found
       WHERE ${withOutbox}::boolean AND (found.revoked_now OR found.expires_at > ${now}::timestamptz)
       RETURNING id
+    ), audited AS (
+      SELECT ${audit} AS event_id FROM found
     )
     SELECT id::text AS id, user_id::text AS "userId", created_at AS "createdAt", last_seen_at AS "lastSeenAt",
            expires_at AS "expiresAt", absolute_expires_at AS "absoluteExpiresAt", revoked_at AS "revokedAt", ip,
            user_agent AS "userAgent", auth_methods AS "authMethods", mfa_at AS "mfaAt", metadata,
-           revoked_now AS "revokedNow", (SELECT id FROM tombstone) AS outbox
+           revoked_now AS "revokedNow", (SELECT id FROM tombstone) AS outbox, (SELECT event_id FROM audited) AS "eventId"
     FROM found`;
   return rows[0] ?? null;
 }
 
 const publicColumns = (row: Row): SessionRecord => {
-  const { revokedNow: _r, outbox: _o, ...session } = row;
+  const { revokedNow: _r, outbox: _o, eventId: _e, ...session } = row;
   return session;
 };
 
@@ -67,17 +69,14 @@ export async function revokeSession(app: App, viewer: Viewer, id: string, reques
   const reason = viewer.session.id === id ? "signed_out" : "revoked";
   const withOutbox = app.cache.kind !== "memory";
   const now = app.clock.now();
-  const row = await app.db.prisma.$transaction(async (tx) => {
-    const found = await revokeRow(tx, id, reason, withOutbox, now);
-    if (!found) return null;
-    await app.audit.record(
-      tx,
-      { type: "SESSION_REVOKED", ...actorFields(viewer), subjectUserId: found.userId, sessionId: id, metadata: { alreadyRevoked: !found.revokedNow } },
-      request,
-    );
-    if (found.revokedNow) afterCommit(tx, () => publishSessionEvent(app, { kind: "REVOKED", sessionId: id, userId: found.userId, at: now.toISOString(), reason }));
-    return found;
+  // The event's subject and whether it was already revoked come from the statement's own row.
+  const audit = app.audit.writeSql({ type: "SESSION_REVOKED", ...actorFields(viewer), sessionId: id }, request, {
+    subjectUserId: Prisma.sql`found.user_id`,
+    metadata: Prisma.sql`jsonb_build_object('alreadyRevoked', NOT found.revoked_now)`,
   });
+  const row = await revokeRow(app, id, reason, withOutbox, now, audit);
+  if (row) app.audit.linker.poke();
+  if (row?.revokedNow) publishSessionEvent(app, { kind: "REVOKED", sessionId: id, userId: row.userId, at: now.toISOString(), reason });
   if (!row) return null;
   if (row.revokedNow || row.expiresAt > now) await settleTombstones(app, [keys.session(id)], row.outbox === null ? [] : [row.outbox]);
   if (row.revokedAt !== null) return publicColumns(row);
