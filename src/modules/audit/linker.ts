@@ -84,7 +84,12 @@ export interface AuditLinker {
   close(): Promise<void>;
 }
 
-export function createAuditLinker(db: PrismaClient, ipKey: string, log: Logger, intervalMs: number): AuditLinker {
+/**
+ * `busy`: true while requests queue for a database connection. Passes asked for by commits then wait
+ * (retried every GROUP_MS × 10) rather than take a connection a request is waiting for; the interval
+ * sweep and linkNow() run regardless, so the bound holds under any load.
+ */
+export function createAuditLinker(db: PrismaClient, ipKey: string, log: Logger, intervalMs: number, busy: () => boolean = () => false): AuditLinker {
   const listeners: ((head: bigint) => void)[] = [];
   let tail: Promise<unknown> = Promise.resolve();
   let waiting: Promise<LinkResult> | null = null;
@@ -111,12 +116,22 @@ export function createAuditLinker(db: PrismaClient, ipKey: string, log: Logger, 
     tail = next.catch(() => undefined);
     return next;
   };
-  const poke = (): void => {
+  const run = (): void => {
     if (closed) return;
     queue().catch((err: unknown) => log.warn({ err }, "could not link audit events; the next pass retries"));
   };
+  let later: NodeJS.Timeout | undefined;
+  const poke = (): void => {
+    if (closed || later) return;
+    if (!busy()) return run();
+    later = setTimeout(() => {
+      later = undefined;
+      poke();
+    }, GROUP_MS * 10);
+    later.unref();
+  };
 
-  const timer = intervalMs > 0 ? setInterval(poke, intervalMs) : undefined;
+  const timer = intervalMs > 0 ? setInterval(run, intervalMs) : undefined;
   timer?.unref();
   return {
     poke,
@@ -125,6 +140,7 @@ export function createAuditLinker(db: PrismaClient, ipKey: string, log: Logger, 
     close: async () => {
       closed = true;
       clearInterval(timer);
+      clearTimeout(later);
       await queue().catch((err: unknown) => log.warn({ err }, "could not link audit events before closing"));
     },
   };

@@ -35,9 +35,10 @@ export interface AuditRecorder {
 
 type RecorderConfig = Pick<Config, "AUDIT_IP_KEY" | "AUDIT_METADATA_MAX_BYTES" | "AUDIT_HEAD_KEY" | "AUDIT_LINK_INTERVAL_MS" | "AUDIT_LINK_MAX_DELAY_MS">;
 
-export function createAuditRecorder(config: RecorderConfig, clock: Clock, db: PrismaClient, log: Logger): AuditRecorder {
+/** `busy`: requests are waiting for a database connection (the linker then defers commit-driven passes). */
+export function createAuditRecorder(config: RecorderConfig, clock: Clock, db: PrismaClient, log: Logger, busy?: () => boolean): AuditRecorder {
   const options: AuditOptions = { ipKey: config.AUDIT_IP_KEY ?? DEFAULT_IP_KEY, metadataMaxBytes: config.AUDIT_METADATA_MAX_BYTES };
-  const linker = createAuditLinker(db, options.ipKey, log, config.AUDIT_LINK_INTERVAL_MS);
+  const linker = createAuditLinker(db, options.ipKey, log, config.AUDIT_LINK_INTERVAL_MS, busy);
   return {
     options,
     // Without a configured key, heads signed by this process verify only until it restarts.
