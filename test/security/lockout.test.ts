@@ -2,6 +2,8 @@
 // same lockedUntil), an admin-locked account answers like a wrong password, and a source the owner
 // signed in from recently is not locked out by a stranger's failures.
 import { describe, expect } from "vitest";
+import { Prisma } from "../../src/generated/prisma/client.js";
+import { finishSignIn } from "../../src/modules/credentials/signed-in.js";
 import { instanceTest } from "../helpers/fixture.js";
 import type { TestInstance } from "../helpers/instance.js";
 import type { Result } from "../helpers/session-ops.js";
@@ -95,5 +97,27 @@ describe("a known source belongs to one account", () => {
     // From the old owner's source, failures against the email now count against the other account.
     for (let i = 0; i < 3; i++) await signIn(t, u.email, "wrong-password-1", "198.51.100.10");
     expect((await signIn(t, u.email, other.password, "192.0.2.2")).__typename).toBe("AccountLockedError");
+  });
+});
+
+const streakTest = instanceTest({ env: { LOCKOUT_AFTER_FAILURES: "5", LOGIN_KNOWN_SOURCE_DAYS: "0" } });
+
+describe("a success while other attempts are in flight", () => {
+  streakTest("clears the failures up to its own attempt; attempts reserved after it still count", async ({ t, member: u }) => {
+    const reserve = async (): Promise<number | undefined> => {
+      const found = await t.app.lockout.findAndReserve<{ email: string }>(u.email, null, t.clock.now(), Prisma.sql`u.email`);
+      return found?.reservation && !found.reservation.locked ? found.reservation.count : undefined;
+    };
+    expect(await reserve()).toBe(1);
+    const mine = await reserve();
+    expect(mine).toBe(2);
+    // Reserved while the successful attempt's password was being checked.
+    expect(await reserve()).toBe(3);
+    const request = { requestId: "lockout-test", ip: null, userAgent: null };
+    await finishSignIn(t.app, { id: u.userId, email: u.email, knownSource: false, reservedCount: mine }, { methods: ["password"], mfaAt: null }, request);
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: u.userId }, select: { failedLoginCount: true } })).failedLoginCount).toBe(1);
+    // A success with no reservation of its own (a second factor completed later) clears them all.
+    await finishSignIn(t.app, { id: u.userId, email: u.email, knownSource: false }, { methods: ["password", "totp"], mfaAt: t.clock.now() }, request);
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: u.userId }, select: { failedLoginCount: true } })).failedLoginCount).toBe(0);
   });
 });

@@ -12,7 +12,8 @@ import { cachedDate } from "../../cache/fragments.js";
 import { keys } from "../../cache/keys.js";
 import { addressBucket } from "./login-limiter.js";
 
-export type Reservation = { locked: false; locksOnFailure: boolean } | { locked: true; lockedUntil: Date };
+/** `count`: the account's failure count this attempt brought it to (the account's own count only). */
+export type Reservation = { locked: false; locksOnFailure: boolean; count?: number } | { locked: true; lockedUntil: Date };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const digest = (value: string): string => createHash("sha256").update(value).digest("hex").slice(0, 32);
@@ -57,8 +58,12 @@ export interface Lockout {
   reserveSource(userId: string, ip: string | null, now: Date): Promise<Reservation>;
   /** One attempt from a source that signed in to this account recently; null when it has not. */
   reserveKnownSource(user: Account, ip: string | null, now: Date): Promise<Reservation | null>;
-  /** After a success: this source is known to the account for LOGIN_KNOWN_SOURCE_DAYS, its count starts again. */
-  remember(user: Account, ip: string | null): Promise<void>;
+  /**
+   * After a success: this source is known to the account for LOGIN_KNOWN_SOURCE_DAYS, and its count
+   * starts again from the attempts reserved after `upTo` (the count this success's own attempt reached
+   * on the source's counter; unset: from zero).
+   */
+  remember(user: Account, ip: string | null, upTo?: number): Promise<void>;
 }
 
 /** An account as the lockout keys it: its id, and the normalised email a known source is looked up by. */
@@ -81,10 +86,22 @@ export function createLockout(app: Pick<App, "config" | "cache" | "db">): Lockou
       const current = raw === null ? null : parseCounter(raw);
       const { state, ...reservation } = next(current, now, threshold, lockMs);
       if (!state) return reservation;
-      if (await cache.compareAndSet(key, raw, JSON.stringify(state), counterTtlMs)) return reservation;
+      if (await cache.compareAndSet(key, raw, JSON.stringify(state), counterTtlMs)) return reservation.locked ? reservation : { ...reservation, count: state.count };
     }
     // The cache would not take the increment (unavailable, or extreme contention): refuse this attempt.
     return { locked: true, lockedUntil: new Date(now.getTime() + lockMs) };
+  };
+
+  /** A success clears the attempts counted up to its own (`upTo`); attempts reserved after it still count. */
+  const clearUpTo = async (key: string, upTo: number): Promise<void> => {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const raw = await cache.get(key);
+      const current = raw === null ? null : parseCounter(raw);
+      if (!current) return;
+      const count = Math.max(current.count - upTo, 0);
+      const state: Counter = { count, lockedUntil: count > 0 ? current.lockedUntil : null };
+      if (await cache.compareAndSet(key, raw, JSON.stringify(state), counterTtlMs)) return;
+    }
   };
 
   // An expired lock starts the count again at this attempt; the LOCKOUT_AFTER_FAILURES-th sets the lock.
@@ -124,21 +141,21 @@ export function createLockout(app: Pick<App, "config" | "cache" | "db">): Lockou
       const lockUntil = new Date(now.getTime() + lockMs);
       // Under READ COMMITTED the UPDATE re-checks a row a concurrent attempt changed, so each attempt
       // sees its own count, exactly as reserveAccount's. `u` is the statement's snapshot of the account.
-      const [row] = await app.db.prisma.$queryRaw<(Row & { id: string; reserved: boolean; reservedLock: Date | null; lockedUntil: Date | null })[]>`
+      const [row] = await app.db.prisma.$queryRaw<(Row & { id: string; reserved: boolean; reservedLock: Date | null; reservedCount: number | null; lockedUntil: Date | null })[]>`
         WITH u AS (SELECT * FROM users WHERE email = ${email}),
         r AS (
           UPDATE users SET ${counted(lockUntil)}
           WHERE id = (SELECT id FROM u) AND id IS DISTINCT FROM ${knownOwner}::uuid AND ${unlocked(now)}
-          RETURNING locked_until
+          RETURNING locked_until, failed_login_count
         )
         SELECT ${columns}, u.id::text AS id, EXISTS (SELECT 1 FROM r) AS reserved,
-               (SELECT locked_until FROM r) AS "reservedLock", u.locked_until AS "lockedUntil"
+               (SELECT locked_until FROM r) AS "reservedLock", (SELECT failed_login_count FROM r) AS "reservedCount", u.locked_until AS "lockedUntil"
         FROM u`;
       if (!row) return null;
-      const { reserved, reservedLock, lockedUntil, ...account } = row;
+      const { reserved, reservedLock, reservedCount, lockedUntil, ...account } = row;
       const found = account as unknown as Row & { id: string };
       if (found.id === knownOwner) return { ...found, reservation: null };
-      if (reserved) return { ...found, reservation: { locked: false, locksOnFailure: reservedLock !== null } };
+      if (reserved) return { ...found, reservation: { locked: false, locksOnFailure: reservedLock !== null, count: reservedCount ?? undefined } };
       // Locked. When the snapshot still saw it unlocked, a concurrent attempt has just set the lock: read
       // it, so every attempt answers with the one lockedUntil.
       const until = lockedUntil && lockedUntil > now ? lockedUntil : await currentLock(found.id);
@@ -156,7 +173,7 @@ export function createLockout(app: Pick<App, "config" | "cache" | "db">): Lockou
       return (await knownSourceOf(user.email, ip)) === user.id ? reserveSource(user.id, ip, now) : null;
     },
 
-    async remember(user, ip) {
+    async remember(user, ip, upTo) {
       const source = sourceOf(ip);
       if (!source) return;
       // Every attempt is counted before the password is checked; a success clears the source's count,
@@ -165,7 +182,7 @@ export function createLockout(app: Pick<App, "config" | "cache" | "db">): Lockou
       // address that later names another account is not a known source of it.
       await Promise.all([
         cache.set(keys.knownSource(digest(user.email), source), user.id, config.LOGIN_KNOWN_SOURCE_DAYS * 86_400_000),
-        cache.del([keys.sourceAttempts(user.id, source)]),
+        upTo === undefined ? cache.del([keys.sourceAttempts(user.id, source)]) : clearUpTo(keys.sourceAttempts(user.id, source), upTo),
       ]);
     },
   };

@@ -94,5 +94,6 @@ async function attempt(
   // A user with a second factor is answered with a challenge; the attempt stays counted until it is met.
   const challenge = user.hasSecondFactor ? await secondFactorChallenge(app, user.id, request) : null;
   if (challenge) return challenge;
-  return finishSignIn(app, { id: user.id, email: data.email, knownSource: known !== null }, { methods: ["password"], mfaAt: null }, request);
+  const reservedCount = reservation.locked ? undefined : reservation.count;
+  return finishSignIn(app, { id: user.id, email: data.email, knownSource: known !== null, reservedCount }, { methods: ["password"], mfaAt: null }, request);
 }

@@ -21,6 +21,12 @@ export interface SignedInUser {
   email: string;
   /** The attempt was counted against a known source: a stranger's lock on the account stays. */
   knownSource: boolean;
+  /**
+   * The count this attempt's reservation brought its counter to (the known source's when
+   * `knownSource`, else the account's). A success clears the failures up to and including its own;
+   * attempts reserved after it (concurrent ones) still count. Unset: all are cleared.
+   */
+  reservedCount?: number;
 }
 
 type NewSessionRow = ReturnType<typeof newSessionRow>["row"];
@@ -31,11 +37,12 @@ type NewSessionRow = ReturnType<typeof newSessionRow>["row"];
  */
 async function writeSignIn(tx: Prisma.TransactionClient, who: SignedInUser, s: NewSessionRow): Promise<UserRecord> {
   const clear = !who.knownSource;
+  const upTo = (who.knownSource ? undefined : who.reservedCount) ?? 2_147_483_647;
   const [user] = await tx.$queryRaw<UserRecord[]>`
     WITH u AS (
       UPDATE users SET
-        failed_login_count = CASE WHEN ${clear}::boolean THEN 0 ELSE failed_login_count END,
-        locked_until = CASE WHEN ${clear}::boolean THEN NULL ELSE locked_until END,
+        failed_login_count = CASE WHEN ${clear}::boolean THEN GREATEST(failed_login_count - ${upTo}::int, 0) ELSE failed_login_count END,
+        locked_until = CASE WHEN ${clear}::boolean AND failed_login_count <= ${upTo}::int THEN NULL ELSE locked_until END,
         last_login_at = ${s.createdAt}::timestamptz, updated_at = ${new Date()}::timestamptz
       WHERE id = ${who.id}::uuid
       RETURNING *
@@ -76,6 +83,6 @@ export async function finishSignIn(
     );
     return { ...created, user };
   });
-  await Promise.all([app.loginLimiter.release(who.email, request.ip), app.lockout.remember(who, request.ip), invalidate(app, { keys: [keys.user(who.id)] })]);
+  await Promise.all([app.loginLimiter.release(who.email, request.ip), app.lockout.remember(who, request.ip, who.knownSource ? who.reservedCount : undefined), invalidate(app, { keys: [keys.user(who.id)] })]);
   return result;
 }
