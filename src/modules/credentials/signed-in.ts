@@ -33,12 +33,13 @@ type NewSessionRow = ReturnType<typeof newSessionRow>["row"];
 
 /**
  * The success write, one statement: the user's sign-in columns (the lockout count cleared unless the
- * attempt was counted against a known source) and the new session row. Returns the user as updated.
+ * attempt was counted against a known source), the new session row and its audit event (`audit`, an
+ * audit_write call). Returns the user as updated.
  */
-async function writeSignIn(tx: Prisma.TransactionClient, who: SignedInUser, s: NewSessionRow): Promise<UserRecord> {
+async function writeSignIn(db: Pick<Prisma.TransactionClient, "$queryRaw">, who: SignedInUser, s: NewSessionRow, audit: Prisma.Sql): Promise<UserRecord> {
   const clear = !who.knownSource;
   const upTo = (who.knownSource ? undefined : who.reservedCount) ?? 2_147_483_647;
-  const [user] = await tx.$queryRaw<UserRecord[]>`
+  const [user] = await db.$queryRaw<UserRecord[]>`
     WITH u AS (
       UPDATE users SET
         failed_login_count = CASE WHEN ${clear}::boolean THEN GREATEST(failed_login_count - ${upTo}::int, 0) ELSE failed_login_count END,
@@ -52,11 +53,13 @@ async function writeSignIn(tx: Prisma.TransactionClient, who: SignedInUser, s: N
              ${s.absoluteExpiresAt}::timestamptz, ${s.ip}, ${s.userAgent}, ${s.authMethods}::text[], ${s.mfaAt}::timestamptz
       FROM u
       RETURNING id
+    ), a AS (
+      SELECT ${audit} AS event_id FROM s
     )
     SELECT u.id::text AS id, u.email, u.name, u.status::text AS status, u.failed_login_count AS "failedLoginCount",
            u.locked_until AS "lockedUntil", u.last_login_at AS "lastLoginAt", u.email_verified_at AS "emailVerifiedAt",
            u.created_at AS "createdAt", u.updated_at AS "updatedAt"
-    FROM u, s`;
+    FROM u, s, a`;
   // The account was deleted between the password check and here: nobody to sign in.
   if (!user) throw new Error("the signed-in user no longer exists");
   return user;
@@ -70,19 +73,21 @@ export async function finishSignIn(
   /** Runs first in the transaction (e.g. consuming the challenge that led here); throwing aborts the sign-in. */
   before?: (tx: Prisma.TransactionClient) => Promise<void>,
 ): Promise<SignInResult> {
-  const result = await app.db.prisma.$transaction(async (tx) => {
-    await before?.(tx);
-    const { secret, row } = newSessionRow(app, who.id, request, auth);
-    const user = await writeSignIn(tx, who, row);
-    const { tokenHash: _hash, ...session } = { ...row, revokedAt: null, metadata: null };
-    const created = issueSession(app, tx, session, secret);
-    await app.audit.record(
-      tx,
-      { type: "SIGN_IN_SUCCEEDED", actorUserId: who.id, subjectUserId: who.id, sessionId: session.id, metadata: { methods: [...auth.methods] } },
-      request,
-    );
-    return { ...created, user };
-  });
+  const { secret, row } = newSessionRow(app, who.id, request, auth);
+  const { tokenHash: _hash, ...session } = { ...row, revokedAt: null, metadata: null };
+  const audit = app.audit.writeSql(
+    { type: "SIGN_IN_SUCCEEDED", actorUserId: who.id, subjectUserId: who.id, sessionId: session.id, metadata: { methods: [...auth.methods] } },
+    request,
+  );
+  // Without a step to run first, one statement is the whole write (atomic without a transaction).
+  const result = before
+    ? await app.db.prisma.$transaction(async (tx) => {
+        await before(tx);
+        const user = await writeSignIn(tx, who, row, audit);
+        return { ...issueSession(app, tx, session, secret), user };
+      })
+    : await writeSignIn(app.db.prisma, who, row, audit).then((user) => ({ ...issueSession(app, null, session, secret), user }));
+  app.audit.linker.poke();
   await Promise.all([app.loginLimiter.release(who.email, request.ip), app.lockout.remember(who, request.ip, who.knownSource ? who.reservedCount : undefined), invalidate(app, { keys: [keys.user(who.id)] })]);
   return result;
 }

@@ -43,8 +43,11 @@ export function newSessionRow(app: App, userId: string, request: RequestMeta, au
 }
 
 /** The token for a session row written in `tx`; other instances hear of the sign-in once `tx` commits. */
-export function issueSession(app: App, tx: Prisma.TransactionClient, session: SessionRecord, secret: string): NewSession {
-  afterCommit(tx, () => publishSessionEvent(app, { kind: "NEW_SIGN_IN", sessionId: session.id, userId: session.userId, at: session.createdAt.toISOString() }));
+/** `tx`: the transaction that wrote the row (announced once it commits); null: the row is committed. */
+export function issueSession(app: App, tx: Prisma.TransactionClient | null, session: SessionRecord, secret: string): NewSession {
+  const announce = (): void => publishSessionEvent(app, { kind: "NEW_SIGN_IN", sessionId: session.id, userId: session.userId, at: session.createdAt.toISOString() });
+  if (tx) afterCommit(tx, announce);
+  else announce();
   return { token: formatToken(session.id, secret), session };
 }
 
