@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { REDIS_URL, TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "../test/helpers/pg.js";
 import { EFFECTIVE_PERMISSIONS, USERS_PAGE, VIEWER, W0_TYPENAME } from "./perf/documents.js";
-import { QUICK, seedFixture } from "./perf/fixture.js";
+import { PRODUCTION_GATEWAY_ENV, QUICK, seedFixture } from "./perf/fixture.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -51,12 +51,7 @@ async function load(spec: string, n: number): Promise<Tree> {
   const make = async (ttl: string) => {
     const env = {
       ...TEST_ENV,
-      NODE_ENV: "production",
-      LOG_LEVEL: "info",
-      ARGON2_MEMORY_KIB: "19456",
-      ARGON2_TIME_COST: "2",
-      CACHE_TIMEOUT_MS: "50",
-      PERSISTED_OPERATIONS: "allow",
+      ...PRODUCTION_GATEWAY_ENV,
       DATABASE_URL: databaseUrl,
       REDIS_URL,
       CACHE_NAMESPACE: `ab${process.pid}t${n}r${ttl}`,

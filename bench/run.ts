@@ -20,7 +20,7 @@ import pg from "pg";
 import { REDIS_URL, SERVER_URL, TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "../test/helpers/pg.js";
 import { countPerRequest } from "./perf/count.js";
 import type { Counts } from "./perf/count.js";
-import { FULL, QUICK, seedFixture } from "./perf/fixture.js";
+import { FULL, PRODUCTION_GATEWAY_ENV, QUICK, seedFixture } from "./perf/fixture.js";
 import { closedLoop, openLoop, percentile } from "./perf/load.js";
 import type { Req, RunResult } from "./perf/load.js";
 import { PostgresCpu, cpuMs } from "./perf/proc.js";
@@ -68,13 +68,7 @@ try {
   const fixture = await seedFixture(databaseUrl, size);
   const gatewayEnv = {
     ...TEST_ENV,
-    NODE_ENV: "production",
-    LOG_LEVEL: "info",
-    ARGON2_MEMORY_KIB: "19456",
-    ARGON2_TIME_COST: "2",
-    CACHE_TIMEOUT_MS: "50",
-    // Documents as text: the bench sends its own; `only` (the production default) would need them in the manifest.
-    PERSISTED_OPERATIONS: "allow",
+    ...PRODUCTION_GATEWAY_ENV,
     HOST: "127.0.0.1",
     PORT: "0",
     DATABASE_URL: databaseUrl,

@@ -122,3 +122,16 @@ export async function seedFixture(databaseUrl: string, size: FixtureSize): Promi
     await c.end();
   }
 }
+
+/**
+ * The gateway as `npm start` runs it in production (info logging, OWASP argon2id, the 50 ms cache time
+ * box), with documents sent as text: `only` (the production default) would need them in the manifest.
+ */
+export const PRODUCTION_GATEWAY_ENV = {
+  NODE_ENV: "production",
+  LOG_LEVEL: "info",
+  ARGON2_MEMORY_KIB: "19456",
+  ARGON2_TIME_COST: "2",
+  CACHE_TIMEOUT_MS: "50",
+  PERSISTED_OPERATIONS: "allow",
+} as const;
