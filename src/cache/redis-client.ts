@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { Cluster, Redis } from "ioredis";
 import type { ClusterOptions, RedisOptions } from "ioredis";
+import { GuardedSentinelConnector, GuardedStandaloneConnector } from "./redis-connectors.js";
 
 export type RedisClient = Redis | Cluster;
 
@@ -68,11 +69,12 @@ export function openRedisClient(target: RedisTarget, options: RedisOptions = {})
     ...(target.password ? { password: target.password } : {}),
     ...(tls ? { tls } : {}),
   };
-  if (target.kind === "single") return new Redis(target.url, { ...options, ...auth });
+  if (target.kind === "single") return new Redis(target.url, { ...options, ...auth, Connector: GuardedStandaloneConnector });
   if (target.kind === "sentinel") {
     return new Redis({
       ...options,
       ...auth,
+      Connector: GuardedSentinelConnector,
       sentinels: target.sentinels,
       name: target.name,
       ...(target.username ? { sentinelUsername: target.username } : {}),
@@ -93,7 +95,7 @@ export function openRedisClient(target: RedisTarget, options: RedisOptions = {})
     retryDelayOnClusterDown: 100,
     retryDelayOnTryAgain: 50,
     slotsRefreshTimeout: 1000,
-    redisOptions: { ...perNode, ...auth, ...(connectionName ? { connectionName } : {}) },
+    redisOptions: { ...perNode, ...auth, Connector: GuardedStandaloneConnector, ...(connectionName ? { connectionName } : {}) },
     ...(tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
   };
   return new Cluster(target.nodes, clusterOptions);

@@ -3,7 +3,9 @@
 // works under that ACL, and a wrong password, an unknown CA or a plaintext client degrade to Postgres
 // (requests still answered) without the password in any message.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
 import { keys } from "../../src/cache/keys.js";
+import { openRedisClient, redisTarget } from "../../src/cache/redis-client.js";
 import { HEALTH, USERS_PAGE, VIEWER } from "../helpers/cache-app.js";
 import { createTestInstance } from "../helpers/instance.js";
 import type { Env, GraphQLResponse, TestInstance } from "../helpers/instance.js";
@@ -66,5 +68,26 @@ describe("Redis over TLS with an ACL user", () => {
     expect(health?.status).toBe("DEGRADED");
     expect(JSON.stringify(health)).not.toContain(ACL_PASSWORD);
     expect(JSON.stringify(health)).not.toContain("not-the-password");
+  });
+
+  it("a connection that reports two errors (an alert, then the reset) costs a reconnect, not the process", async () => {
+    const target = redisTarget({ REDIS_URL: server.url, REDIS_TLS_CA_FILE: server.caFile });
+    const client = target && openRedisClient(target, { retryStrategy: () => 10 });
+    if (!(client instanceof Redis)) throw new Error("expected a single-server client");
+    client.on("error", () => undefined);
+    try {
+      expect(await client.ping()).toBe("PONG");
+      const stream = client.stream;
+      // Without a lasting listener the second emit throws (an unhandled "error" event).
+      expect(() => {
+        stream.emit("error", new Error("tlsv1 alert decode error"));
+        stream.emit("error", new Error("read ECONNRESET"));
+      }).not.toThrow();
+      stream.destroy();
+      await expect.poll(() => client.ping().catch(() => null)).toBe("PONG");
+      expect(client.stream).not.toBe(stream);
+    } finally {
+      client.disconnect();
+    }
   });
 });

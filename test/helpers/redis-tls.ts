@@ -41,7 +41,7 @@ function answersOverTls(port: number, ca: string): Promise<boolean> {
       resolve(ok);
     };
     socket.setTimeout(1000, () => done(false));
-    socket.once("error", () => done(false));
+    socket.on("error", () => done(false));
     socket.once("secureConnect", () => socket.write("PING\r\n"));
     // The default user is off: an unauthenticated PING is refused, which still proves the server is up.
     socket.once("data", (d) => done(d.toString().startsWith("-NOAUTH") || d.toString().startsWith("+PONG")));
