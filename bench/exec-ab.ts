@@ -10,8 +10,8 @@
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { REDIS_URL, TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "../test/helpers/pg.js";
-import { EFFECTIVE_PERMISSIONS, USERS_PAGE, VIEWER, W0_TYPENAME } from "./perf/documents.js";
-import { PRODUCTION_GATEWAY_ENV, QUICK, seedFixture } from "./perf/fixture.js";
+import { EFFECTIVE_PERMISSIONS, SIGN_IN, USERS_PAGE, VIEWER, W0_TYPENAME } from "./perf/documents.js";
+import { PASSWORD, PRODUCTION_GATEWAY_ENV, QUICK, seedFixture } from "./perf/fixture.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -85,6 +85,8 @@ const cases: Case[] = [
   { id: "W4w", label: "permissions warm (response cache hit)", gw: (t) => t.bench, req: (i) => ({ query: EFFECTIVE_PERMISSIONS, token: cycle(warmSet, i).token }) },
   { id: "V", label: "viewer warm, executed", gw: (t) => t.exec, req: (i) => ({ query: VIEWER, token: cycle(warmSet, i).token }) },
   { id: "P", label: "permissions warm, executed", gw: (t) => t.exec, req: (i) => ({ query: EFFECTIVE_PERMISSIONS, token: cycle(warmSet, i).token }) },
+  // Includes the argon2id verify (its thread's CPU counts in process.cpuUsage): compare with V0.
+  { id: "W5", label: "sign-in, executed", gw: (t) => t.exec, req: (i) => ({ query: SIGN_IN, variables: { input: { email: cycle(fixture.emails, i), password: PASSWORD } } }) },
   { id: "U50", label: "50-user page, fragments warm, executed", gw: (t) => t.exec, req: () => ({ query: USERS_PAGE, variables: { first: 50 }, token: fixture.adminToken }) },
 ];
 const only = args.only?.split(",");

@@ -100,7 +100,7 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
     }
     const cache = await createCache(config, log);
     const clock = options.clock ?? systemClock;
-    const audit = createAuditRecorder(config, clock, db.prisma, log, () => db.pool.waitingCount > 0);
+    const audit = createAuditRecorder(config, clock, db, log, () => db.pool.waitingCount > 0);
     const mail = createMailService({ config, db, clock, log, audit }, createMailer(config, log), ACCOUNT_MAIL_COMPOSERS);
     const app: App = {
       config,

@@ -44,6 +44,10 @@ function packageOf(frame: CallFrame): string {
   return url;
 }
 
+function fnName(frame: CallFrame): string {
+  return `${frame.functionName || "(anonymous)"} ${frame.url.replace(/.*node_modules\//, "").replace(/.*authgraph-test-server\/[^/]+\//, "")}:${frame.lineNumber + 1}`;
+}
+
 const byId = new Map<number, ProfileNode>();
 const parent = new Map<number, number>();
 for (const n of profile.nodes) {
@@ -54,6 +58,7 @@ for (const n of profile.nodes) {
 const self = new Map<string, number>();
 const selfFn = new Map<string, number>();
 const inclusive = new Map<string, number>();
+const inclusiveFn = new Map<string, number>();
 let total = 0;
 let t = 0;
 for (let i = 0; i < profile.samples.length; i++) {
@@ -66,14 +71,21 @@ for (let i = 0; i < profile.samples.length; i++) {
   total += dt;
   const pkg = packageOf(node.callFrame);
   self.set(pkg, (self.get(pkg) ?? 0) + dt);
-  const fn = `${node.callFrame.functionName || "(anonymous)"} ${node.callFrame.url.replace(/.*node_modules\//, "").replace(/.*authgraph-test-server\/[^/]+\//, "")}:${node.callFrame.lineNumber + 1}`;
+  const fn = fnName(node.callFrame);
   selfFn.set(fn, (selfFn.get(fn) ?? 0) + dt);
   const seen = new Set<string>();
+  const seenFn = new Set<string>();
   for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
-    const p = packageOf(byId.get(id)?.callFrame ?? { functionName: "", url: "", lineNumber: 0 });
+    const frame = byId.get(id)?.callFrame ?? { functionName: "", url: "", lineNumber: 0 };
+    const p = packageOf(frame);
     if (!seen.has(p)) {
       seen.add(p);
       inclusive.set(p, (inclusive.get(p) ?? 0) + dt);
+    }
+    const f = fnName(frame);
+    if (!seenFn.has(f)) {
+      seenFn.add(f);
+      inclusiveFn.set(f, (inclusiveFn.get(f) ?? 0) + dt);
     }
   }
 }
@@ -87,3 +99,5 @@ console.log(`${file}: ${(total / 1000).toFixed(0)} ms of non-idle samples after 
 print("self time by package", self);
 print("inclusive time by package", inclusive);
 print("self time by function", selfFn);
+// Our own functions (and the plugin hooks they register) with everything they call.
+print("inclusive time by function of src/", new Map([...inclusiveFn].filter(([k]) => /(^| )(src|authgraph-test-server)\//.test(k) || k.includes("/src/"))));

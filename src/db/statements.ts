@@ -1,6 +1,5 @@
 // Counting the statements the app sends (tests pin SQL per request with it), naming prepared
 // statements, and running the few internal queries that must not be counted (health, session reset).
-import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import type pg from "pg";
 
@@ -14,21 +13,14 @@ export interface StatementCounter {
   count: number;
   /** SQL texts since the last reset (the most recent LOG_LIMIT of them). */
   log: string[];
-  /** Statements sent by background work (inBackground), counted apart from the requests'. */
+  /** Round trips of background work (withInternalConnection given this counter), counted apart from the requests'. */
   background: number;
   reset(): void;
 }
 
-const backgroundWork = new AsyncLocalStorage<true>();
-
-/** Runs `fn` as background work: its statements count in `background`, not against a request. */
-export function inBackground<T>(fn: () => Promise<T>): Promise<T> {
-  return backgroundWork.run(true, fn);
-}
-
 const LOG_LIMIT = 1000;
 
-type RawQuery = (sql: string) => Promise<pg.QueryResult>;
+type RawQuery = (sql: string, params?: unknown[]) => Promise<pg.QueryResult | pg.QueryResult[]>;
 // The unwrapped `query` of each pooled client, for statements that must not be counted.
 const rawQueries = new WeakMap<pg.ClientBase, RawQuery>();
 
@@ -55,12 +47,8 @@ function sqlOf(arg: unknown): string {
 /** Wraps the client's `query` so every statement sent through it is counted. */
 export function instrument(client: pg.ClientBase, counter: StatementCounter): void {
   const original = client.query;
-  rawQueries.set(client, (sql) => Reflect.apply(original, client, [sql]) as Promise<pg.QueryResult>);
+  rawQueries.set(client, (sql, params) => Reflect.apply(original, client, params ? [sql, params] : [sql]) as Promise<pg.QueryResult | pg.QueryResult[]>);
   const counted = function (this: pg.ClientBase, ...args: unknown[]): unknown {
-    if (backgroundWork.getStore()) {
-      counter.background++;
-      return Reflect.apply(original, this, args);
-    }
     counter.count++;
     counter.log.push(sqlOf(args[0]));
     if (counter.log.length > LOG_LIMIT) counter.log.splice(0, counter.log.length - LOG_LIMIT);
@@ -116,16 +104,27 @@ export async function internalQuery(pool: pg.Pool, sql: string, opts: { dropConn
 }
 
 /**
- * Runs `fn` on one pooled connection whose statements are not counted (background work such as the
- * invalidation outbox drain, which must not disturb tests that pin statements per request).
+ * A statement (or, without params, a script of several) on an internal connection; a script answers
+ * with its last statement's rows.
+ */
+export type InternalQuery = <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => Promise<R[]>;
+
+/**
+ * Runs `fn` on one pooled connection whose statements are not counted against requests (background
+ * work such as the outbox drain and the audit linker, which must not disturb tests that pin statements
+ * per request); with `counter`, its round trips are tallied in `counter.background`.
  * The connection is dropped rather than reused if anything failed on it.
  */
-export async function withInternalConnection<T>(pool: pg.Pool, fn: (query: <R extends pg.QueryResultRow>(sql: string) => Promise<R[]>) => Promise<T>): Promise<T> {
+export async function withInternalConnection<T>(pool: pg.Pool, fn: (query: InternalQuery) => Promise<T>, counter?: StatementCounter): Promise<T> {
   const client = await pool.connect();
   const ignore = (): void => undefined;
   client.on("error", ignore);
-  const raw = rawQueries.get(client);
-  const query = async <R extends pg.QueryResultRow>(sql: string): Promise<R[]> => ((raw ? await raw(sql) : await client.query(sql)) as pg.QueryResult<R>).rows;
+  const raw: RawQuery = rawQueries.get(client) ?? ((sql, params) => client.query(sql, params) as Promise<pg.QueryResult | pg.QueryResult[]>);
+  const query: InternalQuery = async <R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]> => {
+    if (counter) counter.background++;
+    const result = await raw(sql, params);
+    return ((Array.isArray(result) ? result[result.length - 1] : result) as pg.QueryResult<R> | undefined)?.rows ?? [];
+  };
   try {
     const result = await fn(query);
     client.release();

@@ -4,13 +4,13 @@ import { randomBytes } from "node:crypto";
 import type { App, Clock, RequestMeta } from "../../app.js";
 import type { Config } from "../../config.js";
 import { afterCommit } from "../../db/after-commit.js";
-import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import type { Prisma } from "../../generated/prisma/client.js";
 import type { Logger } from "../../observability/log.js";
 import type { Viewer } from "../sessions/session.js";
 import { auditWriteSql, record } from "./append.js";
 import type { AuditEventInput, AuditOptions, AuditSqlColumns } from "./append.js";
 import { createAuditLinker } from "./linker.js";
-import type { AuditLinker } from "./linker.js";
+import type { AuditLinker, LinkerDatabase } from "./linker.js";
 
 // Without AUDIT_IP_KEY the IP digest is still keyed, but with a public constant: set the variable in
 // production so pseudonymised IPs cannot be recovered by hashing all IPv4 addresses.
@@ -36,7 +36,7 @@ export interface AuditRecorder {
 type RecorderConfig = Pick<Config, "AUDIT_IP_KEY" | "AUDIT_METADATA_MAX_BYTES" | "AUDIT_HEAD_KEY" | "AUDIT_LINK_INTERVAL_MS" | "AUDIT_LINK_MAX_DELAY_MS">;
 
 /** `busy`: requests are waiting for a database connection (the linker then defers commit-driven passes). */
-export function createAuditRecorder(config: RecorderConfig, clock: Clock, db: PrismaClient, log: Logger, busy?: () => boolean): AuditRecorder {
+export function createAuditRecorder(config: RecorderConfig, clock: Clock, db: LinkerDatabase, log: Logger, busy?: () => boolean): AuditRecorder {
   const options: AuditOptions = { ipKey: config.AUDIT_IP_KEY ?? DEFAULT_IP_KEY, metadataMaxBytes: config.AUDIT_METADATA_MAX_BYTES };
   const linker = createAuditLinker(db, options.ipKey, log, config.AUDIT_LINK_INTERVAL_MS, busy);
   return {

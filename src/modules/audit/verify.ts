@@ -13,10 +13,12 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import { rowHashFormat } from "./append.js";
 import type { StoredAuditRow } from "./append.js";
+import { AUDIT_EVENT_SELECT } from "./query.js";
 import { retentionAnchors } from "./retention.js";
 import type { RetentionAnchor } from "./retention.js";
 import type { ChainHead } from "./head.js";
-import { STORED_SELECT } from "./linker.js";
+
+const STORED_SELECT = { ...AUDIT_EVENT_SELECT, prevHash: true, hash: true } as const;
 
 export interface IntegrityReport {
   ok: boolean;
