@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { App, RequestMeta } from "../../app.js";
 import { keys } from "../../cache/keys.js";
 import { invalidate } from "../../cache/invalidation.js";
-import { parseInput, passwordSchema } from "../../validation.js";
+import { parseInput, passwordSchema, perConfig } from "../../validation.js";
 import { invalidateSessions, revokeSessionsInTx } from "../sessions/revoke.js";
 import { requestByAddress } from "../users/account-mail.js";
 import type { CheckInbox } from "../users/account-mail.js";
@@ -14,13 +14,15 @@ import { consumeOutstandingTokens, consumeToken, findUsableToken } from "../user
 import { lockUser } from "../users/user.js";
 import { rejectToken } from "../users/verification.js";
 
+const newPasswordInput = perConfig((config) => z.object({ newPassword: passwordSchema(config) }));
+
 export function requestPasswordReset(app: App, input: { email: string }, request: RequestMeta): Promise<CheckInbox> {
   return requestByAddress(app, { kind: "password_reset", purpose: "RESET_PASSWORD", event: "PASSWORD_RESET_REQUESTED" }, input, request);
 }
 
 /** Returns how many sessions were revoked. */
 export async function resetPassword(app: App, input: { token: string; newPassword: string }, request: RequestMeta): Promise<number> {
-  const { newPassword } = parseInput(z.object({ newPassword: passwordSchema(app.config) }), { newPassword: input.newPassword });
+  const { newPassword } = parseInput(newPasswordInput(app.config), { newPassword: input.newPassword });
   const now = app.clock.now();
   const record = await findUsableToken(app.db.prisma, "RESET_PASSWORD", input.token, now);
   if (!record) return rejectToken(app, "RESET_PASSWORD", "unusable", null, request);

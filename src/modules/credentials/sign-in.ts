@@ -7,7 +7,7 @@ import type { App, RequestMeta } from "../../app.js";
 import { invalidate } from "../../cache/invalidation.js";
 import { keys } from "../../cache/keys.js";
 import { AccountLockedError, AppError, InvalidCredentialsError, RateLimitedError } from "../../errors.js";
-import { emailSchema, parseInput } from "../../validation.js";
+import { emailSchema, enteredPasswordSchema, parseInput, perConfig } from "../../validation.js";
 import type { AuditEventInput } from "../audit/append.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { UserStatus } from "../../generated/prisma/enums.js";
@@ -21,14 +21,10 @@ import type { SignInResult } from "./signed-in.js";
 
 export type { SignInResult };
 
-/** A password as typed at sign-in: any length up to the maximum (the minimum applies when it is set). */
-export function enteredPassword(app: App) {
-  const max = app.config.PASSWORD_MAX_LENGTH;
-  return z.string().min(1, "is required").max(max, `must be at most ${max} characters`);
-}
+const signInInput = perConfig((config) => z.object({ email: emailSchema, password: enteredPasswordSchema(config) }));
 
 export async function signIn(app: App, input: { email: string; password: string }, request: RequestMeta): Promise<SignInResult | MfaRequired> {
-  const data = parseInput(z.object({ email: emailSchema, password: enteredPassword(app) }), input);
+  const data = parseInput(signInInput(app.config), input);
   const audit = (event: AuditEventInput) => app.db.prisma.$transaction((tx) => app.audit.record(tx, event, request));
 
   const wait = await app.loginLimiter.reserve(data.email, request.ip);

@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { App, RequestMeta } from "../../app.js";
 import { EmailNotVerifiedError, RateLimitedError, SignUpDisabledError, conflictOnDuplicate } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import { emailSchema, nameSchema, parseInput, passwordSchema } from "../../validation.js";
+import { emailSchema, nameSchema, parseInput, passwordSchema, perConfig } from "../../validation.js";
 import { MEMBER_ROLE_KEY } from "../rbac/catalogue.js";
 import { createSessionInTx } from "../sessions/start.js";
 import { USER_SELECT } from "../users/user.js";
@@ -27,9 +27,11 @@ interface NewAccount {
 
 const CHECK_INBOX = "Check your inbox: confirm your address with the link we sent, then sign in.";
 
+const signUpInput = perConfig((config) => z.object({ email: emailSchema, password: passwordSchema(config), name: nameSchema.nullish() }));
+
 export async function signUp(app: App, input: { email: string; password: string; name?: string | null }, request: RequestMeta): Promise<SignInResult> {
   if (!app.config.SIGNUP_ENABLED) throw new SignUpDisabledError();
-  const data = parseInput(z.object({ email: emailSchema, password: passwordSchema(app.config), name: nameSchema.nullish() }), input);
+  const data = parseInput(signUpInput(app.config), input);
   const wait = await app.loginLimiter.reserveSignUp(request.ip);
   if (wait > 0) {
     await app.db.prisma.$transaction((tx) => app.audit.record(tx, { type: "SIGN_UP_RATE_LIMITED", metadata: { retryAfterSeconds: wait } }, request));

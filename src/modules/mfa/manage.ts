@@ -6,9 +6,8 @@ import type { App, RequestMeta } from "../../app.js";
 import { InvalidSecondFactorError, NotFoundError, ValidationError } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { observeSecondFactor } from "../../observability/metrics.js";
-import { parseInput } from "../../validation.js";
+import { enteredPasswordSchema, parseInput, perConfig } from "../../validation.js";
 import { actorFields } from "../audit/recorder.js";
-import { enteredPassword } from "../credentials/sign-in.js";
 import type { Viewer } from "../sessions/session.js";
 import { replaceFragment } from "../sessions/store.js";
 import { lockUser } from "../users/user.js";
@@ -23,6 +22,10 @@ import { checkFactor, parseFactor } from "./factor-check.js";
 type Tx = Prisma.TransactionClient;
 
 /** Activates the pending TOTP factor with its first code; returns the recovery codes (shown once). */
+const disableInput = perConfig((config) =>
+  z.object({ currentPassword: enteredPasswordSchema(config), code: z.string().min(1, "is required").max(64, "must be at most 64 characters") }),
+);
+
 export async function confirmTotp(app: App, viewer: Viewer, code: string, request: RequestMeta): Promise<string[]> {
   const parsed = parseInput(totpCodeSchema, code, "code");
   const userId = viewer.user.id;
@@ -54,7 +57,7 @@ async function dropCodesIfNoFactorLeft(tx: Tx, userId: string): Promise<void> {
 
 /** Needs the current password and a code (TOTP or recovery code), checked under one attempt reservation. */
 export async function disableTotp(app: App, viewer: Viewer, input: { currentPassword: string; code: string }, request: RequestMeta): Promise<void> {
-  const data = parseInput(z.object({ currentPassword: enteredPassword(app), code: z.string().min(1, "is required").max(64, "must be at most 64 characters") }), input);
+  const data = parseInput(disableInput(app.config), input);
   const userId = viewer.user.id;
   const enabled = await app.db.prisma.totpFactor.count({ where: { userId, confirmedAt: { not: null } } });
   if (enabled === 0) throw new NotFoundError("TOTP factor");

@@ -29,13 +29,16 @@ function holderIds(app: App, roleId: string): () => Promise<string[]> {
   return async () => (await app.db.prisma.userRole.findMany({ where: { roleId }, select: { userId: true } })).map((r) => r.userId);
 }
 
+const createRoleInput = z.object({ key: roleKeySchema, name: roleNameSchema, description: descriptionSchema.nullish(), requireMfa: z.boolean().nullish() });
+const updateRoleInput = z.object({ name: roleNameSchema.nullish(), description: descriptionSchema.nullish(), requireMfa: z.boolean().nullish() });
+
 export async function createRole(
   app: App,
   viewer: Viewer,
   input: { key: string; name: string; description?: string | null; requireMfa?: boolean | null },
   request: RequestMeta,
 ): Promise<RoleRecord> {
-  const data = parseInput(z.object({ key: roleKeySchema, name: roleNameSchema, description: descriptionSchema.nullish(), requireMfa: z.boolean().nullish() }), input);
+  const data = parseInput(createRoleInput, input);
   return conflictOnDuplicate(
     () =>
       app.db.prisma.$transaction(async (tx) => {
@@ -58,7 +61,7 @@ export async function updateRole(
   input: { name?: string | null; description?: string | null; requireMfa?: boolean | null },
   request: RequestMeta,
 ): Promise<RoleRecord> {
-  const data = parseInput(z.object({ name: roleNameSchema.nullish(), description: descriptionSchema.nullish(), requireMfa: z.boolean().nullish() }), input);
+  const data = parseInput(updateRoleInput, input);
   const { role, mfaChanged } = await app.db.prisma.$transaction(async (tx) => {
     const current = await lockRole(tx, { id: roleId });
     if (!current) throw new NotFoundError("Role");

@@ -16,7 +16,7 @@ import { invalidateSessions, revokeSessionsInTx } from "../sessions/revoke.js";
 import type { RevokeReason } from "../sessions/revoke.js";
 import { USER_SELECT, lockUser } from "./user.js";
 import type { UserRecord } from "./user.js";
-import { emailSchema, nameSchema, parseInput, passwordSchema } from "../../validation.js";
+import { emailSchema, nameSchema, parseInput, passwordSchema, perConfig } from "../../validation.js";
 import { consumeOutstandingTokens } from "./account-tokens.js";
 
 const EMAIL_TAKEN = "A user with this email already exists.";
@@ -29,17 +29,19 @@ export interface CreateUserInput {
   roleKeys?: readonly string[] | null;
 }
 
+const createUserInput = perConfig((config) =>
+  z.object({
+    email: emailSchema,
+    name: nameSchema,
+    // Without a password the account cannot sign in until one is set.
+    password: passwordSchema(config).nullish(),
+    roleKeys: z.array(z.string().trim().min(1).max(64)).max(50, "at most 50 roles").nullish(),
+  }),
+);
+const updateUserInput = z.object({ email: emailSchema.nullish(), name: nameSchema.nullish() });
+
 export async function createUser(app: App, viewer: Viewer, input: CreateUserInput, request: RequestMeta): Promise<UserRecord> {
-  const data = parseInput(
-    z.object({
-      email: emailSchema,
-      name: nameSchema,
-      // Without a password the account cannot sign in until one is set.
-      password: passwordSchema(app.config).nullish(),
-      roleKeys: z.array(z.string().trim().min(1).max(64)).max(50, "at most 50 roles").nullish(),
-    }),
-    input,
-  );
+  const data = parseInput(createUserInput(app.config), input);
   const passwordHash = data.password ? await app.passwords.hash(data.password) : null;
   const roleKeys = data.roleKeys ?? [MEMBER_ROLE_KEY];
   return conflictOnDuplicate(
@@ -66,7 +68,7 @@ export async function updateUser(
   input: { email?: string | null; name?: string | null },
   request: RequestMeta,
 ): Promise<UserRecord> {
-  const data = parseInput(z.object({ email: emailSchema.nullish(), name: nameSchema.nullish() }), input);
+  const data = parseInput(updateUserInput, input);
   let changed: string[] = [];
   const user = await conflictOnDuplicate(
     () =>

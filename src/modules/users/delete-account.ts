@@ -7,18 +7,19 @@ import { z } from "zod";
 import type { App, RequestMeta } from "../../app.js";
 import { invalidate } from "../../cache/invalidation.js";
 import { keys } from "../../cache/keys.js";
-import { parseInput } from "../../validation.js";
+import { enteredPasswordSchema, parseInput, perConfig } from "../../validation.js";
 import { pseudonymiseUserAuditData } from "../audit/pseudonymise-user.js";
 import { actorFields } from "../audit/recorder.js";
 import { confirmPassword } from "../credentials/confirm-password.js";
-import { enteredPassword } from "../credentials/sign-in.js";
 import { assertNotLastAdmin, lockAdminRole } from "../rbac/last-admin.js";
 import type { Viewer } from "../sessions/session.js";
 import { invalidateSessions, revokeSessionsInTx } from "../sessions/revoke.js";
 import { lockUser } from "./user.js";
 
+const deleteAccountInput = perConfig((config) => z.object({ currentPassword: enteredPasswordSchema(config) }));
+
 export async function deleteAccount(app: App, viewer: Viewer, input: { currentPassword: string }, request: RequestMeta): Promise<string> {
-  const data = parseInput(z.object({ currentPassword: enteredPassword(app) }), input);
+  const data = parseInput(deleteAccountInput(app.config), input);
   await confirmPassword(app, viewer, data.currentPassword, "ACCOUNT_DELETE_FAILED", request);
   return eraseUser(app, viewer, viewer.user.id, request);
 }

@@ -5,10 +5,9 @@
 import { z } from "zod";
 import type { App, RequestMeta } from "../../app.js";
 import { ValidationError, conflictOnDuplicate } from "../../errors.js";
-import { emailSchema, parseInput } from "../../validation.js";
+import { emailSchema, enteredPasswordSchema, parseInput, perConfig } from "../../validation.js";
 import { actorFields } from "../audit/recorder.js";
 import { confirmPassword } from "../credentials/confirm-password.js";
-import { enteredPassword } from "../credentials/sign-in.js";
 import type { Viewer } from "../sessions/session.js";
 import { CHECK_INBOX, assertMailEnabled, reserveMail } from "./account-mail.js";
 import type { CheckInbox } from "./account-mail.js";
@@ -21,9 +20,11 @@ import { rejectToken } from "./verification.js";
  * Whether the new address is taken is not said here (that would make this an address oracle for
  * anyone with a session): the confirmation is simply not sent then (account-mail.ts).
  */
+const emailChangeInput = perConfig((config) => z.object({ newEmail: emailSchema, currentPassword: enteredPasswordSchema(config) }));
+
 export async function requestEmailChange(app: App, viewer: Viewer, input: { newEmail: string; currentPassword: string }, request: RequestMeta): Promise<CheckInbox> {
   assertMailEnabled(app);
-  const data = parseInput(z.object({ newEmail: emailSchema, currentPassword: enteredPassword(app) }), input);
+  const data = parseInput(emailChangeInput(app.config), input);
   if (data.newEmail === viewer.user.email) throw new ValidationError([{ path: "input.newEmail", message: "is already the address of this account" }]);
   await confirmPassword(app, viewer, data.currentPassword, "EMAIL_CHANGE_FAILED", request);
   await reserveMail(app, "CHANGE_EMAIL", data.newEmail, request);
