@@ -72,8 +72,29 @@ export function requestMeta(app: App, request: Request, server: ServerContext | 
   };
 }
 
+/** This request's DataLoaders, each made when first used (most operations need one or two of them). */
+function lazyLoaders(app: App): Loaders {
+  let users: Loaders["users"] | undefined;
+  let sessions: Loaders["sessions"] | undefined;
+  let permissions: PermissionLoaders | undefined;
+  return {
+    get users() {
+      return (users ??= createUserLoader(app));
+    },
+    get sessions() {
+      return (sessions ??= createSessionLoader(app));
+    },
+    get permissions() {
+      return (permissions ??= createPermissionLoaders(app)).permissions;
+    },
+    get rolePermissions() {
+      return (permissions ??= createPermissionLoaders(app)).rolePermissions;
+    },
+  };
+}
+
 export async function createContext(app: App, request: Request, server?: ServerContext, params?: Partial<GraphQLParams>): Promise<Context> {
-  const loaders: Loaders = { users: createUserLoader(app), sessions: createSessionLoader(app), ...createPermissionLoaders(app) };
+  const loaders = lazyLoaders(app);
   const transport = await sessionTransport(app.config, request);
   // Started in the same tick as the session lookup: the client pipelines both MGETs into one write.
   const tokenSession = parseToken(transport.token)?.sessionId;

@@ -3,9 +3,14 @@
 import type { Plugin } from "graphql-yoga";
 
 export function useNoStore(endpoint: string): Plugin {
+  // Decided on the URL Yoga has already parsed, not by parsing it again for the response.
+  const forEndpoint = new WeakSet<Request>();
   return {
+    onRequest({ request, url }) {
+      if (url.pathname === endpoint) forEndpoint.add(request);
+    },
     onResponse({ request, response }) {
-      if (new URL(request.url).pathname === endpoint) response.headers.set("cache-control", "no-store");
+      if (forEndpoint.has(request)) response.headers.set("cache-control", "no-store");
     },
   };
 }

@@ -35,6 +35,8 @@ export function useRequestBudget(config: BudgetConfig): Plugin {
     onRequestParse() {
       return {
         onRequestParseDone({ requestParserResult }) {
+          // One document of at most maxBytes / 3 characters cannot exceed maxBytes of UTF-8: nothing to count.
+          if (!Array.isArray(requestParserResult) && (requestParserResult.query?.length ?? 0) * 3 <= maxBytes) return;
           const queries = queriesOf(requestParserResult);
           const bytes = queries.reduce((sum, q) => sum + Buffer.byteLength(q), 0);
           if (bytes > maxBytes) {
