@@ -10,6 +10,7 @@
 //   npm run bench                 10,000 users × 3 sessions, 20 roles, 100 permissions, 100k audit events, 3 rounds
 //   npm run bench -- --quick      1,000 users, 10k audit events, 1 round, short runs (a smoke run)
 //   options: --rounds N  --duration MS  --connections N  --only W1,W3  --cpu-prof DIR (profiles the gateway)
+//            --node-flags=--max-semi-space-size=32 (extra flags for the gateway's node, space-separated)
 //            --response-cache-ttl MS (default 10000; 0 runs the gateway without its response cache)
 //            --peer postgraphile (PostGraphile v5 over the same database: bench/perf/peer-server.ts)
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -43,6 +44,7 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     peer: { type: "string" },
     "cpu-prof": { type: "string" },
+    "node-flags": { type: "string" },
     "no-open-loop": { type: "boolean", default: false },
     "response-cache-ttl": { type: "string", default: "10000" },
   },
@@ -78,7 +80,8 @@ try {
     RESPONSE_CACHE_TTL_MS: args["response-cache-ttl"],
   };
   const cpuProf = args["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`] : [];
-  const gateway = await startGateway(gatewayEnv, cpuProf);
+  const nodeFlags = (args["node-flags"] ?? "").split(" ").filter(Boolean);
+  const gateway = await startGateway(gatewayEnv, [...nodeFlags, ...cpuProf]);
   servers.push(gateway);
   const floor = await startFloor({ DATABASE_URL: databaseUrl, REDIS_URL, FLOOR_KEY_PREFIX: `auth:${namespace}floor:`, FLOOR_PASSWORD_HASH: fixture.passwordHash });
   servers.push(floor);

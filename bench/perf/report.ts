@@ -84,10 +84,12 @@ export function summarise(
       median(rounds.flatMap((r) => {
         const a = as.find((s) => s.round === r);
         const b = bs.find((s) => s.round === r);
-        return a && b ? [f(a, b)] : [];
+        const value = a && b ? f(a, b) : Number.NaN;
+        // A round whose floor showed no CPU tick (10 ms resolution) has no ratio: it is left out.
+        return Number.isFinite(value) ? [value] : [];
       }));
     const ratio = (f: (g: Sample, x: Sample) => number): number => ratioOf(gw, fl, f);
-    const cpu = (a: Sample, b: Sample): number => perReq(a) / Math.max(1e-9, perReq(b));
+    const cpu = (a: Sample, b: Sample): number => (perReq(b) > 0 ? perReq(a) / perReq(b) : Number.NaN);
     const throughput = (a: Sample, b: Sample): number => a.result.requests / a.result.durationMs / (b.result.requests / b.result.durationMs);
     const peer: PeerRow | null = pe.length
       ? { figures: figures(pe), cpuRatio: ratioOf(pe, fl, cpu), throughputRatio: ratioOf(pe, fl, throughput), gatewayOverPeer: ratioOf(gw, pe, cpu), counts: peerCounts[w.id] ?? null }
