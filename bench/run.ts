@@ -95,7 +95,16 @@ try {
   };
   const { gatewayCursors, floorCursors } = await pageCursors(gateway.url, fixture.adminToken, databaseUrl, size.users);
   const pCursors = peer ? await peerCursors(peer.url, size.users) : [];
-  const all = workloads({ fixture, redis, prefix: `auth:${namespace}:`, gatewayCursors, floorCursors, peerCursors: pCursors, warm: warmOne });
+  const unrevoke = async (ids: readonly string[]): Promise<void> => {
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      await db.query("UPDATE sessions SET revoked_at = NULL, revoked_reason = NULL WHERE id = ANY($1::uuid[])", [ids]);
+    } finally {
+      await db.end();
+    }
+  };
+  const all = workloads({ fixture, redis, prefix: `auth:${namespace}:`, gatewayCursors, floorCursors, peerCursors: pCursors, warm: warmOne, unrevoke });
   const only = args.only?.split(",");
   const selected = only ? all.filter((w) => only.includes(w.id)) : all;
 

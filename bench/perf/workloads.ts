@@ -32,6 +32,8 @@ export interface Context {
   peerCursors: (string | null)[];
   /** Runs one untimed request on a server (for warm-up passes). */
   warm(target: "gateway" | "floor", req: Req): Promise<void>;
+  /** Makes these sessions unrevoked again in the database (between runs, outside the measurement). */
+  unrevoke(ids: readonly string[]): Promise<void>;
 }
 
 const gql = (query: string, variables: Record<string, unknown> = {}, token?: string): Req => ({
@@ -70,7 +72,7 @@ export function workloads(ctx: Context): Workload[] {
       if (req) await ctx.warm(target, req);
     }
   };
-  let revoked = 0; // sessions the gateway revoked so far, over all rounds: each is revoked once
+  let revoked = 0; // sessions the gateway revoked in this run: each once, all of them live again before the next run
   const cycle = <T>(list: readonly T[], i: number): T => list[i % list.length] as T;
 
   const w2 = () => ({ gateway: (i: number) => gql(VIEWER, {}, cycle(warmSet, i).token), floor: (i: number) => floor("/w2", {}, cycle(warmSet, i).token) });
@@ -127,6 +129,12 @@ export function workloads(ctx: Context): Workload[] {
       id: "W6",
       label: "revoke a session",
       floor: "2 SQL (auth + UPDATE)",
+      // Every gateway run revokes live sessions: the ones the previous run revoked are restored first.
+      prepare: async (target) => {
+        if (target !== "gateway" || revoked === 0) return;
+        await ctx.unrevoke(third.slice(0, revoked).map((s) => s.id));
+        revoked = 0;
+      },
       requests: () => ({
         gateway: () => {
           const s = third[revoked++];
