@@ -3,7 +3,7 @@
 // load generator share the cores, so JS-level changes (plugins, scopes, execution) resolve far below
 // the ~15 % noise of the HTTP bench; the HTTP bench (bench/run.ts) stays the figure of record.
 //
-//   npx tsx bench/exec-ab.ts --roots /path/to/baseline,/path/to/branch [--only W0,W2] [--iterations 300] [--blocks 6]
+//   NODE_ENV=production npx tsx bench/exec-ab.ts --roots /path/to/baseline,/path/to/branch [--only W0,W2] [--iterations 300] [--blocks 6]
 // A root may carry env overrides for its gateways: `/path/to/branch|GRAPHQL_JIT=true` (the same path twice
 // compares two settings of one tree).
 // Each root needs its own src/ (with src/generated) and a node_modules that resolves; logs at info go to /dev/null.
@@ -21,6 +21,9 @@ const { values: args } = parseArgs({
     blocks: { type: "string", default: "6" },
   },
 });
+// graphql-js reads NODE_ENV when it loads: outside production every instanceof check also compares
+// type names across realms, which the gateway in production does not pay.
+if (process.env.NODE_ENV !== "production") throw new Error("run with NODE_ENV=production (as the gateway runs)");
 const roots = (args.roots ?? "").split(",").filter(Boolean);
 if (roots.length === 0) throw new Error("--roots A,B");
 const iterations = Number(args.iterations);
