@@ -14,7 +14,6 @@ import { useBatchLimit } from "./plugins/batch-limit.js";
 import { useBodyLimit } from "./plugins/body-limit.js";
 import { useCsrfPrevention } from "./plugins/csrf.js";
 import { useDocumentLimits } from "./plugins/document-limits.js";
-import { useGraphqlJsExecution } from "./plugins/execution-engine.js";
 import { MASKED_MESSAGE, isHandledError, maskError, useErrorReporting } from "./plugins/error-masking.js";
 import { useInputStrings } from "./plugins/input-strings.js";
 import { useMetricsEndpoint } from "./plugins/metrics-endpoint.js";
@@ -92,7 +91,6 @@ export function createGateway(app: App, options: GatewayOptions = {}): Gateway {
       useReadYourWrites(app),
       ...useViewerResponseCache(app),
       useSubscriptionTransport(),
-      useGraphqlJsExecution(),
       ...(options.plugins ?? []),
       useBodyLimit(config.REQUEST_BODY_LIMIT_BYTES),
     ],
