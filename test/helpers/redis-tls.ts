@@ -21,7 +21,7 @@ export interface TlsRedisServer {
   dispose(): Promise<void>;
 }
 
-function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+export function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
   const file = (name: string): string => join(dir, name);
   const openssl = (...args: string[]): void => {
     execFileSync("openssl", args, { stdio: "ignore" });
