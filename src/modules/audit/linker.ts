@@ -37,19 +37,8 @@ export interface LinkerDatabase {
   statements: StatementCounter;
 }
 
-interface RawRow {
-  id: string;
-  type: string;
-  actorUserId: string | null;
-  subjectUserId: string | null;
-  sessionId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  metadata: unknown;
-  createdAt: Date;
-  prevHash: string | null;
-  hash: string | null;
-}
+/** A stored row as the script reads it: the id as decimal text (pg gives int8 as a string). */
+type RawRow = Omit<StoredAuditRow, "id"> & { id: string };
 
 // The newest linked row (when there is one) followed by the unlinked rows after it, up to the barrier.
 // Every statement of the script takes its own snapshot, so this read sees all links made before the lock.
