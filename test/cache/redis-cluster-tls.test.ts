@@ -3,14 +3,13 @@
 // credentials reach every node the client discovers, every cache path works under the ACL, and a
 // wrong password degrades to Postgres without the password in any message.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keys } from "../../src/cache/keys.js";
-import { HEALTH, USERS_PAGE, VIEWER } from "../helpers/cache-app.js";
+import { HEALTH, VIEWER } from "../helpers/cache-app.js";
+import { expectEveryCachePathWorks } from "../helpers/cache-paths.js";
 import { createTestInstance } from "../helpers/instance.js";
 import type { Env, GraphQLResponse, TestInstance } from "../helpers/instance.js";
 import { startRedisCluster } from "../helpers/redis-cluster.js";
 import type { RedisClusterServer } from "../helpers/redis-cluster.js";
 import { ACL_PASSWORD, ACL_USER } from "../helpers/redis-tls.js";
-import { Q } from "../helpers/session-ops.js";
 
 type Health = GraphQLResponse<{ health: { status: string; redis: { status: string; message: string | null } } }>;
 type Viewer = GraphQLResponse<{ viewer: { session: { id: string } } | null }>;
@@ -35,32 +34,7 @@ async function instance(env: Env): Promise<TestInstance> {
 describe("Redis Cluster over TLS with an ACL user", () => {
   it("caches sessions, users and permissions, revokes and rate-limits, all under the auth: ACL", async () => {
     const t = await instance({ REDIS_USERNAME: ACL_USER, REDIS_PASSWORD: ACL_PASSWORD });
-    expect(((await t.gql(HEALTH)) as Health).data?.health.redis).toEqual({ status: "OK", message: null });
-    const admin = await t.signInAs("admin");
-    const member = await t.signInAs({});
-    await t.gql(VIEWER, {}, { token: member.token });
-    t.statements.reset();
-    expect(((await t.gql(VIEWER, {}, { token: member.token })) as Viewer).data?.viewer?.session.id).toBeDefined();
-    expect(t.statements.count).toBe(0);
-    // A page's fragments span every master's slots: written back, then read in one MGET per slot.
-    for (let i = 0; i < 20; i++) await t.signInAs({});
-    const page = () => t.gql<{ users: { edges: unknown[] } }>(USERS_PAGE, { n: 20 }, { token: admin.token });
-    const cold = await page();
-    expect(cold.errors).toBeUndefined();
-    expect(cold.data?.users.edges).toHaveLength(20);
-    await page();
-    t.statements.reset();
-    expect(await page()).toEqual(cold);
-    // Only the page query itself reaches Postgres: users and permissions come from the Cluster.
-    expect(t.statements.log.filter((sql) => /user_roles|role_permissions|"sessions"/.test(sql))).toEqual([]);
-    expect(await t.app.cache.get(keys.session(member.sessionId))).not.toBeNull();
-    const revoke = await t.gql<{ revokeSession: { __typename: string } }>(Q.revoke, { id: member.sessionGid }, { token: member.token });
-    expect(revoke.data?.revokeSession.__typename).toBe("Session");
-    expect(((await t.gql(VIEWER, {}, { token: member.token })) as Viewer).data?.viewer).toBeNull();
-    // A failed sign-in goes through the Redis rate limiter (a script on auth: keys of one slot).
-    const failed = await t.gql<{ signIn: { __typename: string } }>(Q.signIn, { input: { email: admin.email, password: "wrong-password-123" } });
-    expect(failed.data?.signIn.__typename).toBe("InvalidCredentialsError");
-    expect(t.app.cache.status()).toMatchObject({ status: "OK", breaker: "closed" });
+    await expectEveryCachePathWorks(t);
   }, 60_000);
 
   it("a wrong password: the cache is DEGRADED, requests are still answered, no password in the message", async () => {

@@ -4,14 +4,13 @@
 // (requests still answered) without the password in any message.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { keys } from "../../src/cache/keys.js";
 import { openRedisClient, redisTarget } from "../../src/cache/redis-client.js";
-import { HEALTH, USERS_PAGE, VIEWER } from "../helpers/cache-app.js";
+import { HEALTH, VIEWER } from "../helpers/cache-app.js";
+import { expectEveryCachePathWorks } from "../helpers/cache-paths.js";
 import { createTestInstance } from "../helpers/instance.js";
 import type { Env, GraphQLResponse, TestInstance } from "../helpers/instance.js";
 import { ACL_PASSWORD, startTlsRedis } from "../helpers/redis-tls.js";
 import type { TlsRedisServer } from "../helpers/redis-tls.js";
-import { Q } from "../helpers/session-ops.js";
 
 type Health = GraphQLResponse<{ health: { status: string; redis: { status: string; message: string | null } } }>;
 type Viewer = GraphQLResponse<{ viewer: { session: { id: string } } | null }>;
@@ -36,22 +35,7 @@ async function instance(env: Env): Promise<TestInstance> {
 describe("Redis over TLS with an ACL user", () => {
   it("caches sessions, users and permissions, revokes and rate-limits, all under the auth: ACL", async () => {
     const t = await instance({ REDIS_URL: server.url, REDIS_TLS_CA_FILE: server.caFile });
-    expect(((await t.gql(HEALTH)) as Health).data?.health.redis).toEqual({ status: "OK", message: null });
-    const admin = await t.signInAs("admin");
-    const member = await t.signInAs({});
-    await t.gql(VIEWER, {}, { token: member.token });
-    t.statements.reset();
-    expect(((await t.gql(VIEWER, {}, { token: member.token })) as Viewer).data?.viewer?.session.id).toBeDefined();
-    expect(t.statements.count).toBe(0);
-    expect((await t.gql(USERS_PAGE, { n: 10 }, { token: admin.token })).errors).toBeUndefined();
-    expect(await t.app.cache.get(keys.session(member.sessionId))).not.toBeNull();
-    const revoke = await t.gql<{ revokeSession: { __typename: string } }>(Q.revoke, { id: member.sessionGid }, { token: member.token });
-    expect(revoke.data?.revokeSession.__typename).toBe("Session");
-    expect(((await t.gql(VIEWER, {}, { token: member.token })) as Viewer).data?.viewer).toBeNull();
-    // A failed sign-in goes through the Redis rate limiter (EVAL on auth: keys).
-    const failed = await t.gql<{ signIn: { __typename: string } }>(Q.signIn, { input: { email: member.email, password: "wrong-password-123" } });
-    expect(failed.data?.signIn.__typename).toBe("InvalidCredentialsError");
-    expect(t.app.cache.status()).toMatchObject({ status: "OK", breaker: "closed" });
+    await expectEveryCachePathWorks(t);
   });
 
   const refused: [string, (s: TlsRedisServer) => Env][] = [
