@@ -63,13 +63,34 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && CODES.has(value);
 }
 
-/** Base of every expected error. `message` is safe to show to a client. */
+/**
+ * Builds an error that captures no stack: for what is answered to a client and never logged as a
+ * failure. Capturing one is most of what constructing a GraphQLError costs (~12 µs against ~3.5).
+ */
+export function stackless<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * Base of every expected error. `message` is safe to show to a client. An expected error is an answer,
+ * never logged as a failure, so it captures no stack: graphql-js copies the original error's stack
+ * into every GraphQLError it locates, and formatting one was most of what refusing a request cost.
+ */
 export class AppError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
+    this.code = code;
     this.name = new.target.name;
   }
 }

@@ -8,7 +8,7 @@ import type { ExecutionResult, GraphQLErrorExtensions } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { App } from "../../app.js";
 import { isDatabaseUnavailable } from "../../db/connection-errors.js";
-import { AppError, ErrorCode, ServiceUnavailableError, isErrorCode } from "../../errors.js";
+import { AppError, ErrorCode, ServiceUnavailableError, isErrorCode, stackless } from "../../errors.js";
 import { requestIdOf } from "./request-id.js";
 
 export const MASKED_MESSAGE = "Internal server error";
@@ -64,12 +64,12 @@ const REQUEST_ERROR_HTTP = { spec: true, status: 400 };
 function inputError(error: unknown): GraphQLError | null {
   if (!(error instanceof GraphQLError)) return null;
   if (error.path === undefined && error.nodes?.[0]?.kind === Kind.VARIABLE_DEFINITION && VARIABLE_COERCION.test(error.message)) {
-    return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT, http: { ...REQUEST_ERROR_HTTP } } });
+    return stackless(() => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT, http: { ...REQUEST_ERROR_HTTP } } }));
   }
   let inner: GraphQLError = error;
   while (inner.originalError instanceof GraphQLError) inner = inner.originalError;
   if (error.path !== undefined && inner !== error && inner.path === undefined && !inner.originalError && ARGUMENT_COERCION.test(inner.message)) {
-    return new GraphQLError(inner.message, { nodes: error.nodes, path: error.path, extensions: { code: ErrorCode.BAD_USER_INPUT } });
+    return stackless(() => new GraphQLError(inner.message, { nodes: error.nodes, path: error.path, extensions: { code: ErrorCode.BAD_USER_INPUT } }));
   }
   return null;
 }
@@ -97,13 +97,14 @@ export function maskError(error: unknown, message: string): Error {
     if (original instanceof ServiceUnavailableError) {
       extensions.http = { status: 503, headers: { "retry-after": String(original.retryAfterSeconds) } };
     }
-    const shaped = new GraphQLError(original.message, { ...location(error), extensions });
+    const shaped = stackless(() => new GraphQLError(original.message, { ...location(error), extensions }));
     if (cause !== original) unavailable.set(shaped, cause);
     return shaped;
   }
   // Parse, validation and request-guard errors carry no original error and are safe to show as they are.
   if (error instanceof GraphQLError && !error.originalError) return error;
-  const masked = new GraphQLError(message, { ...location(error), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+  // What it hides keeps its stack (the log quotes it); the answer needs none.
+  const masked = stackless(() => new GraphQLError(message, { ...location(error), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }));
   hidden.set(masked, original ?? error);
   if (typeof error === "object" && error !== null) handled.add(error);
   return masked;
@@ -133,7 +134,7 @@ function decorate(error: GraphQLError, requestId: string, log: App["log"]): Grap
   const code = registryCode(error);
   if (code === null) {
     log.error({ requestId, err: error, code: error.extensions.code }, "internal error");
-    return new GraphQLError(MASKED_MESSAGE, { nodes: error.nodes, path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId } });
+    return stackless(() => new GraphQLError(MASKED_MESSAGE, { nodes: error.nodes, path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId } }));
   }
   const { originalError: _detail, ...rest } = error.extensions;
   const extensions: GraphQLErrorExtensions = { ...rest, code, requestId };
@@ -143,14 +144,17 @@ function decorate(error: GraphQLError, requestId: string, log: App["log"]): Grap
     extensions.http = { ...http, status: 413, headers: { ...http.headers, connection: "close" } };
   }
   // A copy, not a mutation: parse and validation errors are cached and shared between requests.
-  const copy = new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    originalError: error.originalError,
-    extensions,
-  });
+  const copy = stackless(
+    () =>
+      new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        originalError: error.originalError,
+        extensions,
+      }),
+  );
   const detail = hidden.get(error);
   if (detail !== undefined) hidden.set(copy, detail);
   return copy;
