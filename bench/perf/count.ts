@@ -48,14 +48,20 @@ export async function countDuring(app: App, fn: () => Promise<void>): Promise<Co
       return Reflect.apply(original, this, args) as ReturnType<Redis["sendCommand"]>;
     } as Redis["sendCommand"];
   }
-  app.db.statements.reset();
-  try {
-    await fn();
-    // Write-backs and audit appends may finish after the response: wait until nothing moves.
+  // Write-backs and audit appends may finish after the response (and Redis commands leave a tick
+  // after they are issued): wait until nothing moves, before the window and after the request.
+  const settle = async (): Promise<void> => {
     for (let last = -1; last !== app.db.statements.count + commands.length * 1e6; ) {
       last = app.db.statements.count + commands.length * 1e6;
       await new Promise((r) => setTimeout(r, 30));
     }
+  };
+  try {
+    await settle();
+    commands.length = 0;
+    app.db.statements.reset();
+    await fn();
+    await settle();
   } finally {
     if (redis && original) redis.sendCommand = original;
   }

@@ -2,6 +2,10 @@
 // user) when it is not. (Sign-in latency with production argon2 parameters: bench/sessions-cost.ts.)
 import { describe, expect } from "vitest";
 import { keys } from "../../src/cache/keys.js";
+import { Prisma } from "../../src/generated/prisma/client.js";
+import { loadFromDb } from "../../src/modules/sessions/store.js";
+import { SESSION_SELECT } from "../../src/modules/sessions/session.js";
+import { USER_SELECT } from "../../src/modules/users/user.js";
 import { test } from "../helpers/fixture.js";
 import type { TestInstance } from "../helpers/instance.js";
 
@@ -31,10 +35,9 @@ describe("SQL statements per viewer request", () => {
     expect(cachedAgain.n).toBe(0);
     expect(cachedPerms.n).toBe(0);
     expect(uncachedPerms.n).toBeGreaterThan(uncached.n);
-    // The session by id joined with its user (Prisma relationJoins): one statement.
+    // The session by id joined with its user: one statement.
     expect(uncached.n, uncached.log.join("\n")).toBe(1);
-    expect(uncached.log[0]).toMatch(/FROM "public"\."sessions"/);
-    expect(uncached.log[0]).toMatch(/FROM "public"\."users"/);
+    expect(uncached.log[0]).toMatch(/FROM sessions s JOIN users u ON u\.id = s\.user_id/);
   });
 
   test("selections beyond the cached record (relations, connections) still resolve, with a query by id", async ({ t, member: u }) => {
@@ -59,5 +62,24 @@ describe("SQL statements per viewer request", () => {
     await t.gql(VIEWER, {}, { token: "garbage" });
     await t.gql(VIEWER, {}, { token: `${u.sessionId}.${"A".repeat(43)}` }); // right id, wrong secret: cache hit, no SQL
     expect(t.statements.count).toBe(0);
+  });
+
+  test("the uncached lookup reads exactly what the Prisma selection of a session and its user reads", async ({ t, member: u }) => {
+    // Every nullable column set, so a column the statement forgets or mistypes shows.
+    const at = new Date("2026-01-02T03:04:05.678Z");
+    await t.db.session.update({ where: { id: u.sessionId }, data: { ip: "203.0.113.9", userAgent: "spec", authMethods: ["password", "totp"], mfaAt: at, metadata: { device: "laptop", n: 1 } } });
+    await t.db.user.update({ where: { id: u.userId }, data: { name: "Spec", failedLoginCount: 2, lockedUntil: at, lastLoginAt: at, emailVerifiedAt: at } });
+    const viaPrisma = await t.db.session.findUnique({ where: { id: u.sessionId }, select: { ...SESSION_SELECT, user: { select: USER_SELECT } } });
+    if (!viaPrisma) throw new Error("member session missing");
+    const { user, ...session } = viaPrisma;
+    expect(await loadFromDb(t.app, u.sessionId)).toEqual({ session, user });
+    // And with every nullable column empty, the way a fresh row has them.
+    await t.db.session.update({ where: { id: u.sessionId }, data: { ip: null, userAgent: null, authMethods: [], mfaAt: null, metadata: Prisma.DbNull } });
+    await t.db.user.update({ where: { id: u.userId }, data: { lockedUntil: null, lastLoginAt: null, emailVerifiedAt: null } });
+    const empty = await t.db.session.findUnique({ where: { id: u.sessionId }, select: { ...SESSION_SELECT, user: { select: USER_SELECT } } });
+    if (!empty) throw new Error("member session missing");
+    const { user: emptyUser, ...emptySession } = empty;
+    expect(await loadFromDb(t.app, u.sessionId)).toEqual({ session: emptySession, user: emptyUser });
+    expect(await loadFromDb(t.app, "00000000-0000-4000-8000-000000000000")).toBeNull();
   });
 });

@@ -40,7 +40,7 @@ export async function explainAccess(app: App, userId: string, permission: Permis
   const cacheState = await permissionCacheState(app, userId);
   const [decided, truth, roles] = await Promise.all([
     loadEffectivePermissionsCached(app, [userId]).then((m) => m.get(userId)),
-    loadEffectivePermissions(db, [userId]).then((m) => m.get(userId)),
+    loadEffectivePermissions(app.db.pool, [userId]).then((m) => m.get(userId)),
     db.role.findMany({
       where: { permissions: { some: { permission: { key: permission } } } },
       include: { _count: { select: { permissions: true } }, users: { where: { userId }, select: { userId: true } } },

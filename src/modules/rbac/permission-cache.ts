@@ -27,7 +27,7 @@ function parseEntry(raw: string | null): Entry | null {
 }
 
 export async function loadEffectivePermissionsCached(app: App, userIds: readonly string[]): Promise<Map<string, EffectivePermissions>> {
-  if (!canTrustCache(app)) return loadEffectivePermissions(app.db.prisma, userIds);
+  if (!canTrustCache(app)) return loadEffectivePermissions(app.db.pool, userIds);
   const [epochRaw, ...values] = await app.cache.mget([keys.permsEpoch(), ...userIds.map((id) => keys.perms(id))]);
   const epoch = epochRaw ?? "0";
   const result = new Map<string, EffectivePermissions>();
@@ -39,7 +39,7 @@ export async function loadEffectivePermissionsCached(app: App, userIds: readonly
   });
   statsFor(app).add("perms", { hits: userIds.length - misses.length, misses: misses.length });
   if (misses.length === 0) return result;
-  const loaded = await loadEffectivePermissions(app.db.prisma, misses);
+  const loaded = await loadEffectivePermissions(app.db.pool, misses);
   const ttlMs = app.config.CACHE_PERMS_TTL_SECONDS * 1000;
   await app.cache.setMany(
     misses.map((id) => ({ key: keys.perms(id), value: JSON.stringify({ epoch, keys: [], mfaOnly: [], ...loaded.get(id) }), ttlMs })),
@@ -98,7 +98,7 @@ export function createPermissionLoaders(app: App): PermissionLoaders {
       return ids.map((id) => ({ all: new Set(map.get(id)?.keys), mfaOnly: new Set(map.get(id)?.mfaOnly) }));
     }),
     rolePermissions: new DataLoader(async (ids) => {
-      const map = await loadRolePermissions(app.db.prisma, ids);
+      const map = await loadRolePermissions(app.db.pool, ids);
       return ids.map((id) => map.get(id) ?? []);
     }),
   };

@@ -6,10 +6,10 @@ import { cachedDate } from "../../cache/fragments.js";
 import { keys } from "../../cache/keys.js";
 import { canTrustCache, TOMBSTONE } from "../../cache/invalidation.js";
 import { statsFor } from "../../cache/stats.js";
-import { USER_SELECT, userSchema } from "../users/user.js";
+import { directRows, directStatement } from "../../db/direct.js";
+import { userSchema } from "../users/user.js";
 import type { UserRecord } from "../users/user.js";
 import { cachedSessionUsable } from "./invalidation-outbox.js";
-import { SESSION_SELECT } from "./session.js";
 import type { StoredSession } from "./session.js";
 
 /** What the cache holds: the session (with its token hash, needed to check the secret) and its user. */
@@ -64,13 +64,48 @@ const stamp = (fragment: SessionFragment, epoch: string): string => JSON.stringi
 /** Absent epoch key (fresh or restarted Redis) = epoch "0", as for permission sets. */
 const epochOf = (raw: string | null | undefined): string => raw ?? "0";
 
+// The session joined with its user, in the shape (and key order) of SESSION_SELECT and USER_SELECT.
+const SESSION_WITH_USER = directStatement(
+  "session_with_user",
+  `SELECT s.id::text AS id, s.user_id::text AS "userId", s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt",
+          s.expires_at AS "expiresAt", s.absolute_expires_at AS "absoluteExpiresAt", s.revoked_at AS "revokedAt", s.ip,
+          s.user_agent AS "userAgent", s.auth_methods AS "authMethods", s.mfa_at AS "mfaAt", s.metadata, s.token_hash AS "tokenHash",
+          u.id::text AS u_id, u.email AS u_email, u.name AS u_name, u.status::text AS u_status,
+          u.failed_login_count AS u_failed_login_count, u.locked_until AS u_locked_until, u.last_login_at AS u_last_login_at,
+          u.email_verified_at AS u_email_verified_at, u.created_at AS u_created_at, u.updated_at AS u_updated_at
+   FROM sessions s JOIN users u ON u.id = s.user_id
+   WHERE s.id = $1::uuid`,
+);
+
+type SessionWithUserRow = StoredSession & {
+  u_id: string;
+  u_email: string;
+  u_name: string;
+  u_status: UserRecord["status"];
+  u_failed_login_count: number;
+  u_locked_until: Date | null;
+  u_last_login_at: Date | null;
+  u_email_verified_at: Date | null;
+  u_created_at: Date;
+  u_updated_at: Date;
+};
+
 export async function loadFromDb(app: App, sessionId: string): Promise<SessionFragment | null> {
-  const row = await app.db.prisma.session.findUnique({
-    where: { id: sessionId },
-    select: { ...SESSION_SELECT, user: { select: USER_SELECT } },
-  });
+  const [row] = await directRows<SessionWithUserRow>(app.db.pool, SESSION_WITH_USER, [sessionId]);
   if (!row) return null;
-  const { user, ...session } = row;
+  const { u_id, u_email, u_name, u_status, u_failed_login_count, u_locked_until, u_last_login_at, u_email_verified_at, u_created_at, u_updated_at, ...session } = row;
+  const user: UserRecord = {
+    id: u_id,
+    email: u_email,
+    name: u_name,
+    status: u_status,
+    failedLoginCount: u_failed_login_count,
+    lockedUntil: u_locked_until,
+    lastLoginAt: u_last_login_at,
+    emailVerifiedAt: u_email_verified_at,
+    createdAt: u_created_at,
+    updatedAt: u_updated_at,
+  };
   return { session, user };
 }
 
