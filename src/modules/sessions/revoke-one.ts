@@ -4,6 +4,7 @@
 import type { App, RequestMeta } from "../../app.js";
 import { keys } from "../../cache/keys.js";
 import { Prisma } from "../../generated/prisma/client.js";
+import { directSqlRows } from "../../db/direct.js";
 import { actorFields } from "../audit/recorder.js";
 import { publishSessionEvent } from "../live/publish.js";
 import { settleTombstones } from "./invalidation-outbox.js";
@@ -13,9 +14,10 @@ import type { SessionRecord, Viewer } from "./session.js";
 type Row = SessionRecord & {
   /** This statement revoked it (a concurrent revoke of the same session counts for only one of them). */
   revokedNow: boolean;
-  /** Its tombstone's row in the invalidation outbox; null when none was written. */
-  outbox: bigint | null;
-  eventId: bigint;
+  /** Its tombstone's row in the invalidation outbox (int8 as text); null when none was written. */
+  outbox: string | null;
+  /** Selected so that the audit write runs: a CTE that nothing reads is not evaluated. */
+  eventId: string;
 };
 
 /**
@@ -29,7 +31,7 @@ type Row = SessionRecord & {
  */
 async function revokeRow(app: App, id: string, reason: string, withOutbox: boolean, now: Date, audit: Prisma.Sql): Promise<Row | null> {
   const key = keys.session(id);
-  const rows = await app.db.prisma.$queryRaw<Row[]>`
+  const rows = await directSqlRows<Row>(app.db.pool, Prisma.sql`
     WITH revoked AS (
       UPDATE sessions SET revoked_at = ${now}::timestamptz, revoked_reason = ${reason}
       WHERE id = ${id}::uuid AND revoked_at IS NULL
@@ -50,8 +52,8 @@ async function revokeRow(app: App, id: string, reason: string, withOutbox: boole
     SELECT id::text AS id, user_id::text AS "userId", created_at AS "createdAt", last_seen_at AS "lastSeenAt",
            expires_at AS "expiresAt", absolute_expires_at AS "absoluteExpiresAt", revoked_at AS "revokedAt", ip,
            user_agent AS "userAgent", auth_methods AS "authMethods", mfa_at AS "mfaAt", metadata,
-           revoked_now AS "revokedNow", (SELECT id FROM tombstone) AS outbox, (SELECT event_id FROM audited) AS "eventId"
-    FROM found`;
+           revoked_now AS "revokedNow", (SELECT id FROM tombstone)::text AS outbox, (SELECT event_id FROM audited)::text AS "eventId"
+    FROM found`);
   return rows[0] ?? null;
 }
 
@@ -78,7 +80,7 @@ export async function revokeSession(app: App, viewer: Viewer, id: string, reques
   if (row) app.audit.linker.poke();
   if (row?.revokedNow) publishSessionEvent(app, { kind: "REVOKED", sessionId: id, userId: row.userId, at: now.toISOString(), reason });
   if (!row) return null;
-  if (row.revokedNow || row.expiresAt > now) await settleTombstones(app, [keys.session(id)], row.outbox === null ? [] : [row.outbox]);
+  if (row.revokedNow || row.expiresAt > now) await settleTombstones(app, [keys.session(id)], row.outbox === null ? [] : [BigInt(row.outbox)]);
   if (row.revokedAt !== null) return publicColumns(row);
   // Revoked by a concurrent call after this statement's snapshot was taken (rare): read it as it is now.
   return app.db.prisma.session.findUnique({ where: { id }, select: PUBLIC_SESSION_SELECT });
