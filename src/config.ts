@@ -1,33 +1,8 @@
 // Every knob, read once from the environment and validated with zod. Each has a default and a doc
-// line (mirrored in .env.example). A malformed value fails start-up with ONE line naming the variable.
+// line (mirrored in .env.example); the account knobs are in config-accounts.ts. A malformed value fails start-up with ONE line naming the variable.
 import { z } from "zod";
-
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { message: "expected true or false" })
-  .transform((v) => ["true", "1", "yes", "on"].includes(v));
-const int = (min: number, max: number) =>
-  z.coerce.number({ message: "expected a whole number" }).int("expected a whole number").min(min).max(max);
-const url = (protocols: string[]) =>
-  z
-    .string()
-    .url("expected a URL")
-    .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), `expected a ${protocols.join(" or ")} URL`);
-
-/** An origin exactly as a browser sends it: scheme, host and optional port, nothing else. */
-function isOrigin(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value;
-}
-
-/** `host:port,host:port` (IPv6 as `[::1]:7000`). */
-const hostList = z.string().transform((value, ctx) =>
-  value.split(",").map((item) => {
-    const m = /^\s*(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})\s*$/.exec(item);
-    if (!m || Number(m[3]) < 1 || Number(m[3]) > 65535) ctx.addIssue({ code: "custom", message: `expected host:port,host:port (got ${JSON.stringify(item.trim())})` });
-    return { host: m?.[1] ?? m?.[2] ?? "", port: Number(m?.[3]) };
-  }),
-);
+import { accountFields } from "./config-accounts.js";
+import { bool, hostList, int, isOrigin, url } from "./config-parsers.js";
 
 const fields = z.object({
   /** Environment name; `production` turns off introspection and dev conveniences unless overridden. */
@@ -93,32 +68,10 @@ const fields = z.object({
   SESSION_CLEANUP_PAUSE_MS: int(0, 60_000).default(50),
   /** The cleanup mutation waits this long, then answers with the progress while the job goes on (ms). */
   SESSION_CLEANUP_WAIT_MS: int(0, 60_000).default(1000),
-  /** Allow self-service sign-up. */
-  SIGNUP_ENABLED: bool.default(true),
   /** Trust X-Forwarded-For for the client IP (only behind proxies you control). */
   TRUST_PROXY: bool.default(false),
   /** Proxies in front of the gateway that append to X-Forwarded-For; the client is that many entries from the right. */
   TRUST_PROXY_HOPS: int(1, 10).default(1),
-
-  /** Passwords: argon2id cost (OWASP defaults) and length bounds. */
-  ARGON2_MEMORY_KIB: int(1024, 4 * 1024 * 1024).default(19456),
-  ARGON2_TIME_COST: int(1, 20).default(2),
-  ARGON2_PARALLELISM: int(1, 16).default(1),
-  PASSWORD_MIN_LENGTH: int(8, 128).default(12),
-  PASSWORD_MAX_LENGTH: int(16, 4096).default(256),
-
-  /** Brute force: failures per account / per IP in the window, window length, lockout. */
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(10),
-  LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(100),
-  LOGIN_WINDOW_SECONDS: int(1, 86400).default(900),
-  LOCKOUT_AFTER_FAILURES: int(1, 1000).default(5),
-  LOCKOUT_SECONDS: int(1, 30 * 86400).default(900),
-  /** A lockout does not stop a source (IP, or IPv6 /64) that signed in to the account within this many days (0 = off). */
-  LOGIN_KNOWN_SOURCE_DAYS: int(0, 365).default(30),
-  /** Sign-ups per client address per window, and per minute overall. */
-  SIGNUP_MAX_PER_IP: int(1, 100_000).default(10),
-  SIGNUP_WINDOW_SECONDS: int(1, 86400).default(3600),
-  SIGNUP_MAX_PER_MINUTE: int(1, 1_000_000).default(300),
 
   /** Optional sub-namespace: keys become `auth:<ns>:...` (several deployments, or test isolation, on one Redis). */
   CACHE_NAMESPACE: z.string().regex(/^[a-z0-9_-]{1,32}$/, "expected 1-32 of a-z 0-9 _ -").optional(),
@@ -152,29 +105,6 @@ const fields = z.object({
   AUDIT_LINK_INTERVAL_MS: int(10, 60_000).default(1000),
   AUDIT_LINK_MAX_DELAY_MS: int(100, 3_600_000).default(10_000),
 
-  /** Account mail (verification, password reset, email change, notices). Off: those flows answer MAIL_DISABLED. */
-  MAIL_ENABLED: bool.default(true),
-  /** SMTP server, e.g. smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465. Unset: .eml files in MAIL_OUTBOX_DIR (development only). */
-  SMTP_URL: url(["smtp", "smtps"]).optional(),
-  MAIL_FROM: z.string().trim().min(3).max(320).default("authgraph <no-reply@authgraph.local>"),
-  /** Where the development outbox writes one .eml file per message when SMTP_URL is unset. */
-  MAIL_OUTBOX_DIR: z.string().min(1).default(".data/outbox"),
-  /** Links in messages: `<base>/verify-email#token=…`, `/reset-password#…`, `/confirm-email#…` (the token stays out of server logs). */
-  MAIL_LINK_BASE_URL: url(["http", "https"]).default("http://127.0.0.1:4000/account"),
-  /** Delivery: attempts per message, first retry delay (doubling, capped at an hour), and the retry sweep interval (0 = off). */
-  MAIL_MAX_ATTEMPTS: int(1, 100).default(10),
-  MAIL_RETRY_SECONDS: int(1, 3600).default(30),
-  MAIL_DRAIN_INTERVAL_SECONDS: int(0, 3600).default(30),
-  /** Unverified accounts are refused at sign-in (EMAIL_NOT_VERIFIED after the right password), and sign-up never reveals a taken address. */
-  REQUIRE_VERIFIED_EMAIL: bool.default(false),
-  /** Lifetimes of the single-use tokens (seconds). */
-  EMAIL_VERIFICATION_TTL_SECONDS: int(300, 7 * 86400).default(86400),
-  PASSWORD_RESET_TTL_SECONDS: int(900, 3600).default(1800),
-  EMAIL_CHANGE_TTL_SECONDS: int(900, 86400).default(3600),
-  /** Account mail requests per address and per client address in the window (seconds). */
-  ACCOUNT_MAIL_MAX_PER_ADDRESS: int(1, 1000).default(3),
-  ACCOUNT_MAIL_MAX_PER_IP: int(1, 100_000).default(20),
-  ACCOUNT_MAIL_WINDOW_SECONDS: int(1, 86400).default(3600),
   /** Size of a session's metadata (its JSON text, bytes). */
   SESSION_METADATA_MAX_BYTES: int(2, 1_000_000).default(4096),
 
@@ -195,27 +125,6 @@ const fields = z.object({
   GRAPHQL_MAX_BATCH: int(0, 100).default(10),
   GRAPHQL_INTROSPECTION: bool.optional(),
   REQUEST_BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
-  /**
-   * Keys encrypting TOTP secrets (AES-256-GCM): comma-separated, each 32 bytes as 64 hex digits or
-   * base64. The first encrypts; all decrypt (rotation). Unset: TOTP enrolment is refused.
-   */
-  MFA_ENCRYPTION_KEY: z
-    .string()
-    .refine((v) => v.split(",").every((k) => /^[0-9a-fA-F]{64}$/.test(k.trim()) || Buffer.from(k.trim(), "base64").length === 32), "expected 32-byte keys (64 hex digits or base64), comma-separated")
-    .optional(),
-  /** Sensitive mutations need a second factor proved within this many seconds (when the actor has one). */
-  STEP_UP_MAX_AGE_SECONDS: int(10, 86400).default(600),
-  /** Lifetime of sign-in, passkey and step-up challenge tokens (seconds). */
-  MFA_CHALLENGE_TTL_SECONDS: int(10, 3600).default(300),
-  /** Issuer shown in authenticator apps. */
-  TOTP_ISSUER: z.string().min(1).max(64).default("authgraph"),
-  /** WebAuthn relying party: its id (a registrable domain, `localhost` in development), name, and the origins pages call from. */
-  WEBAUTHN_RP_ID: z.string().regex(/^[a-z0-9.-]{1,253}$/, "expected a host name").default("localhost"),
-  WEBAUTHN_RP_NAME: z.string().min(1).max(64).default("authgraph"),
-  WEBAUTHN_ORIGINS: z
-    .string()
-    .refine((v) => v.split(",").every((o) => /^https?:\/\/[^/\s]+$/.test(o.trim())), "expected comma-separated origins like https://app.example.com")
-    .default("http://localhost:4000"),
   /**
    * Browser origins (scheme://host[:port], comma-separated) that may call the API with credentials.
    * Unset: none in production; in development the gateway's own http://127.0.0.1 and localhost origins.
@@ -250,6 +159,8 @@ const fields = z.object({
   SHUTDOWN_DRAIN_DELAY_MS: int(0, 120_000).default(5000),
   /** Idle keep-alive connections are kept this long; longer than a load balancer's idle timeout (ms). */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1000, 600_000).default(65_000),
+
+  ...accountFields,
 });
 
 const schema = fields.superRefine((c, ctx) => {

@@ -1,67 +1,9 @@
-// One registry of expected-error codes. Domain code throws these; the schema exposes them as typed
-// union members (mutations) or as GraphQL errors with `extensions.code` (queries). Anything else is
-// an internal error and is masked before it reaches a client.
+// Expected errors. Domain code throws these; the schema exposes them as typed union members
+// (mutations) or as GraphQL errors with `extensions.code` (queries). Anything else is an internal
+// error and is masked before it reaches a client. The codes are registered in error-codes.ts.
+import { ErrorCode } from "./error-codes.js";
 
-export const ErrorCode = {
-  UNAUTHENTICATED: "UNAUTHENTICATED",
-  FORBIDDEN: "FORBIDDEN",
-  VALIDATION_FAILED: "VALIDATION_FAILED",
-  BAD_USER_INPUT: "BAD_USER_INPUT",
-  INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
-  RATE_LIMITED: "RATE_LIMITED",
-  ACCOUNT_LOCKED: "ACCOUNT_LOCKED",
-  SIGN_UP_DISABLED: "SIGN_UP_DISABLED",
-  EMAIL_NOT_VERIFIED: "EMAIL_NOT_VERIFIED",
-  INVALID_TOKEN: "INVALID_TOKEN",
-  MAIL_DISABLED: "MAIL_DISABLED",
-  NOT_FOUND: "NOT_FOUND",
-  CONFLICT: "CONFLICT",
-  LAST_ADMIN: "LAST_ADMIN",
-  ROLE_IN_USE: "ROLE_IN_USE",
-  INVALID_ID: "INVALID_ID",
-  INVALID_CURSOR: "INVALID_CURSOR",
-  PAGE_SIZE_EXCEEDED: "PAGE_SIZE_EXCEEDED",
-  QUERY_TOO_COMPLEX: "QUERY_TOO_COMPLEX",
-  QUERY_TOO_DEEP: "QUERY_TOO_DEEP",
-  TOO_MANY_ALIASES: "TOO_MANY_ALIASES",
-  TOO_MANY_TOKENS: "TOO_MANY_TOKENS",
-  TOO_MANY_FIELDS: "TOO_MANY_FIELDS",
-  TOO_MANY_DIRECTIVES: "TOO_MANY_DIRECTIVES",
-  BATCH_TOO_LARGE: "BATCH_TOO_LARGE",
-  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
-  CSRF_REJECTED: "CSRF_REJECTED",
-  BAD_REQUEST: "BAD_REQUEST",
-  /** The document is not GraphQL (graphql-js' syntax error). */
-  GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
-  /** The document does not fit the schema (graphql-js' validation). */
-  GRAPHQL_VALIDATION_FAILED: "GRAPHQL_VALIDATION_FAILED",
-  /** Several operations in the document and no (or an unknown) `operationName`. */
-  OPERATION_RESOLUTION_FAILURE: "OPERATION_RESOLUTION_FAILURE",
-  /** An operation type this server does not execute (subscriptions). */
-  OPERATION_NOT_SUPPORTED: "OPERATION_NOT_SUPPORTED",
-  /** A persisted operation id that is not in the manifest. */
-  PERSISTED_QUERY_NOT_FOUND: "PERSISTED_QUERY_NOT_FOUND",
-  /** A document that is not in the manifest while PERSISTED_OPERATIONS=only. */
-  PERSISTED_QUERY_ONLY: "PERSISTED_QUERY_ONLY",
-  INTROSPECTION_DISABLED: "INTROSPECTION_DISABLED",
-  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
-  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
-  STEP_UP_REQUIRED: "STEP_UP_REQUIRED",
-  INVALID_SECOND_FACTOR: "INVALID_SECOND_FACTOR",
-  MFA_CHALLENGE_INVALID: "MFA_CHALLENGE_INVALID",
-  MFA_NOT_CONFIGURED: "MFA_NOT_CONFIGURED",
-  /** A live stream over the per-user or per-instance limit. */
-  TOO_MANY_STREAMS: "TOO_MANY_STREAMS",
-  /** A live stream cannot be served (or continued): the fan-out is down, the stream fell behind, or the server is stopping. */
-  LIVE_UNAVAILABLE: "LIVE_UNAVAILABLE",
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-const CODES = new Set<string>(Object.values(ErrorCode));
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && CODES.has(value);
-}
+export { ErrorCode, isErrorCode } from "./error-codes.js";
 
 /**
  * Builds an error that captures no stack: for what is answered to a client and never logged as a
@@ -258,23 +200,5 @@ export class MfaNotConfiguredError extends AppError {
 export class ServiceUnavailableError extends AppError {
   constructor(readonly retryAfterSeconds = 2) {
     super(ErrorCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable; try again shortly.");
-  }
-}
-
-/** Prisma's code for a unique-constraint violation. */
-const UNIQUE_VIOLATION = "P2002";
-
-/**
- * Runs `work`; a unique-constraint violation becomes ConflictError(message), after `onConflict`
- * (e.g. counting the attempt). Anything else passes through.
- */
-export async function conflictOnDuplicate<T>(work: () => Promise<T>, message: string, onConflict?: () => Promise<void>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
-    if (code !== UNIQUE_VIOLATION) throw error;
-    await onConflict?.();
-    throw new ConflictError(message);
   }
 }

@@ -9,7 +9,8 @@
 // owner of a taken address a notice, both queued in the one transaction the request makes.
 import { z } from "zod";
 import type { App, RequestMeta } from "../../app.js";
-import { EmailNotVerifiedError, RateLimitedError, SignUpDisabledError, conflictOnDuplicate } from "../../errors.js";
+import { EmailNotVerifiedError, RateLimitedError, SignUpDisabledError } from "../../errors.js";
+import { conflictOnDuplicate } from "../../db/conflicts.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { emailSchema, nameSchema, parseInput, passwordSchema, perConfig } from "../../validation.js";
 import { MEMBER_ROLE_KEY } from "../rbac/catalogue.js";

@@ -9,7 +9,8 @@ import {
 } from "@simplewebauthn/server";
 import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import type { App, RequestMeta } from "../../app.js";
-import { InvalidSecondFactorError, MfaChallengeInvalidError, conflictOnDuplicate } from "../../errors.js";
+import { InvalidSecondFactorError, MfaChallengeInvalidError } from "../../errors.js";
+import { conflictOnDuplicate } from "../../db/conflicts.js";
 import { parseInput } from "../../validation.js";
 import { actorFields } from "../audit/recorder.js";
 import type { Viewer } from "../sessions/session.js";

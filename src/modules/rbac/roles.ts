@@ -3,7 +3,8 @@
 // before returning (permissionsChanged).
 import { z } from "zod";
 import type { App, RequestMeta } from "../../app.js";
-import { LastAdminError, NotFoundError, RoleInUseError, ValidationError, conflictOnDuplicate } from "../../errors.js";
+import { LastAdminError, NotFoundError, RoleInUseError, ValidationError } from "../../errors.js";
+import { conflictOnDuplicate } from "../../db/conflicts.js";
 import { parseInput } from "../../validation.js";
 import { actorFields } from "../audit/recorder.js";
 import type { Viewer } from "../sessions/session.js";

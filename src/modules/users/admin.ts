@@ -5,7 +5,7 @@ import type { App, RequestMeta } from "../../app.js";
 import type { UserStatus } from "../../generated/prisma/enums.js";
 import { invalidate } from "../../cache/invalidation.js";
 import { keys } from "../../cache/keys.js";
-import { conflictOnDuplicate } from "../../errors.js";
+import { conflictOnDuplicate } from "../../db/conflicts.js";
 import { actorFields } from "../audit/recorder.js";
 import { permissionsChanged } from "../rbac/permission-cache.js";
 import { MEMBER_ROLE_KEY } from "../rbac/catalogue.js";

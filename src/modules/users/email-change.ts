@@ -4,7 +4,8 @@
 // it meanwhile) end in ConflictError for all but one, never in two accounts sharing it.
 import { z } from "zod";
 import type { App, RequestMeta } from "../../app.js";
-import { ValidationError, conflictOnDuplicate } from "../../errors.js";
+import { ValidationError } from "../../errors.js";
+import { conflictOnDuplicate } from "../../db/conflicts.js";
 import { emailSchema, enteredPasswordSchema, parseInput, perConfig } from "../../validation.js";
 import { actorFields } from "../audit/recorder.js";
 import { confirmPassword } from "../credentials/confirm-password.js";
