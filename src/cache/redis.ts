@@ -5,6 +5,7 @@ import type { RedisOptions } from "ioredis";
 import { createGuard } from "./guard.js";
 import type { Outcome } from "./guard.js";
 import { KEY_PREFIX } from "./keys.js";
+import { tickBatched } from "./mget-batch.js";
 import { createPendingDeletes } from "./pending-deletes.js";
 import { openRedisClient } from "./redis-client.js";
 import type { RedisClient, RedisTarget } from "./redis-client.js";
@@ -111,6 +112,11 @@ export async function createRedisCache(target: string | RedisTarget, options: Re
     return outcome;
   };
 
+  const batchedMget = tickBatched(async (keyList) => {
+    const r = await call(() => commands.mget(keyList));
+    return r.ok ? r.value : null;
+  });
+
   const recovery = createRecovery({ commands, guard, pending, retryMs: Math.min(options.breakerCooldownMs, 1000), log });
 
   client.on("ready", () => {
@@ -145,9 +151,9 @@ export async function createRedisCache(target: string | RedisTarget, options: Re
 
     async mget(keyList) {
       if (keyList.length === 0) return [];
-      const r = await call(() => commands.mget(keyList));
-      if (!r.ok) return keyList.map(() => null);
-      return keyList.map((k, i) => (pending.has(k) ? null : (r.value[i] ?? null)));
+      const values = await batchedMget(keyList);
+      if (!values) return keyList.map(() => null);
+      return keyList.map((k, i) => (pending.has(k) ? null : (values[i] ?? null)));
     },
 
     async set(key, value, ttlMs) {

@@ -80,9 +80,12 @@ describe("a stall of our own event loop", () => {
       const started = performance.now();
       // Five calls in flight, then this process stalls (as in a long GC pause) until Redis has
       // answered them all and the time box has passed. spawnSync blocks the event loop too.
-      const calls = Array.from({ length: 5 }, () => t.app.cache.mget([key]));
-      while (mgetCalls(redis) < before + 5) {
-        // Redis has not processed them yet (a busy machine); keep stalling.
+      // Reads of one tick share one MGET, so each call is sent in a tick of its own: the loop yields
+      // ticks, never the event loop, until Redis has it, so no reply is read before the stall ends.
+      const calls: Promise<(string | null)[]>[] = [];
+      for (let sent = 1; sent <= 5; sent++) {
+        calls.push(t.app.cache.mget([key]));
+        while (mgetCalls(redis) < before + sent) await new Promise((r) => process.nextTick(r));
       }
       while (performance.now() - started < TIMEOUT_MS * 3) {
         // past the time box
