@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createDatabase } from "../../src/db/client.js";
 import type { Database } from "../../src/db/client.js";
+import { directRows, directStatement } from "../../src/db/direct.js";
 import { EmbeddedDatabaseLockedError, lockPathFor, startEmbeddedPostgres } from "../../src/db/embedded.js";
 import { serverEntry } from "../helpers/server.js";
 
@@ -129,6 +130,16 @@ describe("embedded PGlite", () => {
     expect(db.pool.totalCount).toBe(0);
     const rows = await db.prisma.$queryRaw<{ y: number }[]>`select ${21}::int * 2 as y`;
     expect(rows[0]?.y).toBe(42);
+  });
+
+  it("runs the driver's named statements (db/direct.ts) with array parameters, across a reconnect", async () => {
+    const probe = directStatement("embedded_probe", "select $1::uuid[] as ids, $2::timestamptz as at");
+    const ids = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"];
+    const at = new Date("2026-01-02T03:04:05.678Z");
+    for (let i = 0; i < 3; i++) expect(await directRows(db.pool, probe, [ids, at])).toEqual([{ ids, at }]);
+    const client = await db.pool.connect();
+    client.release(true);
+    expect(await directRows(db.pool, probe, [ids, at])).toEqual([{ ids, at }]);
   });
 
   it("names the culprit when another client holds the one connection", async () => {
