@@ -42,10 +42,6 @@ export interface PermissionRecord {
   description: string;
 }
 
-/**
- * The permissions of each role, in one statement. Going through Prisma's nested selection costs two
- * (the join table, then the permissions), which is what kept a page of users above six statements.
- */
 const ROLE_PERMISSIONS = directStatement(
   "role_permissions",
   `SELECT rp.role_id::text AS role_id, p.id::text AS id, p.key, p.description
@@ -55,6 +51,10 @@ const ROLE_PERMISSIONS = directStatement(
    ORDER BY p.key`,
 );
 
+/**
+ * The permissions of each role, in one statement. Going through Prisma's nested selection costs two
+ * (the join table, then the permissions), which is what kept a page of users above six statements.
+ */
 export async function loadRolePermissions(pool: pg.Pool, roleIds: readonly string[]): Promise<Map<string, PermissionRecord[]>> {
   const result = new Map<string, PermissionRecord[]>(roleIds.map((id) => [id, []]));
   if (roleIds.length === 0) return result;
