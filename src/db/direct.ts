@@ -28,9 +28,10 @@ export interface ComposedSql {
 // The name Prisma's adapter gives the same text (statements.ts), within the same bound on names.
 const nameOf = createStatementNamer();
 
-/** `directRows` for a statement composed with `Prisma.sql`, named after its text. */
-export async function directSqlRows<R extends pg.QueryResultRow>(pool: pg.Pool, sql: ComposedSql): Promise<R[]> {
-  const name = nameOf({ sql: sql.text });
-  const result = await pool.query<R>(name ? { name, text: sql.text, values: [...sql.values] } : { text: sql.text, values: [...sql.values] });
-  return result.rows;
+/**
+ * `directRows` for a statement composed with `Prisma.sql`, named after its text. Past the bound the
+ * name is "", which pg sends as an unnamed statement.
+ */
+export function directSqlRows<R extends pg.QueryResultRow>(pool: pg.Pool, sql: ComposedSql): Promise<R[]> {
+  return directRows<R>(pool, { name: nameOf({ sql: sql.text }), text: sql.text }, sql.values);
 }
