@@ -1,7 +1,8 @@
-// MGETs asked for in one tick leave as one command: a request's session lookup and its response-cache
-// lookup, and the reads of requests that arrive together, cost one write and one reply instead of one
-// each. Keys asked for twice in a batch (the epochs every lookup reads) are sent once. Each batch is
-// independent: a slow reply holds up only the callers in its own batch.
+// MGETs asked for in one turn of the event loop leave as one command, sent once the turn's I/O callbacks
+// have run (setImmediate): a request's session and response-cache lookups, and the lookups of every
+// request whose bytes arrived in the same poll, cost one write and one reply instead of one each. Keys
+// asked for twice in a batch (the epochs every lookup reads) are sent once. Each batch is independent:
+// a slow reply holds up only the callers in its own batch.
 
 /** Values in key order, or null when the batch failed (the caller treats that as all misses). */
 export type BatchRead = (keys: readonly string[]) => Promise<(string | null)[] | null>;
@@ -15,7 +16,7 @@ interface Batch {
 /** Past this many distinct keys a batch is sent as it is and the next one starts. */
 const MAX_BATCH_KEYS = 1000;
 
-export function tickBatched(read: (keys: readonly string[]) => Promise<readonly (string | null)[] | null>): BatchRead {
+export function turnBatched(read: (keys: readonly string[]) => Promise<readonly (string | null)[] | null>): BatchRead {
   let open: Batch | null = null;
 
   const send = async (batch: Batch): Promise<void> => {
@@ -28,7 +29,7 @@ export function tickBatched(read: (keys: readonly string[]) => Promise<readonly 
       if (!open || open.keys.length >= MAX_BATCH_KEYS) {
         const batch: Batch = { index: new Map(), keys: [], waiters: [] };
         open = batch;
-        process.nextTick(() => {
+        setImmediate(() => {
           if (open === batch) open = null;
           void send(batch);
         });

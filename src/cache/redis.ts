@@ -5,7 +5,7 @@ import type { RedisOptions } from "ioredis";
 import { createGuard } from "./guard.js";
 import type { Outcome } from "./guard.js";
 import { KEY_PREFIX } from "./keys.js";
-import { tickBatched } from "./mget-batch.js";
+import { turnBatched } from "./mget-batch.js";
 import { createPendingDeletes } from "./pending-deletes.js";
 import { openRedisClient } from "./redis-client.js";
 import type { RedisClient, RedisTarget } from "./redis-client.js";
@@ -112,7 +112,7 @@ export async function createRedisCache(target: string | RedisTarget, options: Re
     return outcome;
   };
 
-  const batchedMget = tickBatched(async (keyList) => {
+  const batchedMget = turnBatched(async (keyList) => {
     const r = await call(() => commands.mget(keyList));
     return r.ok ? r.value : null;
   });

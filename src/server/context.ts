@@ -96,7 +96,7 @@ function lazyLoaders(app: App): Loaders {
 export async function createContext(app: App, request: Request, server?: ServerContext, params?: Partial<GraphQLParams>): Promise<Context> {
   const loaders = lazyLoaders(app);
   const transport = await sessionTransport(app.config, request);
-  // Started in the same tick as the session lookup: both lookups leave as one MGET (cache/mget-batch.ts).
+  // Started in the same turn as the session lookup: both lookups leave as one MGET (cache/mget-batch.ts).
   const tokenSession = parseToken(transport.token)?.sessionId;
   const responsePrefetch = tokenSession ? prefetchResponse(app, tokenSession, params) : null;
   const viewer = await resolveViewer(app, transport.token);

@@ -1,20 +1,20 @@
-// Reads asked for in one tick share one MGET: each caller gets its own keys in its own order, a key
-// asked for by several callers is sent once, a failed batch is a miss for every caller in it, and
-// the next tick starts a batch of its own.
+// Reads asked for in one turn of the event loop share one MGET: each caller gets its own keys in its
+// own order, a key asked for by several callers is sent once, a failed batch is a miss for every caller
+// in it, and a read made after the batch left starts a batch of its own.
 import { describe, expect, it } from "vitest";
-import { tickBatched } from "../../src/cache/mget-batch.js";
+import { turnBatched } from "../../src/cache/mget-batch.js";
 
 function store(values: Record<string, string>) {
   const sent: string[][] = [];
-  const read = tickBatched(async (keys) => {
+  const read = turnBatched(async (keys) => {
     sent.push([...keys]);
     return keys.map((k) => values[k] ?? null);
   });
   return { sent, read };
 }
 
-describe("reads batched per tick", () => {
-  it("sends the reads of one tick as one command, each key once, and answers each caller in its order", async () => {
+describe("reads batched per turn of the event loop", () => {
+  it("sends the reads of one turn as one command, each key once, and answers each caller in its order", async () => {
     const { sent, read } = store({ epoch: "3", a: "A", b: "B" });
     const [first, second, third] = await Promise.all([read(["epoch", "a"]), read(["b", "epoch", "missing"]), read(["a"])]);
     expect(sent).toEqual([["epoch", "a", "b", "missing"]]);
@@ -23,7 +23,16 @@ describe("reads batched per tick", () => {
     expect(third).toEqual(["A"]);
   });
 
-  it("starts a new batch in the next tick", async () => {
+  it("takes in reads made by later callbacks of the same turn, as requests parsed in one poll are", async () => {
+    const { sent, read } = store({ a: "A", b: "B" });
+    // Queued before the batch exists, so it runs in the same check phase, before the batch leaves.
+    const later = new Promise<(string | null)[] | null>((resolve) => setImmediate(() => resolve(read(["b"]))));
+    const first = read(["a"]);
+    expect(await Promise.all([first, later])).toEqual([["A"], ["B"]]);
+    expect(sent).toEqual([["a", "b"]]);
+  });
+
+  it("starts a new batch for a read made after the last one left", async () => {
     const { sent, read } = store({ a: "A" });
     await read(["a"]);
     await read(["a"]);
@@ -32,7 +41,7 @@ describe("reads batched per tick", () => {
 
   it("answers null to every caller of a batch that failed, and the next batch is unaffected", async () => {
     let fail = true;
-    const read = tickBatched(async (keys) => {
+    const read = turnBatched(async (keys) => {
       if (fail) throw new Error("connection lost");
       return keys.map(() => "v");
     });

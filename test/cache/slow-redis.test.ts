@@ -79,13 +79,14 @@ describe("a stall of our own event loop", () => {
       const before = mgetCalls(redis);
       const started = performance.now();
       // Five calls in flight, then this process stalls (as in a long GC pause) until Redis has
-      // answered them all and the time box has passed. spawnSync blocks the event loop too.
-      // Reads of one tick share one MGET, so each call is sent in a tick of its own: the loop yields
-      // ticks, never the event loop, until Redis has it, so no reply is read before the stall ends.
-      const calls: Promise<(string | null)[]>[] = [];
-      for (let sent = 1; sent <= 5; sent++) {
-        calls.push(t.app.cache.mget([key]));
-        while (mgetCalls(redis) < before + sent) await new Promise((r) => process.nextTick(r));
+      // answered them and the time box has passed. spawnSync blocks the event loop too. Reads of one
+      // turn leave as one MGET when the turn's I/O is done; the wait for Redis to have it starts right
+      // after that, in the same check phase, so no reply is read before the stall ends.
+      const calls = Array.from({ length: 5 }, () => t.app.cache.mget([key]));
+      await new Promise((r) => setImmediate(r));
+      const sentBy = performance.now() + 5000;
+      while (mgetCalls(redis) < before + 1) {
+        if (performance.now() > sentBy) throw new Error("the batch did not leave in the turn it was asked for in");
       }
       while (performance.now() - started < TIMEOUT_MS * 3) {
         // past the time box

@@ -1,6 +1,6 @@
 // Round trips per request of the bench workloads with the response cache on (as bench/run.ts runs the
 // gateway): a repeated query is one MGET (the session, the cached result and their epochs, looked up
-// in the same tick) and no SQL, however much SQL the result took to build; a cold request pays the
+// in the same turn) and no SQL, however much SQL the result took to build; a cold request pays the
 // uncached cost and one write more.
 import { describe, expect } from "vitest";
 import { countWorkloads } from "../../bench/perf/count.js";

@@ -7,7 +7,7 @@
 //   epoch; a cached result stamped with an older epoch is a miss;
 // - what changes without a mutation (sliding expiry's lastSeenAt, cleanup jobs) shows after the TTL.
 // If Redis does not confirm a bump, this instance stops using cached results for one TTL.
-// The lookup is started in the tick of the request's session lookup (context.ts), so both leave as one
+// The lookup is started in the turn of the request's session lookup (context.ts), so both leave as one
 // MGET (cache/mget-batch.ts); it is used only once the viewer is validated, and only for the same key.
 // Not @envelop/response-cache: its per-entity bookkeeping (a rewritten document and a walk of every
 // result) cost 17 % of a cold 50-user page, for invalidation the epochs already do.
