@@ -4,6 +4,7 @@
 import { pino } from "pino";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
+import { isoTime, turnFlushedStdout } from "./log-output.js";
 
 export type { Logger };
 
@@ -64,9 +65,9 @@ export function createLogger(config: Pick<Config, "LOG_LEVEL">, destination?: pi
       base: { service: "authgraph" },
       redact: { paths: REDACT, censor: "[redacted]" },
       serializers: { err: serializeError },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination,
+    destination ?? turnFlushedStdout(),
   );
 }

@@ -73,28 +73,33 @@ export function requestMeta(app: App, request: Request, server: ServerContext | 
 }
 
 /** This request's DataLoaders, each made when first used (most operations need one or two of them). */
-function lazyLoaders(app: App): Loaders {
-  let users: Loaders["users"] | undefined;
-  let sessions: Loaders["sessions"] | undefined;
-  let permissions: PermissionLoaders | undefined;
-  return {
-    get users() {
-      return (users ??= createUserLoader(app));
-    },
-    get sessions() {
-      return (sessions ??= createSessionLoader(app));
-    },
-    get permissions() {
-      return (permissions ??= createPermissionLoaders(app)).permissions;
-    },
-    get rolePermissions() {
-      return (permissions ??= createPermissionLoaders(app)).rolePermissions;
-    },
-  };
+class LazyLoaders implements Loaders {
+  #users: Loaders["users"] | undefined;
+  #sessions: Loaders["sessions"] | undefined;
+  #permissions: PermissionLoaders | undefined;
+
+  constructor(private readonly app: App) {}
+
+  get users(): Loaders["users"] {
+    return (this.#users ??= createUserLoader(this.app));
+  }
+
+  get sessions(): Loaders["sessions"] {
+    return (this.#sessions ??= createSessionLoader(this.app));
+  }
+
+  get permissions(): PermissionLoaders["permissions"] {
+    return (this.#permissions ??= createPermissionLoaders(this.app)).permissions;
+  }
+
+  get rolePermissions(): PermissionLoaders["rolePermissions"] {
+    return (this.#permissions ??= createPermissionLoaders(this.app)).rolePermissions;
+  }
 }
 
 export async function createContext(app: App, request: Request, server?: ServerContext, params?: Partial<GraphQLParams>): Promise<Context> {
-  const loaders = lazyLoaders(app);
+  // A class, not an object literal with getters: V8 builds a literal's accessors on every request.
+  const loaders = new LazyLoaders(app);
   const transport = await sessionTransport(app.config, request);
   // Started in the same turn as the session lookup: both lookups leave as one MGET (cache/mget-batch.ts).
   const tokenSession = parseToken(transport.token)?.sessionId;

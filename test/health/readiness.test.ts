@@ -63,4 +63,12 @@ describe("/ready", () => {
     expect(await ready(t)).toMatchObject(UNAVAILABLE);
     expect(await ready(t)).toMatchObject(READY);
   });
+
+  test("is that path only: a path that merely ends in /ready is not the probe", async ({ t }) => {
+    expect((await t.yoga.fetch("http://authgraph.test/ready")).status).toBe(200);
+    for (const path of ["/not/ready", "/already", "/graphql/ready"]) {
+      const res = await t.yoga.fetch(`http://authgraph.test${path}`);
+      expect(res.status, path).toBe(404);
+    }
+  });
 });
