@@ -25,6 +25,8 @@ import { sessionTransport } from "./session-cookie.js";
 export interface Loaders extends PermissionLoaders {
   users: DataLoader<string, UserRecord | null>;
   sessions: DataLoader<string, SessionRecord | null>;
+  /** Forgets everything loaded so far (a long-lived stream starts each event afresh). */
+  clearAll(): void;
 }
 
 export interface Context {
@@ -94,6 +96,13 @@ class LazyLoaders implements Loaders {
 
   get rolePermissions(): PermissionLoaders["rolePermissions"] {
     return (this.#permissions ??= createPermissionLoaders(this.app)).rolePermissions;
+  }
+
+  clearAll(): void {
+    this.#users?.clearAll();
+    this.#sessions?.clearAll();
+    this.#permissions?.permissions.clearAll();
+    this.#permissions?.rolePermissions.clearAll();
   }
 }
 
