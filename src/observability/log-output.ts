@@ -8,18 +8,15 @@ import type { pino } from "pino";
 let stdout: pino.DestinationStream | undefined;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** Writes all of `data` to `fd`, waiting out a full non-blocking pipe; drops it if `fd` is gone (EPIPE). */
+/** Writes all of `data` to `fd`, waiting out a full non-blocking pipe; dropped on any other error (stdout gone). */
 function writeAll(fd: number, data: string): void {
-  let rest: string | Buffer = data;
-  for (let attempts = 0; rest.length > 0 && attempts < 1000; ) {
+  let rest = Buffer.from(data);
+  for (let waits = 0; rest.length > 0 && waits < 1000; ) {
     try {
-      const size = typeof rest === "string" ? Buffer.byteLength(rest) : rest.length;
-      const written = typeof rest === "string" ? writeSync(fd, rest) : writeSync(fd, rest);
-      if (written >= size) return;
-      rest = (typeof rest === "string" ? Buffer.from(rest) : rest).subarray(written);
+      rest = rest.subarray(writeSync(fd, rest));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EAGAIN") return;
-      attempts++;
+      waits++;
       Atomics.wait(pause, 0, 0, 1);
     }
   }
