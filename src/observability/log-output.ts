@@ -1,9 +1,13 @@
-// Where log lines go by default (stdout), and their timestamp. Lines written in one turn of the event
-// loop leave in one write(2) once the turn's callbacks have run: under load a turn serves several
-// requests, and a write costs more than formatting the line (each request writes its access line).
-// No line waits longer than its turn; what is still buffered when the process exits is written then.
+// Where log lines go by default (stdout), and their timestamp. Lines are buffered for up to
+// WINDOW_MS and leave in one write(2): on a busy instance a write costs several times what formatting
+// the line does, and every request writes its access line. Nothing waits longer than the window (or
+// past MAX_PENDING bytes), and what is still buffered when the process exits is written then.
 import { writeSync } from "node:fs";
 import type { pino } from "pino";
+
+/** How long a line may wait for others to share its write. */
+export const WINDOW_MS = 10;
+const MAX_PENDING = 1 << 20;
 
 let stdout: pino.DestinationStream | undefined;
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -22,8 +26,8 @@ function writeAll(fd: number, data: string): void {
   }
 }
 
-/** The process's one stdout destination, written at the end of every turn that logged (no fsync). */
-export function turnFlushedStdout(): pino.DestinationStream {
+/** The process's one stdout destination: a write per window rather than per line (no fsync). */
+export function bufferedStdout(): pino.DestinationStream {
   if (stdout) return stdout;
   let pending = "";
   const flush = (): void => {
@@ -34,8 +38,10 @@ export function turnFlushedStdout(): pino.DestinationStream {
   process.on("exit", flush);
   stdout = {
     write(line: string) {
-      if (!pending) setImmediate(flush);
+      // Unref'd: a pending flush never keeps the process alive; exit writes what is left.
+      if (!pending) setTimeout(flush, WINDOW_MS).unref();
       pending += line;
+      if (pending.length > MAX_PENDING) flush();
     },
   };
   return stdout;

@@ -4,7 +4,7 @@
 import { pino } from "pino";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import { isoTime, turnFlushedStdout } from "./log-output.js";
+import { bufferedStdout, isoTime } from "./log-output.js";
 
 export type { Logger };
 
@@ -68,6 +68,6 @@ export function createLogger(config: Pick<Config, "LOG_LEVEL">, destination?: pi
       timestamp: isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination ?? turnFlushedStdout(),
+    destination ?? bufferedStdout(),
   );
 }
