@@ -2,25 +2,28 @@
 // with the permission and response epochs read when it was a miss. A lookup reads the entry and both
 // epochs in one MGET; a stamp that differs from the current epochs is a miss, so one INCR (a mutation,
 // a role or permission change, a Redis recovery) orphans every cached result on every instance.
-import type { ExecutionResult } from "graphql";
+// An entry is the stamp's JSON, a newline, then the result's JSON text exactly as it was answered:
+// a hit reads the stamp alone and answers the text as it is, with no parse and no second serialisation.
 import { keys } from "./keys.js";
 import type { Cache } from "./types.js";
 
 export interface ResponseStore {
-  get(key: string): Promise<ExecutionResult | null>;
-  set(key: string, result: ExecutionResult, ttlMs: number): Promise<void>;
+  /** The cached result's JSON text, or null. */
+  get(key: string): Promise<string | null>;
+  set(key: string, json: string, ttlMs: number): Promise<void>;
 }
 
-interface Stamped {
-  e: [string | null, string | null];
-  r: ExecutionResult;
-}
+type Epochs = [string | null, string | null];
 
-function parse(raw: string | null): Stamped | null {
-  if (!raw) return null;
+// JSON text never holds a raw newline, so the first one ends the stamp.
+function stampOf(raw: string): { epochs: Epochs; json: string } | null {
+  const end = raw.indexOf("\n");
+  if (end < 0) return null;
   try {
-    const v = JSON.parse(raw) as Partial<Stamped> | null;
-    return v && Array.isArray(v.e) && v.e.length === 2 && typeof v.r === "object" && v.r !== null ? (v as Stamped) : null;
+    const epochs = JSON.parse(raw.slice(0, end)) as unknown;
+    const json = raw.slice(end + 1);
+    if (!Array.isArray(epochs) || epochs.length !== 2 || !json.startsWith("{") || !json.endsWith("}")) return null;
+    return { epochs: epochs as Epochs, json };
   } catch {
     return null;
   }
@@ -31,19 +34,19 @@ function parse(raw: string | null): Stamped | null {
  * stamped with the epochs from BEFORE it was computed: a mutation that lands meanwhile makes it a miss.
  */
 export function requestResponseStore(cache: Cache): ResponseStore {
-  const seen = new Map<string, Stamped["e"]>();
+  const seen = new Map<string, Epochs>();
   return {
     async get(id) {
       const [raw, perms = null, responses = null] = await cache.mget([keys.response(id), keys.permsEpoch(), keys.responsesEpoch()]);
-      const epochs: Stamped["e"] = [perms ?? null, responses ?? null];
+      const epochs: Epochs = [perms ?? null, responses ?? null];
       seen.set(id, epochs);
-      const hit = parse(raw ?? null);
-      return hit && hit.e[0] === epochs[0] && hit.e[1] === epochs[1] ? hit.r : null;
+      const hit = raw ? stampOf(raw) : null;
+      return hit && hit.epochs[0] === epochs[0] && hit.epochs[1] === epochs[1] ? hit.json : null;
     },
-    async set(id, result, ttlMs) {
+    async set(id, json, ttlMs) {
       const epochs = seen.get(id);
       if (!epochs || ttlMs <= 0) return;
-      await cache.set(keys.response(id), JSON.stringify({ e: epochs, r: result } satisfies Stamped), ttlMs);
+      await cache.set(keys.response(id), `${JSON.stringify(epochs)}\n${json}`, ttlMs);
     },
   };
 }

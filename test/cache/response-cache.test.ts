@@ -34,6 +34,35 @@ async function responseKeys(t: TestInstance): Promise<number> {
   return n;
 }
 
+/** Every response entry's key and stored text. */
+async function responseEntries(t: TestInstance): Promise<Map<string, string>> {
+  const redis = t.app.cache.redis;
+  if (!redis) throw new Error("the instance is not on Redis");
+  const prefix = redis.options.keyPrefix ?? "";
+  const entries = new Map<string, string>();
+  let cursor = "0";
+  do {
+    const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}${keys.response("*")}`, "COUNT", 1000);
+    cursor = next;
+    for (const full of found) {
+      const key = full.slice(prefix.length);
+      entries.set(key, (await redis.get(key)) ?? "");
+    }
+  } while (cursor !== "0");
+  return entries;
+}
+
+/** The response body as sent, and the statements it cost. */
+async function askedRaw(t: TestInstance, who: SignedIn, query: string): Promise<{ status: number; type: string | null; body: string; sql: number }> {
+  t.statements.reset();
+  const res = await t.yoga.fetch("http://authgraph.test/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${who.token}` },
+    body: JSON.stringify({ query }),
+  });
+  return { status: res.status, type: res.headers.get("content-type"), body: await res.text(), sql: t.statements.count };
+}
+
 async function asked(t: TestInstance, who: SignedIn, query: string): Promise<{ data: unknown; errors: unknown; sql: number }> {
   t.statements.reset();
   const res = await t.gql(query, {}, { token: who.token });
@@ -138,5 +167,33 @@ describe("response cache", () => {
     expect((await t.gql(OWN_ROLES)).data).toEqual({ viewer: null });
     expect((await t.gql("{ health { status } }")).errors).toBeUndefined();
     expect(await responseKeys(t)).toBe(before);
+  });
+
+  test("a hit answers, byte for byte, the text the miss answered and stored", async ({ t, member }) => {
+    const miss = await askedRaw(t, member, OWN_ROLES);
+    expect(miss.sql).toBeGreaterThan(0);
+    expect(JSON.parse(miss.body)).toMatchObject({ data: { viewer: { user: { id: member.userGid } } } });
+    const hit = await askedRaw(t, member, OWN_ROLES);
+    expect(hit).toEqual({ ...miss, sql: 0 });
+    const answered = [...(await responseEntries(t)).values()].filter((text) => text.slice(text.indexOf("\n") + 1) === miss.body);
+    expect(answered).toHaveLength(1);
+  });
+
+  test("an entry that is not a stamped result is a miss, answered and stored afresh", async ({ t, member }) => {
+    const expected = await cached(t, member, OWN_ROLES);
+    const redis = t.app.cache.redis;
+    if (!redis) throw new Error("the instance is not on Redis");
+    const text = JSON.stringify({ data: expected });
+    const ours = [...(await responseEntries(t))].filter(([, stored]) => stored.endsWith(`\n${text}`));
+    expect(ours).toHaveLength(1);
+    const [key] = ours[0] ?? [];
+    if (!key) throw new Error("no entry was stored");
+    for (const foreign of ["not json", '{"e":[null,null],"r":{"data":{}}}', '[null,null]\nnot a result', '{"e":1}\n{"data":{}}', '[null]\n{"data":{}}']) {
+      await redis.set(key, foreign);
+      const again = await asked(t, member, OWN_ROLES);
+      expect(again.sql, foreign).toBeGreaterThan(0);
+      expect(again.data, foreign).toEqual(expected);
+    }
+    expect((await asked(t, member, OWN_ROLES)).sql).toBe(0);
   });
 });

@@ -30,8 +30,11 @@ const MAYBE_NOT_CACHEABLE = new RegExp(`\\b(?:mutation|subscription|${[...LIVE_R
 /** A lookup started before the viewer was validated (see context.ts). */
 export interface ResponsePrefetch {
   key: string;
+  /** What the key was made of, so execution reuses it rather than hashing the operation again. */
+  sessionId: string;
+  params: Partial<GraphQLParams>;
   store: ResponseStore;
-  hit: Promise<ExecutionResult | null>;
+  hit: Promise<string | null>;
 }
 
 /**
@@ -52,7 +55,7 @@ export function prefetchResponse(app: App, sessionId: string, params: Partial<Gr
   if (!key) return null;
   const store = requestResponseStore(app.cache);
   // Never left rejected and unobserved (the viewer may turn out invalid): a failed lookup is a miss.
-  return { key, store, hit: store.get(key).catch(() => null) };
+  return { key, sessionId, params, store, hit: store.get(key).catch(() => null) };
 }
 
 /** Only plain root fields, none of them live (a root fragment is not looked into: not cached). */
@@ -61,6 +64,28 @@ function cacheable(operation: OperationDefinitionNode): boolean {
 }
 
 const isResult = (r: unknown): r is ExecutionResult => typeof r === "object" && r !== null && !(Symbol.asyncIterator in r);
+
+/** Yoga serialises a result with its `stringify` when it has one (its ExecutionResultWithSerializer). */
+type AnsweredResult = ExecutionResult & { stringify: (result: ExecutionResult) => string };
+
+/**
+ * A result answered as `json`, its JSON text (Yoga serialises a result with its own `stringify`): the
+ * text is made once for both the response and the cache. A copy another plugin makes of the result
+ * (to add errors or extensions) is serialised as usual; `data` is parsed only if something reads it.
+ */
+function answeredAs(json: string, result?: ExecutionResult): AnsweredResult {
+  let data = result?.data;
+  const answer: AnsweredResult = {
+    get data() {
+      return (data ??= (JSON.parse(json) as ExecutionResult).data);
+    },
+    stringify: (r) => (r === answer ? json : JSON.stringify(r)),
+  };
+  return answer;
+}
+
+/** Cached only as `{ data }`: no errors, and no extensions that could belong to one request. */
+const storable = (r: ExecutionResult): boolean => !r.errors?.length && r.extensions === undefined && r.data != null;
 
 export function useViewerResponseCache(app: App): Plugin[] {
   const ttl = app.config.RESPONSE_CACHE_TTL_MS;
@@ -81,18 +106,21 @@ export function useViewerResponseCache(app: App): Plugin[] {
         // The execution context: the viewer was validated for this request before execution started.
         const { viewer, params, responsePrefetch } = args.contextValue as Partial<Pick<Context, "viewer" | "responsePrefetch"> & { params: GraphQLParams }>;
         if (operation?.operation !== "query" || !viewer || Date.now() < bypassUntil || !cacheable(operation)) return;
-        const key = responseKey(viewer.session.id, params);
+        const early = responsePrefetch?.sessionId === viewer.session.id && responsePrefetch.params === params ? responsePrefetch : null;
+        const key = early?.key ?? responseKey(viewer.session.id, params);
         if (!key) return;
-        const early = responsePrefetch?.key === key ? responsePrefetch : null;
         const store = early?.store ?? requestResponseStore(app.cache);
         const hit = await (early?.hit ?? store.get(key));
-        if (hit) {
-          setResultAndStopExecution(hit);
+        if (hit !== null) {
+          setResultAndStopExecution(answeredAs(hit));
           return;
         }
         return {
-          onExecuteDone({ result }) {
-            if (isResult(result) && !result.errors?.length) void store.set(key, result, ttl);
+          onExecuteDone({ result, setResult }) {
+            if (!isResult(result) || !storable(result)) return;
+            const json = JSON.stringify({ data: result.data });
+            void store.set(key, json, ttl);
+            setResult(answeredAs(json, result));
           },
         };
       },
