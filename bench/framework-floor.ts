@@ -10,7 +10,7 @@ import { REDIS_URL, TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "../tes
 import { PRODUCTION_GATEWAY_ENV } from "./perf/fixture.js";
 import { closedLoop } from "./perf/load.js";
 import { cpuMs } from "./perf/proc.js";
-import { startGateway } from "./perf/servers.js";
+import { heapFlags, startGateway } from "./perf/servers.js";
 
 const { values: args } = parseArgs({
   options: { rounds: { type: "string", default: "3" }, duration: { type: "string", default: "6000" }, connections: { type: "string", default: "10" } },
@@ -45,7 +45,7 @@ const SERVERS: Record<string, string> = {
 };
 
 async function startScript(source: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--input-type=module", "-e", source], { env: { ...process.env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [...heapFlags(), "--input-type=module", "-e", source], { env: { ...process.env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout?.setEncoding("utf8").on("data", (c: string) => {
       const m = /ready (\d+)/.exec(c);

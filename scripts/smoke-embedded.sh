@@ -40,8 +40,10 @@ stop() {
 # so SIGTERM reaches it as under a process manager (npm would answer the signal itself and orphan
 # node). It migrates, seeds and prints the generated admin password.
 npm run --silent prestart
+# package.json's start command (node, its flags, dist/src/main.js), split into words.
+read -r -a START_CMD <<<"$(node -p 'require("./package.json").scripts.start')"
 start=$(date +%s)
-env -u DATABASE_URL -u REDIS_URL DATA_DIR="$DATA_DIR" PORT="$PORT" node --enable-source-maps dist/src/main.js >"$LOG" 2>&1 &
+env -u DATABASE_URL -u REDIS_URL DATA_DIR="$DATA_DIR" PORT="$PORT" "${START_CMD[@]}" >"$LOG" 2>&1 &
 pid=$!
 wait_healthy
 page=$(curl -s -H 'accept: text/html' "http://127.0.0.1:$PORT/graphql")
@@ -53,7 +55,7 @@ stop
 # 2. Restart on the same data: the embedded database's lock was released by the clean shutdown.
 start=$(date +%s)
 : >"$LOG"
-env -u DATABASE_URL -u REDIS_URL DATA_DIR="$DATA_DIR" PORT="$PORT" node --enable-source-maps dist/src/main.js >"$LOG" 2>&1 &
+env -u DATABASE_URL -u REDIS_URL DATA_DIR="$DATA_DIR" PORT="$PORT" "${START_CMD[@]}" >"$LOG" 2>&1 &
 pid=$!
 wait_healthy
 if grep -q "Password (shown once)" "$LOG"; then echo "the seed ran again on an existing database"; exit 1; fi

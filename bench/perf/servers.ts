@@ -6,7 +6,7 @@ import type { ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serverEntry } from "../../test/helpers/server.js";
+import { serverEntry, startFlags } from "../../test/helpers/server.js";
 
 export interface Running {
   name: string;
@@ -47,17 +47,21 @@ async function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready
   }
 }
 
+// The V8 heap flags `npm start` gives the gateway are given to the floor and the peer too, so the
+// ratios compare the servers rather than their heap settings.
+export const heapFlags = (): string[] => startFlags().filter((flag) => /^--(?:max|min)-semi-space-size=/.test(flag));
+
 export async function startGateway(env: NodeJS.ProcessEnv, nodeFlags: string[] = []): Promise<Running> {
-  return start("authgraph", [...nodeFlags, await serverEntry()], env, /ready: GraphiQL at (http:\/\/[^\s]+)\/graphql/, (m) => m[1] ?? "");
+  return start("authgraph", [...startFlags(), ...nodeFlags, await serverEntry()], env, /ready: GraphiQL at (http:\/\/[^\s]+)\/graphql/, (m) => m[1] ?? "");
 }
 
 export async function startFloor(env: NodeJS.ProcessEnv): Promise<Running> {
   const script = new URL("./floor-server.ts", import.meta.url).pathname;
-  return start("floor", ["--import", "tsx", script], env, /floor ready (\d+)/, (m) => `http://127.0.0.1:${m[1]}`);
+  return start("floor", [...heapFlags(), "--import", "tsx", script], env, /floor ready (\d+)/, (m) => `http://127.0.0.1:${m[1]}`);
 }
 
 /** PostGraphile v5 on the same Node as the others (see ./peer-server.ts). */
 export async function startPeer(env: NodeJS.ProcessEnv): Promise<Running> {
   const script = new URL("./peer-server.ts", import.meta.url).pathname;
-  return start("postgraphile", ["--import", "tsx", script], { NODE_ENV: "production", ...env }, /postgraphile ready (\d+)/, (m) => `http://127.0.0.1:${m[1]}`);
+  return start("postgraphile", [...heapFlags(), "--import", "tsx", script], { NODE_ENV: "production", ...env }, /postgraphile ready (\d+)/, (m) => `http://127.0.0.1:${m[1]}`);
 }

@@ -27,6 +27,17 @@ function sources(dir: string, out: string[] = []): string[] {
 
 let built: Promise<string> | undefined;
 
+/**
+ * The node flags of package.json's start script, so tests and the bench run the server as `npm start`
+ * does (source maps, the young generation's size).
+ */
+export function startFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } };
+  const m = /^node((?: --[\w-]+(?:=\S+)?)*) dist\/src\/main\.js$/.exec(scripts.start);
+  if (!m?.[1]) throw new Error(`the start script is not "node <flags> dist/src/main.js": ${scripts.start}`);
+  return m[1].trim().split(" ");
+}
+
 /** Path of main.js for the current sources; builds (atomically, shared by parallel test files) if needed. */
 export function serverEntry(): Promise<string> {
   built ??= (async () => {
@@ -103,7 +114,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       CACHE_NAMESPACE: `s${randomBytes(4).toString("hex")}`,
       ...options.env,
     };
-    const proc = spawn(process.execPath, ["--enable-source-maps", await serverEntry()], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, [...startFlags(), await serverEntry()], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     child = proc;
     let output = "";
     proc.stdout.setEncoding("utf8").on("data", (c: string) => (output += c));
