@@ -196,4 +196,34 @@ describe("response cache", () => {
     }
     expect((await asked(t, member, OWN_ROLES)).sql).toBe(0);
   });
+
+  test("a hit is answered in every shape a query can be asked in: a batch, graphql-response+json, an event stream", async ({ t, member }) => {
+    const send = async (body: unknown, accept: string): Promise<{ body: string; sql: number }> => {
+      t.statements.reset();
+      const res = await t.yoga.fetch("http://authgraph.test/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept, authorization: `Bearer ${member.token}` },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+      return { body: await res.text(), sql: t.statements.count };
+    };
+    const batch = [{ query: OWN_ROLES }, { query: "{ viewer { user { email } } }" }];
+    const first = await send(batch, "application/json");
+    expect(first.sql).toBeGreaterThan(0);
+    const again = await send(batch, "application/json");
+    expect(again).toEqual({ body: first.body, sql: 0 });
+    const [roles, email] = JSON.parse(again.body) as { data: { viewer: { user: Record<string, unknown> } } }[];
+    expect(roles?.data.viewer.user.id).toBe(member.userGid);
+    expect(email?.data.viewer.user.email).toBe(member.email);
+
+    const graphqlResponse = await send({ query: OWN_ROLES }, "application/graphql-response+json");
+    expect(graphqlResponse.sql).toBe(0);
+    expect(JSON.parse(graphqlResponse.body)).toEqual(roles);
+
+    const stream = await send({ query: OWN_ROLES }, "text/event-stream");
+    expect(stream.sql).toBe(0);
+    const data = /^data: (.*)$/m.exec(stream.body)?.[1];
+    expect(JSON.parse(data ?? "null")).toEqual(roles);
+  });
 });
