@@ -3,7 +3,9 @@
 // load generator share the cores, so JS-level changes (plugins, scopes, execution) resolve far below
 // the ~15 % noise of the HTTP bench; the HTTP bench (bench/run.ts) stays the figure of record.
 //
-//   NODE_ENV=production npx tsx bench/exec-ab.ts --roots /path/to/baseline,/path/to/branch [--only W0,W2] [--iterations 300] [--blocks 6]
+//   NODE_ENV=production NODE_OPTIONS=--preserve-symlinks npx tsx bench/exec-ab.ts --roots /path/to/baseline,/path/to/branch [--only W0,W2] [--iterations 300] [--blocks 6]
+// --preserve-symlinks gives each tree its own module instances when the trees share one node_modules
+// through a symlink (Pothos refuses a second implementation of a plugin name in one instance).
 // A root may carry env overrides for its gateways: `/path/to/branch|GRAPHQL_JIT=true` (the same path twice
 // compares two settings of one tree).
 // Each root needs its own src/ (with src/generated) and a node_modules that resolves; logs at info go to /dev/null.
@@ -26,6 +28,9 @@ const { values: args } = parseArgs({
 if (process.env.NODE_ENV !== "production") throw new Error("run with NODE_ENV=production (as the gateway runs)");
 const roots = (args.roots ?? "").split(",").filter(Boolean);
 if (roots.length === 0) throw new Error("--roots A,B");
+const distinctTrees = new Set(roots.map((r) => r.split("|")[0])).size;
+const preserveSymlinks = process.execArgv.includes("--preserve-symlinks") || (process.env.NODE_OPTIONS ?? "").includes("--preserve-symlinks");
+if (distinctTrees > 1 && !preserveSymlinks) throw new Error("two source trees need NODE_OPTIONS=--preserve-symlinks (see the header)");
 const iterations = Number(args.iterations);
 const blocks = Number(args.blocks);
 
