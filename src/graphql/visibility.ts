@@ -1,7 +1,7 @@
 // `node(id)` answers null for an object the caller may not read, exactly as for one that does not
-// exist: otherwise `node(id) { __typename }` (which no field's scope check guards) would tell them
-// apart. The type's own declared authScopes decide, by resolving its `id` field — the cheapest field
-// every node type has, and one the type's scopes guard like any other.
+// exist: otherwise `node(id) { __typename }` would tell them apart. The type's own declared authScopes
+// decide: scope-auth runs them once per object in the type's isTypeOf (runScopesOnType), and the `id`
+// field, which every node type has, adds any scopes of its own.
 import { isObjectType } from "graphql";
 import type { GraphQLResolveInfo } from "graphql";
 import { AppError, ErrorCode } from "../errors.js";
@@ -14,6 +14,7 @@ export async function readableOrNull<T>(node: T | null, typename: string, ctx: C
   const resolveId = type.getFields().id?.resolve;
   if (!resolveId) return null;
   try {
+    if (type.isTypeOf && !(await type.isTypeOf(node, ctx, info))) return null;
     await resolveId(node, {}, ctx, { ...info, parentType: type, fieldName: "id", path: { prev: info.path, key: "id", typename } });
     return node;
   } catch (error) {
