@@ -64,6 +64,19 @@ describe("role administration", () => {
     expect(events).toEqual([{ type: "ROLE_DELETED", actorUserId: admin.userId, subjectUserId: null, metadata: expect.objectContaining({ key: "doomed", revokedGrants: 3, forced: true }) }]);
     expect(await t.db.userRole.count({ where: { userId: { in: holders.map((h) => h.userId) } } })).toBe(3); // member only
   });
+
+  test("a changed role is answered, every column, from the transaction that changed it: nothing is read after COMMIT", async ({ t, admin }) => {
+    const role = await t.db.role.create({ data: { key: "auditors", name: "Auditors" } });
+    t.statements.reset();
+    const updated = await run(
+      t,
+      `mutation { updateRole(id: "${encodeId("Role", role.id)}", input: { description: "Read the trail" }) { __typename ... on Role { id key name description requireMfa } } }`,
+      admin.token,
+    );
+    expect(updated).toMatchObject({ __typename: "Role", key: "auditors", name: "Auditors", description: "Read the trail", requireMfa: false });
+    const log = t.statements.log;
+    expect(log.at(-1), log.join("\n")).toBe("COMMIT");
+  });
 });
 
 describe("the last active admin", () => {

@@ -11,7 +11,7 @@ import { ADMIN_ROLE_KEY } from "./catalogue.js";
 import { assertNotLastAdmin, lockAdminRole } from "./last-admin.js";
 import { permissionsChanged } from "./permission-cache.js";
 
-const ROLE_SELECT = { id: true, key: true, name: true, description: true } as const;
+const ROLE_SELECT = { id: true, key: true, name: true, description: true, requireMfa: true } as const;
 
 export async function grantRole(app: App, viewer: Viewer, userId: string, roleKey: string, request: RequestMeta): Promise<UserRecord> {
   const user = await app.db.prisma.$transaction(async (tx) => {

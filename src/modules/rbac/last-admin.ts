@@ -12,14 +12,15 @@ export interface RoleRecord {
   key: string;
   name: string;
   description: string;
+  requireMfa: boolean;
 }
 
 /** Locks one role row until commit. */
 export async function lockRole(tx: Tx, where: { id: string } | { key: string }): Promise<RoleRecord | null> {
   const rows =
     "id" in where
-      ? await tx.$queryRaw<RoleRecord[]>`SELECT id::text AS id, key, name, description FROM roles WHERE id = ${where.id}::uuid FOR UPDATE`
-      : await tx.$queryRaw<RoleRecord[]>`SELECT id::text AS id, key, name, description FROM roles WHERE key = ${where.key} FOR UPDATE`;
+      ? await tx.$queryRaw<RoleRecord[]>`SELECT id::text AS id, key, name, description, require_mfa AS "requireMfa" FROM roles WHERE id = ${where.id}::uuid FOR UPDATE`
+      : await tx.$queryRaw<RoleRecord[]>`SELECT id::text AS id, key, name, description, require_mfa AS "requireMfa" FROM roles WHERE key = ${where.key} FOR UPDATE`;
   return rows[0] ?? null;
 }
 

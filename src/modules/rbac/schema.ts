@@ -36,15 +36,16 @@ export const RoleRef = builder.prismaNode("Role", {
   id: { field: "id" },
   // `node(id:)` of one that does not exist is null, as for any other unknown id.
   nullable: true,
-  select: { id: true },
+  // Every column is small and always loaded, read as plain fields (no selection-mapper walk per row).
+  select: { id: true, key: true, name: true, description: true, requireMfa: true },
   // Any role with roles:read; a role reached through a readable user (the viewer's own roles
   // included) is granted by User.roles.
   authScopes: (r, ctx) => isGranted(ctx, r, "viaUser") || ROLES_READ,
   fields: (t) => ({
-    key: t.exposeString("key"),
-    name: t.exposeString("name"),
-    description: t.exposeString("description"),
-    requireMfa: t.exposeBoolean("requireMfa", { description: "Its permissions apply only in sessions that proved a second factor." }),
+    key: t.string({ resolve: (r) => r.key }),
+    name: t.string({ resolve: (r) => r.name }),
+    description: t.string({ resolve: (r) => r.description }),
+    requireMfa: t.boolean({ description: "Its permissions apply only in sessions that proved a second factor.", resolve: (r) => r.requireMfa }),
     permissions: t.field({
       type: [PermissionRef],
       // Whoever may see the role may see what it grants.

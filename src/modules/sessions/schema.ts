@@ -11,7 +11,7 @@ import { UserRef } from "../users/schema.js";
 import { cleanupExpiredSessions } from "./cleanup.js";
 import type { CleanupProgress } from "./cleanup.js";
 import { sessionEnded } from "./issue.js";
-import { AUTH_METHODS, activeSessionWhere, isSessionActive } from "./session.js";
+import { AUTH_METHODS, PUBLIC_SESSION_SELECT, activeSessionWhere, isSessionActive } from "./session.js";
 import type { AuthMethod, Viewer } from "./session.js";
 import { revokeAllSessions, signOut } from "./revoke.js";
 import { revokeSession } from "./revoke-one.js";
@@ -30,20 +30,20 @@ export const SessionRef = builder.prismaNode("Session", {
   // `node(id:)` of one that does not exist is null, as for any other unknown id.
   nullable: true,
   // The lifetime columns are always loaded: `active` then needs no per-row selection of its own.
-  select: { id: true, userId: true, revokedAt: true, expiresAt: true, absoluteExpiresAt: true },
+  select: PUBLIC_SESSION_SELECT,
   // A member reads their own sessions; anyone else needs sessions:read.
   authScopes: (s, ctx) => isGranted(ctx, s, "owner") || { self: s.userId, permission: "sessions:read" },
   fields: (t) => ({
     user: t.relation("user"),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    lastSeenAt: t.expose("lastSeenAt", { type: "DateTime" }),
-    expiresAt: t.expose("expiresAt", { type: "DateTime" }),
-    revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true }),
-    ip: t.exposeString("ip", { nullable: true }),
-    userAgent: t.exposeString("userAgent", { nullable: true }),
-    authMethods: t.field({ type: [AuthMethodEnum], select: { authMethods: true }, resolve: (s) => s.authMethods.filter(isAuthMethod) }),
-    mfaAt: t.expose("mfaAt", { type: "DateTime", nullable: true, description: "When this session last proved a second factor (sign-in or stepUp)." }),
-    metadata: t.expose("metadata", { type: "JSON", nullable: true, description: "What the product keeps with this session (a JSON object its owner writes)." }),
+    createdAt: t.field({ type: "DateTime", resolve: (s) => s.createdAt }),
+    lastSeenAt: t.field({ type: "DateTime", resolve: (s) => s.lastSeenAt }),
+    expiresAt: t.field({ type: "DateTime", resolve: (s) => s.expiresAt }),
+    revokedAt: t.field({ type: "DateTime", nullable: true, resolve: (s) => s.revokedAt }),
+    ip: t.string({ nullable: true, resolve: (s) => s.ip }),
+    userAgent: t.string({ nullable: true, resolve: (s) => s.userAgent }),
+    authMethods: t.field({ type: [AuthMethodEnum], resolve: (s) => s.authMethods.filter(isAuthMethod) }),
+    mfaAt: t.field({ type: "DateTime", nullable: true, description: "When this session last proved a second factor (sign-in or stepUp).", resolve: (s) => s.mfaAt }),
+    metadata: t.field({ type: "JSON", nullable: true, description: "What the product keeps with this session (a JSON object its owner writes).", resolve: (s) => s.metadata }),
     current: t.boolean({ description: "True for the session making this request.", resolve: (s, _a, ctx) => ctx.viewer?.session.id === s.id }),
     active: t.boolean({ resolve: (s, _a, ctx) => isSessionActive(s, ctx.app.clock.now()) }),
   }),

@@ -26,22 +26,25 @@ import type { EmailVerified } from "./verification.js";
 
 export const UserStatusEnum = builder.enumType("UserStatus", { values: ["ACTIVE", "DISABLED", "LOCKED"] as const });
 
+const USER_COLUMNS = { id: true, email: true, name: true, status: true, createdAt: true, lastLoginAt: true, emailVerifiedAt: true } as const;
+
 export const UserRef = builder.prismaNode("User", {
   id: { field: "id" },
   // `node(id:)` of one that does not exist is null, as for any other unknown id.
   nullable: true,
-  // Select mode: the password hash is never even fetched.
-  select: { id: true },
+  // Select mode: the password hash is never even fetched. The public columns are always loaded and
+  // read as plain fields, so no row walks the selection mapper for them.
+  select: USER_COLUMNS,
   // A member reads their own user; anyone else needs users:read. The "owner" grant admits the user
   // returned by the caller's own sign-in/sign-up, before any session exists on the request.
   authScopes: (user, ctx) => isGranted(ctx, user, "owner") || { self: user.id, permission: "users:read" },
   fields: (t) => ({
-    email: t.exposeString("email"),
-    name: t.exposeString("name"),
-    status: t.expose("status", { type: UserStatusEnum }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    lastLoginAt: t.expose("lastLoginAt", { type: "DateTime", nullable: true }),
-    emailVerifiedAt: t.expose("emailVerifiedAt", { type: "DateTime", nullable: true, description: "When the owner proved they receive mail at `email`." }),
+    email: t.string({ resolve: (u) => u.email }),
+    name: t.string({ resolve: (u) => u.name }),
+    status: t.field({ type: UserStatusEnum, resolve: (u) => u.status }),
+    createdAt: t.field({ type: "DateTime", resolve: (u) => u.createdAt }),
+    lastLoginAt: t.field({ type: "DateTime", nullable: true, resolve: (u) => u.lastLoginAt }),
+    emailVerifiedAt: t.field({ type: "DateTime", nullable: true, description: "When the owner proved they receive mail at `email`.", resolve: (u) => u.emailVerifiedAt }),
   }),
 });
 
