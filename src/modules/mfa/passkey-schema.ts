@@ -15,14 +15,15 @@ import { startPasskeyStepUp } from "./step-up.js";
 export const PasskeyRef = builder.prismaNode("Passkey", {
   id: { field: "id" },
   nullable: true,
-  select: { id: true, userId: true },
+  // The public columns come with the type and are read as plain fields; the credential never is.
+  select: { id: true, userId: true, name: true, createdAt: true, lastUsedAt: true, backedUp: true },
   // The owner, or anyone who may read users.
   authScopes: (p, ctx) => isGranted(ctx, p, "owner") || { self: p.userId, permission: "users:read" },
   fields: (t) => ({
-    name: t.exposeString("name"),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    lastUsedAt: t.expose("lastUsedAt", { type: "DateTime", nullable: true }),
-    backedUp: t.exposeBoolean("backedUp", { description: "Synced to a cloud account (a multi-device passkey)." }),
+    name: t.string({ resolve: (p) => p.name }),
+    createdAt: t.field({ type: "DateTime", resolve: (p) => p.createdAt }),
+    lastUsedAt: t.field({ type: "DateTime", nullable: true, resolve: (p) => p.lastUsedAt }),
+    backedUp: t.boolean({ description: "Synced to a cloud account (a multi-device passkey).", resolve: (p) => p.backedUp }),
   }),
 });
 
