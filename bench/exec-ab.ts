@@ -9,10 +9,14 @@
 // A root may carry env overrides for its gateways: `/path/to/branch|GRAPHQL_JIT=true` (the same path twice
 // compares two settings of one tree).
 // Each root needs its own src/ (with src/generated) and a node_modules that resolves; logs at info go to /dev/null.
+// The tree loaded second runs measurably slower even when both trees hold the same code (7–16 % on the
+// page here), so two different trees are measured in both load orders, one child process each, and
+// the figures combine both (--order given runs one order in this process).
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { REDIS_URL, TEST_ENV, cloneTemplate, dropDatabase, urlFor } from "../test/helpers/pg.js";
 import { EFFECTIVE_PERMISSIONS, SIGN_IN, USERS_PAGE, VIEWER, W0_TYPENAME } from "./perf/documents.js";
+import { bothOrders, median } from "./perf/exec-orders.js";
 import { PASSWORD, PRODUCTION_GATEWAY_ENV, QUICK, seedFixture } from "./perf/fixture.js";
 
 const { values: args } = parseArgs({
@@ -21,6 +25,8 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     iterations: { type: "string", default: "300" },
     blocks: { type: "string", default: "6" },
+    order: { type: "string", default: "both" },
+    json: { type: "boolean", default: false },
   },
 });
 // graphql-js reads NODE_ENV when it loads: outside production every instanceof check also compares
@@ -31,6 +37,10 @@ if (roots.length === 0) throw new Error("--roots A,B");
 const distinctTrees = new Set(roots.map((r) => r.split("|")[0])).size;
 const preserveSymlinks = process.execArgv.includes("--preserve-symlinks") || (process.env.NODE_OPTIONS ?? "").includes("--preserve-symlinks");
 if (distinctTrees > 1 && !preserveSymlinks) throw new Error("two source trees need NODE_OPTIONS=--preserve-symlinks (see the header)");
+if (distinctTrees > 1 && args.order === "both") {
+  bothOrders(roots);
+  process.exit(0);
+}
 const iterations = Number(args.iterations);
 const blocks = Number(args.blocks);
 
@@ -116,12 +126,6 @@ async function block(c: Case, t: Tree, n: number): Promise<number> {
   return (cpu.user + cpu.system) / 1000 / n;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
-
 try {
   for (const c of selected) {
     // Warm-up: fragments, response cache entries and the JIT.
@@ -131,6 +135,10 @@ try {
       // Alternate which tree goes first, so drift in load favours neither.
       const order = b % 2 === 0 ? trees.map((_, i) => i) : trees.map((_, i) => trees.length - 1 - i);
       for (const i of order) results[i]?.push(await block(c, trees[i] as Tree, iterations));
+    }
+    if (args.json) {
+      console.log(JSON.stringify({ id: c.id, label: c.label, roots: trees.map((t) => t.root), results }));
+      continue;
     }
     const base = median(results[0] ?? []);
     const line = trees.map((t, i) => {
