@@ -19,6 +19,7 @@ export interface BadRequest {
 
 // The GraphQL-over-HTTP media type: request errors answer 4xx (plain JSON clients get 200 for them).
 const JSON_HEADERS = { "content-type": "application/json", accept: "application/graphql-response+json" };
+const PLAIN_JSON_HEADERS = { "content-type": "application/json", accept: "application/json" };
 
 /** Strings a client might send to break out of a query, a template, a path or a parser. */
 export const INJECTIONS: readonly [string, string][] = [
@@ -65,6 +66,14 @@ function transport(): BadRequest[] {
     post("JSON: variables is a list", '{"query": "{ __typename }", "variables": [1]}', 400, "BAD_REQUEST"),
     post("JSON: operationName is a number", '{"query": "{ __typename }", "operationName": 5}', 400, "OPERATION_RESOLUTION_FAILURE"),
     post("JSON: extensions is a string", '{"query": "{ __typename }", "extensions": "x"}', 400, "BAD_REQUEST"),
+    // A request that is not well-formed is a 400 for a plain-JSON client too; only a well-formed
+    // request's GraphQL errors (parse, validation) answer such a client 200.
+    post("plain JSON: unterminated object", "{", 400, "BAD_REQUEST", PLAIN_JSON_HEADERS),
+    post("plain JSON: empty body", "", 400, "BAD_REQUEST", PLAIN_JSON_HEADERS),
+    post("plain JSON: empty object", "{}", 400, "BAD_REQUEST", PLAIN_JSON_HEADERS),
+    post("plain JSON: variables is a string", '{"query": "{ __typename }", "variables": "x"}', 400, "BAD_REQUEST", PLAIN_JSON_HEADERS),
+    post("plain JSON: a document that does not parse", '{"query": "{ viewer"}', 200, "GRAPHQL_PARSE_FAILED", PLAIN_JSON_HEADERS),
+    post("plain JSON: a field that does not exist", '{"query": "{ nope }"}', 200, "GRAPHQL_VALIDATION_FAILED", PLAIN_JSON_HEADERS),
     post("JSON: NUL inside the document", '{"query": "{ __typename \\u0000 }"}', 400, "GRAPHQL_PARSE_FAILED"),
     post("JSON: an empty batch (nothing to run, nothing run)", "[]", 200, null),
     post("JSON: batch of non-objects (each item answered BAD_REQUEST)", "[1, 2]", 200, "BAD_REQUEST"),

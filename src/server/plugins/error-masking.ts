@@ -138,6 +138,12 @@ function decorate(error: GraphQLError, requestId: string, log: App["log"]): Grap
   }
   const { originalError: _detail, ...rest } = error.extensions;
   const extensions: GraphQLErrorExtensions = { ...rest, code, requestId };
+  // A request that is not well-formed GraphQL over HTTP (a body that is not JSON, no query) is a 400 for
+  // every media type. Yoga answers it 200 to plain-JSON clients, as is right for parse and validation errors.
+  if (code === ErrorCode.BAD_REQUEST) {
+    const http = (extensions.http ?? {}) as { status?: number };
+    extensions.http = { ...http, status: http.status ?? 400, spec: false };
+  }
   if (extensions.code === ErrorCode.PAYLOAD_TOO_LARGE) {
     // The rest of an oversized body is never read: close the connection rather than drain it.
     const http = (extensions.http ?? {}) as { headers?: Record<string, string> };
