@@ -87,6 +87,8 @@ export const builder = new SchemaBuilder<AuthgraphTypes>({
       if (info.parentType.name === "Mutation" && parent === undefined) recordAccessDenied(ctx.app, ctx.viewer, info.fieldName, ctx.request);
       return new ForbiddenError();
     },
+    // The first granted scope ends a check, so maps list `self` (a comparison) before `permission`
+    // (which may load the caller's permissions: a member reading their own data never does).
     defaultStrategy: "any",
     // Subscriptions are authorised when the stream opens; streams re-check per event themselves.
     authorizeOnSubscribe: true,
