@@ -2,9 +2,11 @@
 // process: Apollo Client (InMemoryCache with relay-style pagination and the generated possibleTypes),
 // urql and graphql-request each run the public flows — sign-up, sign-in, viewer, sessions (paged),
 // revoke, sign-out, the users page with nested roles, the audit page — and Apollo logs no warning.
+// graphql-sse, the reference client of the SSE protocol, follows a live stream to its end.
 import { randomBytes } from "node:crypto";
 import { Client as UrqlClient, cacheExchange, fetchExchange } from "@urql/core";
 import { GraphQLClient } from "graphql-request";
+import { createClient as createSseClient } from "graphql-sse";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   AuditPageDocument,
@@ -253,5 +255,31 @@ describe("graphql-request", () => {
 
   it("runs them with GET queries when it sends the CSRF header", async () => {
     await flows(graphqlRequestRun({ method: "GET", headers: { "x-graphql-csrf": "1" } }), "gqlget");
+  });
+});
+
+describe("graphql-sse (distinct connections, its default mode)", () => {
+  it("streams viewerSessionEvents: signing out elsewhere gives one REVOKED event, then the stream completes", async () => {
+    const run = graphqlRequestRun();
+    const email = `sse-${randomBytes(4).toString("hex")}@test.local`;
+    const { signUp } = await run(SignUpDocument, { input: { email, password: PASSWORD, name: "sse" } });
+    if (signUp.__typename !== "SignInSuccess" || !signUp.token) throw new Error(`sign-up: ${JSON.stringify(signUp)}`);
+    const token = signUp.token;
+    const client = createSseClient({ url, headers: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    try {
+      const received: unknown[] = [];
+      const stream = (async () => {
+        for await (const result of client.iterate({ query: "subscription { viewerSessionEvents { kind reason } }" })) received.push(result);
+      })();
+      const open = () => fetch(`${server.url}/metrics`).then((r) => r.text());
+      await expect.poll(async () => (await open()).includes('authgraph_live_streams{field="viewerSessionEvents"} 1')).toBe(true);
+
+      expect((await run(SignOutDocument, {}, token)).signOut).toEqual({ __typename: "SignOutSuccess", ok: true });
+      // The iterator ends only when the server completes the stream.
+      await stream;
+      expect(received).toEqual([{ data: { viewerSessionEvents: { kind: "REVOKED", reason: "signed_out" } } }]);
+    } finally {
+      client.dispose();
+    }
   });
 });
