@@ -10,8 +10,7 @@ import type { UserRecord } from "../users/user.js";
 import { ADMIN_ROLE_KEY } from "./catalogue.js";
 import { assertNotLastAdmin, lockAdminRole } from "./last-admin.js";
 import { permissionsChanged } from "./permission-cache.js";
-
-const ROLE_SELECT = { id: true, key: true, name: true, description: true, requireMfa: true } as const;
+import { ROLE_SELECT } from "./roles.js";
 
 export async function grantRole(app: App, viewer: Viewer, userId: string, roleKey: string, request: RequestMeta): Promise<UserRecord> {
   const user = await app.db.prisma.$transaction(async (tx) => {

@@ -15,7 +15,8 @@ import { permissionsChanged } from "./permission-cache.js";
 
 export type { RoleRecord };
 
-const ROLE_SELECT = { id: true, key: true, name: true, description: true, requireMfa: true } as const;
+/** The columns of a role, as the Role type answers them. */
+export const ROLE_SELECT = { id: true, key: true, name: true, description: true, requireMfa: true } as const;
 /** Bounds the IN lists built from client input. */
 const MAX_KEYS = 200;
 

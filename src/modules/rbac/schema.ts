@@ -36,8 +36,8 @@ export const RoleRef = builder.prismaNode("Role", {
   id: { field: "id" },
   // `node(id:)` of one that does not exist is null, as for any other unknown id.
   nullable: true,
-  // Every column is small and always loaded, read as plain fields (no selection-mapper walk per row).
-  select: { id: true, key: true, name: true, description: true, requireMfa: true },
+  // Every column is small and loaded with the type, read as plain fields (no selection-mapper walk per row).
+  select: roles.ROLE_SELECT,
   // Any role with roles:read; a role reached through a readable user (the viewer's own roles
   // included) is granted by User.roles.
   authScopes: (r, ctx) => isGranted(ctx, r, "viaUser") || ROLES_READ,

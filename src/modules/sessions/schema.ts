@@ -29,7 +29,8 @@ export const SessionRef = builder.prismaNode("Session", {
   id: { field: "id" },
   // `node(id:)` of one that does not exist is null, as for any other unknown id.
   nullable: true,
-  // The lifetime columns are always loaded: `active` then needs no per-row selection of its own.
+  // Every public column (never the token hash) is loaded with the type and read as a plain field, so
+  // no row walks the selection mapper, and `active` has its lifetime columns.
   select: PUBLIC_SESSION_SELECT,
   // A member reads their own sessions; anyone else needs sessions:read.
   authScopes: (s, ctx) => isGranted(ctx, s, "owner") || { self: s.userId, permission: "sessions:read" },

@@ -21,12 +21,11 @@ import type { SetUserStatusResult } from "./admin.js";
 import { deleteAccount, deleteUser } from "./delete-account.js";
 import { confirmEmailChange, requestEmailChange } from "./email-change.js";
 import type { EmailChanged } from "./email-change.js";
+import { PUBLIC_USER_SELECT } from "./user.js";
 import { requestEmailVerification, verifyEmail } from "./verification.js";
 import type { EmailVerified } from "./verification.js";
 
 export const UserStatusEnum = builder.enumType("UserStatus", { values: ["ACTIVE", "DISABLED", "LOCKED"] as const });
-
-const USER_COLUMNS = { id: true, email: true, name: true, status: true, createdAt: true, lastLoginAt: true, emailVerifiedAt: true } as const;
 
 export const UserRef = builder.prismaNode("User", {
   id: { field: "id" },
@@ -34,7 +33,7 @@ export const UserRef = builder.prismaNode("User", {
   nullable: true,
   // Select mode: the password hash is never even fetched. The public columns are always loaded and
   // read as plain fields, so no row walks the selection mapper for them.
-  select: USER_COLUMNS,
+  select: PUBLIC_USER_SELECT,
   // A member reads their own user; anyone else needs users:read. The "owner" grant admits the user
   // returned by the caller's own sign-in/sign-up, before any session exists on the request.
   authScopes: (user, ctx) => isGranted(ctx, user, "owner") || { self: user.id, permission: "users:read" },

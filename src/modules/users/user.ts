@@ -10,18 +10,18 @@ import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import { UserStatus } from "../../generated/prisma/enums.js";
 import { NotFoundError } from "../../errors.js";
 
-export const USER_SELECT = {
+/** The columns the User type answers. */
+export const PUBLIC_USER_SELECT = {
   id: true,
   email: true,
   name: true,
   status: true,
-  failedLoginCount: true,
-  lockedUntil: true,
   lastLoginAt: true,
   emailVerifiedAt: true,
   createdAt: true,
-  updatedAt: true,
 } as const satisfies Prisma.UserSelect;
+
+export const USER_SELECT = { ...PUBLIC_USER_SELECT, failedLoginCount: true, lockedUntil: true, updatedAt: true } as const satisfies Prisma.UserSelect;
 
 export type UserRecord = Prisma.UserGetPayload<{ select: typeof USER_SELECT }>;
 
