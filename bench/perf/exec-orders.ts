@@ -17,7 +17,9 @@ interface ChildCase {
 
 /** Runs the roots in the given order and reversed, one child each, and prints both orders combined. */
 export function bothOrders(given: string[]): void {
-  const rest = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--roots") && all[i - 1] !== "--roots" && !a.startsWith("--order"));
+  // Everything but --roots and --order (either as `--x value` or `--x=value`) passes through to the children.
+  const ours = (a: string | undefined) => a === "--roots" || a === "--order";
+  const rest = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--roots") && !a.startsWith("--order") && !ours(all[i - 1]));
   const run = (order: string[]): ChildCase[] =>
     execFileSync(process.execPath, [...process.execArgv, process.argv[1] ?? "", "--roots", order.join(","), "--order", "given", "--json", ...rest], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
       .split("\n")
